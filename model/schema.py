@@ -1,0 +1,192 @@
+"""The scenario: the one thing a planner edits (DESIGN.md 'Scenarios').
+
+A scenario holds the world (regions, nations, items, producers), the barrier settings, the
+policies, the crisis (scripted or left to adversaries), the horizon and an optional sweep.
+Cross-references (a producer's nation, a supplier's item, a group in an exemption list) are
+checked here so that a run never starts on a broken world.
+"""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from model.schema_barriers import Barriers, Pipeline, Policies
+from model.schema_base import GROUPS, REGIONS, Region, Strict, field
+from model.schema_sweep import Sweep
+from model.schema_world import Item, Nation, Producer
+
+
+class ScriptedCrisis(Strict):
+    """A demand surge at a given week, e.g. a partner at war drawing on allied stocks (2022)."""
+
+    region: Region = field(..., description="theater of the crisis")
+    start_week: int = field(..., ge=0, description="onset (week)")
+    duration_weeks: int = field(156, ge=1, description="length (weeks; A5 mean war ~15 months)")
+    consumption_per_week: dict[str, float] = field(
+        ..., description="theater consumption per item drawn from donors' stocks (units/week)"
+    )
+    donors: tuple[str, ...] = field(
+        (), description="ISO3/groups whose stocks feed the theater; empty = region's nations + USA"
+    )
+    requirement_multiplier: float = field(
+        2.0, ge=1.0, description="donors' stock objectives during the crisis (×; A10 PAC-3 ×4)"
+    )
+    budget_multiplier: float = field(
+        2.0, ge=1.0, description="donors' budgets during the crisis, a supplemental (×; assumption)"
+    )
+
+
+class AdversaryCrisis(Strict):
+    """The crisis an adversary starts when it judges aggression would pay."""
+
+    duration_weeks: int = field(65, ge=1, description="length (weeks; A5 ~15 months)")
+    consumption_per_week: dict[str, float] = field(
+        {}, description="theater consumption per item (units/week)"
+    )
+    requirement_multiplier: float = field(2.0, ge=1.0, description="(×; assumption)")
+    budget_multiplier: float = field(2.0, ge=1.0, description="(×; assumption)")
+
+
+class Adversary(Strict):
+    """One per contested region: weighs allied forward capability against its needs."""
+
+    campaign_requirement: float = field(
+        ..., gt=0.0, description="allied capability that makes success a coin flip (points; assumption)"
+    )
+    warning_weeks: int = field(
+        8, ge=0, description="time allies have to reinforce (weeks; P30 'tyranny of time')"
+    )
+    steepness: float = field(
+        4.0, gt=0.0, description="slope of success chance in capability ratio (unitless; assumption)"
+    )
+    decides: bool = field(True, description="whether it may start a crisis itself")
+    threshold: float = field(
+        0.5, ge=0.0, le=1.0, description="assessed success chance above which it is tempted"
+    )
+    hazard_per_week: float = field(
+        0.02, ge=0.0, le=1.0, description="weekly chance of acting when tempted (probability; assumption)"
+    )
+    crisis: AdversaryCrisis = field(AdversaryCrisis(), description="what its crisis consumes")
+
+
+class Sourcing(Strict):
+    """How nations choose sources and learn delivery times (DESIGN.md step 3)."""
+
+    delivery_norm_weeks: float = field(
+        52.0, gt=0.0, description="delivery time that costs one unit of utility (weeks; assumption)"
+    )
+    choice_temperature: float = field(
+        0.1, gt=0.0, description="logit temperature of the source choice (utility; assumption)"
+    )
+    learning_rate: float = field(
+        0.3, ge=0.0, le=1.0, description="weight of a new observation in expected delay (assumption)"
+    )
+    coproduction_min_domestic_weight: float = field(
+        0.35, ge=0.0, le=1.0, description="domestic-capacity weight at which a nation seeks a licence"
+    )
+    coproduction_min_budget_musd: float = field(
+        500.0, ge=0.0, description="budget a licensee needs to stand up a line ($M/yr; assumption)"
+    )
+    coproduction_seek_probability: float = field(
+        0.02, ge=0.0, le=1.0, description="weekly chance an eligible nation seeks a licence (assumption)"
+    )
+    us_buys_allied: bool = field(
+        True, description="the US government may buy from allied producers (through domestic_content)"
+    )
+
+
+class Scenario(Strict):
+    """A complete, resolved scenario. Produced by :func:`model.loader.load_scenario`."""
+
+    name: str = field(..., description="scenario name (used for results folders)")
+    description: str = field("", description="what the scenario represents")
+    question: str = field("", description="the question it answers")
+    start_date: str = field("2026-01-05", description="calendar date of week 0 (label only)")
+    horizon_weeks: int = field(260, ge=1, le=2600, description="length of a run (weeks; DESIGN 5 years)")
+    transit_weeks: dict[Region, dict[Region, float]] = field(
+        ..., description="shipping time between regions (weeks; assumption)"
+    )
+    nations: dict[str, Nation] = field(..., description="ISO3 code → nation")
+    items: dict[str, Item] = field(..., description="item key → system or component")
+    producers: dict[str, Producer] = field(..., description="producer id → line")
+    barriers: Barriers = field(Barriers(), description="the regulatory pipeline")
+    policies: Policies = field(Policies(), description="reform levers")
+    pipeline: Pipeline = field(Pipeline(), description="returns and resubmission")
+    sourcing: Sourcing = field(Sourcing(), description="buyer behaviour")
+    crises: tuple[ScriptedCrisis, ...] = field((), description="scripted crises")
+    adversaries: dict[Region, Adversary] = field({}, description="contested region → adversary")
+    sweep: Sweep | None = field(None, description="optional sweep for the experiment engine")
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Scenario":
+        problems = _reference_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def systems(self) -> list[str]:
+        """Keys of the items that are systems, in file order."""
+        return [k for k, it in self.items.items() if it.kind == "system"]
+
+
+def _reference_problems(s: Scenario) -> list[str]:
+    """Every cross-reference that does not resolve, as 'path: message' strings."""
+    out: list[str] = []
+    tokens = set(s.nations) | set(GROUPS)
+    if "USA" not in s.nations:
+        out.append("nations: the United States (USA) must be present")
+    for r in REGIONS:
+        for r2 in REGIONS:
+            if r2 not in s.transit_weeks.get(r, {}):
+                out.append(f"transit_weeks.{r}.{r2}: missing")
+    for iso, n in s.nations.items():
+        for g in n.groups:
+            if g not in GROUPS:
+                out.append(f"nations.{iso}.groups: unknown group '{g}' (known: {', '.join(GROUPS)})")
+        for key in ("stocks", "requirements", "peacetime_use_per_week"):
+            for item in getattr(n, key):
+                if item not in s.items:
+                    out.append(f"nations.{iso}.{key}.{item}: unknown item")
+    for key, it in s.items.items():
+        for comp in it.bill_of_materials:
+            if comp not in s.items or s.items[comp].kind != "component":
+                out.append(f"items.{key}.bill_of_materials.{comp}: not a component item")
+    for pid, p in s.producers.items():
+        out += _producer_problems(s, pid, p)
+    for name, b in s.barriers:
+        for tok in list(b.exempt) + [m for ft in b.fast_track for m in ft.members]:
+            if tok not in tokens:
+                out.append(f"barriers.{name}: unknown nation or group '{tok}'")
+    for i, c in enumerate(s.crises):
+        for item in c.consumption_per_week:
+            if item not in s.items:
+                out.append(f"crises.{i}.consumption_per_week.{item}: unknown item")
+        for tok in c.donors:
+            if tok not in tokens:
+                out.append(f"crises.{i}.donors: unknown nation or group '{tok}'")
+    for region, adv in s.adversaries.items():
+        for item in adv.crisis.consumption_per_week:
+            if item not in s.items:
+                out.append(f"adversaries.{region}.crisis.consumption_per_week.{item}: unknown item")
+    return out
+
+
+def _producer_problems(s: Scenario, pid: str, p: Producer) -> list[str]:
+    out = []
+    if p.nation not in s.nations:
+        out.append(f"producers.{pid}.nation: unknown nation '{p.nation}'")
+    if p.item not in s.items:
+        out.append(f"producers.{pid}.item: unknown item '{p.item}'")
+        return out
+    for comp, sup in p.suppliers.items():
+        if comp not in s.items[p.item].bill_of_materials:
+            out.append(f"producers.{pid}.suppliers.{comp}: not in the bill of materials of '{p.item}'")
+        if sup not in s.producers:
+            out.append(f"producers.{pid}.suppliers.{comp}: unknown producer '{sup}'")
+        elif s.producers[sup].item != comp:
+            out.append(f"producers.{pid}.suppliers.{comp}: producer '{sup}' makes '{s.producers[sup].item}'")
+    if p.licensor is not None and p.licensor not in s.producers:
+        out.append(f"producers.{pid}.licensor: unknown producer '{p.licensor}'")
+    if p.owner is not None and p.owner not in s.nations:
+        out.append(f"producers.{pid}.owner: unknown nation '{p.owner}'")
+    return out

@@ -1,0 +1,157 @@
+"""Scenario schema of the world: nations, items (systems and components), producers.
+
+Figures cited by key are in ``shared/research/domain.md`` and in ``docs/parameters.md``.
+"""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from model.schema_base import Classification, Region, Strict, field
+
+
+class Goals(Strict):
+    """Weights on the four goals of cooperation rated in the CSIS survey (A1)."""
+
+    domestic_capacity: float = field(0.4, ge=0.0, le=1.0, description="weight; A1 main interest")
+    deterrence: float = field(0.3, ge=0.0, le=1.0, description="weight; A1")
+    interoperability: float = field(0.2, ge=0.0, le=1.0, description="weight; A1")
+    regional_capacity: float = field(0.1, ge=0.0, le=1.0, description="weight; A1 ('nearly half')")
+
+
+class Nation(Strict):
+    """A government that holds stocks, consumes, and buys (DESIGN.md 'Nation')."""
+
+    name: str = field(..., description="display name")
+    region: Region = field(..., description="home region")
+    rdp_mou: bool = field(False, description="holds a Reciprocal Defense Procurement MOU (P1)")
+    groups: tuple[str, ...] = field((), description="initiative memberships (nato, nato_plus, aukus, ...)")
+    goals: Goals = field(Goals(), description="survey goal weights (A1)")
+    budget_musd_per_year: float = field(
+        1000.0, ge=0.0, description="procurement budget for the modelled items ($M/yr; assumption)"
+    )
+    understanding: float = field(
+        0.31, ge=0.0, le=1.0,
+        description="how well officials understand US processes (0–1; A1: 4/13 confident)",
+    )
+    export_control_time_factor: float = field(
+        1.0, ge=0.0, description="multiplier on partner_export_control time (unitless; assumption)"
+    )
+    stocks: dict[str, float] = field({}, description="initial stock per item (units)")
+    requirements: dict[str, float] = field({}, description="stock objective per item (units)")
+    peacetime_use_per_week: dict[str, float] = field(
+        {}, description="training/test consumption per item (units/week)"
+    )
+    stock_regions: dict[Region, float] = field(
+        {}, description="share of stock held in each region (fractions summing to 1); "
+        "empty = all at home",
+    )
+    reorder_point: float = field(
+        0.9, ge=0.0, le=1.0,
+        description="order when stock + pipeline falls below this share of requirement (assumption)",
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> "Nation":
+        if self.stock_regions and abs(sum(self.stock_regions.values()) - 1.0) > 1e-6:
+            raise ValueError(f"stock_regions must sum to 1 (got {sum(self.stock_regions.values())})")
+        return self
+
+
+class Coproduction(Strict):
+    """How a licensed coproduction line of a system is stood up (DESIGN.md step 5)."""
+
+    line_capacity_per_week: float = field(
+        10.0, gt=0.0, description="capacity of a new licensed line at full learning (units/week)"
+    )
+    build_weeks: int = field(
+        104, ge=0, description="line build after licence (weeks; A4 18–24 mo; P72 GMLRS ~2 yr)"
+    )
+    learning_initial: float = field(
+        0.3, gt=0.0, le=1.0, description="efficiency of a new line in its first week (assumption)"
+    )
+    learning_weeks: float = field(
+        26.0, gt=0.0, description="time constant of the learning curve (weeks; assumption)"
+    )
+    us_content_share: float = field(
+        0.5, ge=0.0, le=1.0, description="US content in licensed output (share of value; assumption)"
+    )
+
+
+class Item(Strict):
+    """A system or a component with its bill of materials (DESIGN.md 'System / component')."""
+
+    name: str = field(..., description="display name")
+    kind: str = field("system", pattern="^(system|component)$", description="system or component")
+    unit_cost_musd: float = field(..., ge=0.0, description="unit cost ($M)")
+    technology_level: int = field(1, ge=1, le=5, description="1 commodity … 5 most sensitive")
+    classification: Classification = field("unclassified", description="marking of its data")
+    major_defense_equipment: bool = field(True, description="MDE under AECA (notification thresholds)")
+    bill_of_materials: dict[str, float] = field(
+        {}, description="component key → quantity per unit (units)"
+    )
+    deterrence_weight: float = field(
+        0.0, ge=0.0, description="forward capability per unit held (capability points; assumption)"
+    )
+    coproduction: Coproduction | None = field(None, description="null = not offered for licence")
+    source: str = field("assumption", description="citation for the figures above")
+
+
+class Expansion(Strict):
+    """When and how a line grows (DESIGN.md step 4; lags from A4, P58, P62)."""
+
+    step_share: float = field(
+        0.4, ge=0.0, le=5.0, description="capacity added per expansion, share of current (assumption)"
+    )
+    lag_weeks: int = field(91, ge=0, description="decision to capacity (weeks; A4 18–24 months)")
+    backlog_trigger_weeks: float = field(
+        8.0, ge=0.0, description="backlog in weeks of output that signals a need (weeks; assumption)"
+    )
+    sustain_weeks: int = field(8, ge=1, description="weeks the backlog must persist (weeks; assumption)")
+    max_concurrent: int = field(2, ge=0, description="expansions under way at once (count; assumption)")
+    restart_weeks: int = field(
+        0, ge=0, description="extra time to restart a cold line (weeks; P49 Stinger ~30 months)"
+    )
+
+
+class PlannedExpansion(Strict):
+    """A scripted change of a line's capacity or ceiling, e.g. a plant opening."""
+
+    week: int = field(..., ge=0, description="week the change takes effect")
+    add_capacity_per_week: float = field(0.0, ge=0.0, description="capacity added (units/week)")
+    add_ceiling_per_week: float = field(0.0, ge=0.0, description="ceiling added (units/week)")
+
+
+class Producer(Strict):
+    """A firm's line in one nation making one item (DESIGN.md 'Producer')."""
+
+    nation: str = field(..., description="ISO3 code of the nation where the line stands")
+    item: str = field(..., description="key of the item it makes")
+    capacity_per_week: float = field(..., ge=0.0, description="output at full efficiency (units/week)")
+    ceiling_per_week: float = field(..., ge=0.0, description="physical ceiling (units/week)")
+    efficiency: float = field(1.0, gt=0.0, le=1.0, description="initial learning efficiency (0–1)")
+    active_from_week: int = field(0, ge=0, description="first producing week (week)")
+    expansion: Expansion = field(Expansion(), description="expansion behaviour")
+    planned_expansions: tuple[PlannedExpansion, ...] = field((), description="scripted changes")
+    suppliers: dict[str, str] = field({}, description="component key → producer id")
+    input_cover_weeks: float = field(
+        6.0, ge=0.0, description="input inventory target (weeks of production; assumption)"
+    )
+    initial_input_weeks: float = field(
+        6.0, ge=0.0, description="input inventory at start (weeks of production; assumption)"
+    )
+    licensor: str | None = field(None, description="producer id of the licensor (coproduction)")
+    owner: str | None = field(None, description="ISO3 of a foreign owner (investment review)")
+    us_content_share: float = field(
+        0.0, ge=0.0, le=1.0, description="US-origin share of the value of its output (share)"
+    )
+    source: str = field("assumption", description="citation for capacity and ceiling")
+
+    @model_validator(mode="after")
+    def _ceiling_covers_capacity(self) -> "Producer":
+        if self.ceiling_per_week < self.capacity_per_week:
+            raise ValueError(
+                f"ceiling_per_week ({self.ceiling_per_week}) is below "
+                f"capacity_per_week ({self.capacity_per_week})"
+            )
+        return self
