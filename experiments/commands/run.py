@@ -1,0 +1,75 @@
+"""``dibsim run A.yaml [B.yaml ...]``: run scenarios and their sweeps into a results folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+#: Where results folders go when ``--out`` is not given.
+RESULTS_DIR = Path("results")
+
+
+def add_engine_flags(p: argparse.ArgumentParser, *, out_help: str) -> None:
+    """The flags ``run`` and ``study`` share (defined once)."""
+    p.add_argument("--out", metavar="DIR", help=out_help)
+    p.add_argument("--replications", type=int, metavar="N", help="replicates per design point "
+                   "(default: the sweep's replications, else 10)")
+    p.add_argument("--seed", type=int, metavar="N", help="root seed (default: the sweep's root_seed)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: CPUs available)")
+    p.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
+                   help="where runs execute (default: process, a fork pool)")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 "
+                   "(with --executor dask; default: a LocalCluster)")
+    p.add_argument("--steps", type=int, metavar="WEEKS", help="shorter horizon for quick looks")
+    p.add_argument("--no-timeseries", action="store_true", help="do not store weekly series")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
+
+
+def register(sub: Any) -> None:
+    """Add the ``run`` subcommand."""
+    p = sub.add_parser("run", help="run scenarios and their sweeps into results/<name>/",
+                       description="Run each scenario and its sweep; several scenarios share seeds.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files or names")
+    add_engine_flags(p, out_help="results folder (default: results/<scenario name>)")
+    p.add_argument("--resume", action="store_true",
+                   help="finish (or add replicates to) a folder started with the same scenarios and design")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Plan, run, report; exit 1 when any run failed."""
+    from experiments.plan import make_plan
+
+    plan = make_plan(args.scenarios, replications=args.replications, root_seed=args.seed,
+                     steps=args.steps, timeseries=not args.no_timeseries)
+    out = Path(args.out) if args.out else RESULTS_DIR / "__".join(s.name for s in plan.scenarios)
+    return execute(plan, out, args, resume=args.resume)
+
+
+def execute(plan: Any, out: Path, args: argparse.Namespace, *, resume: bool) -> int:
+    """Run a plan with the executor the flags name, then print the summary and table."""
+    from experiments.executors import make_executor
+    from experiments.runner import run_experiment
+
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    summary = run_experiment(plan, out, executor=executor, resume=resume,
+                             progress=False if args.quiet else None)
+    report(summary, plan, quiet=args.quiet)
+    return summary.exit_code
+
+
+def report(summary: Any, plan: Any, *, quiet: bool) -> None:
+    """One line of counts, the failures (stderr), and the metric means (unless quiet)."""
+    if not quiet:
+        from experiments.tables import print_metric_means
+
+        print_metric_means(summary.out, plan.metric_names)
+        print(f"{summary.out}: {summary.done}/{summary.planned} runs recorded "
+              f"({summary.ran} this session, {summary.elapsed_s:.1f} s), {summary.failed} failed")
+    if summary.failed:
+        print(f"dibsim: {summary.failed} of {summary.done} runs failed; first failures:", file=sys.stderr)
+        for run_id, error in summary.failures:
+            print(f"  {run_id}: {error}", file=sys.stderr)
+        print(f"  (all in {summary.out / 'runs.parquet'}, column 'error')", file=sys.stderr)

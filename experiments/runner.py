@@ -1,0 +1,200 @@
+"""The runner: execute a plan into a results folder, resumably, on any executor.
+
+``run_experiment(plan, out, executor=...)`` is the one library call behind ``dibsim run`` and
+``dibsim study``. It
+
+1. refuses an existing folder unless resuming, and refuses to resume a folder started with
+   other scenarios, designs, seed or horizon (experiments.manifest);
+2. cuts the runs not yet recorded into batches of consecutive runs of one scenario, so the
+   per-task overhead of a pool or a Dask cluster vanishes;
+3. hands the batches to the executor with a bounded window in flight and records each finished
+   batch atomically (experiments.store), so a kill loses only the batches in flight;
+4. rebuilds ``runs.parquet`` and ``timeseries.parquet`` from the parts and closes the manifest.
+
+Results do not depend on the executor or the worker count: a run's outcome depends only on
+its scenario, overrides and seed, and the stored tables are sorted into plan order.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from experiments.errors import UserError
+from experiments.executors import Executor, SerialExecutor
+from experiments.manifest import check_resumable, new_manifest, now, read_manifest, refresh_for_plan, write_manifest
+from experiments.plan import Plan
+from experiments.progress import SweepProgress
+from experiments.store import ResultsStore
+from experiments.worker import Batch, RunFn, RunResult, model_run, run_batch
+
+#: Largest batch: bounds what a kill can lose and what a worker holds in memory.
+MAX_BATCH = 32
+#: Seconds between refreshes of ``runs.parquet`` during a long sweep.
+REFRESH_S = 60.0
+
+
+@dataclass
+class Summary:
+    """What an invocation did: counts over the whole folder and over this session."""
+
+    out: Path
+    planned: int
+    done: int
+    failed: int
+    ran: int
+    elapsed_s: float
+    completed: bool
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every run succeeded, 1 when any failed (the sweep still finished)."""
+        return 1 if self.failed else 0
+
+
+def run_experiment(
+    plan: Plan,
+    out: Path | str,
+    *,
+    executor: Executor | None = None,
+    resume: bool = False,
+    run_fn: RunFn = model_run,
+    progress: bool | None = None,
+    batch_size: int | None = None,
+) -> Summary:
+    """Run every planned run not yet recorded in ``out``.
+
+    Args:
+        plan: the experiment (experiments.plan.make_plan).
+        out: the results folder; it must not exist (or be empty) unless ``resume``.
+        executor: where runs execute (default: serial in this process).
+        resume: finish a folder started earlier with the same plan (replicates may grow); a
+            folder that does not exist yet is simply started.
+        run_fn: the function that executes one run (default: the model).
+        progress: show a progress bar (default: when standard error is a terminal).
+        batch_size: runs per task (default: chosen from the run count and worker count).
+
+    Returns:
+        The :class:`Summary`.
+
+    Raises:
+        UserError: when the folder exists and ``resume`` is false, or cannot be resumed.
+    """
+    out, executor = Path(out), executor or SerialExecutor()
+    start = time.perf_counter()
+    with _entered(executor) as ex:
+        manifest = _open_folder(plan, out, resume)
+        store = ResultsStore(out, plan)
+        store.prepare()
+        done_ids = set(store.recorded()["run_id"])
+        missing = plan.n_planned - len(done_ids)
+        session = {"started_at": now(), **ex.describe(), "finished_at": None, "runs": 0}
+        manifest["sessions"].append(session)
+        write_manifest(out, manifest)
+        size = batch_size or auto_batch_size(missing, ex.workers)
+        batches = iter_batches(plan, done_ids, size, run_fn)
+        try:
+            session["runs"] = _execute(ex, store, batches, plan.n_planned, len(done_ids), progress)
+        finally:
+            store.consolidate()
+            summary = _close(out, store, manifest, session, time.perf_counter() - start)
+    return summary
+
+
+class _entered:
+    """Enter an executor, turning a failure to reach a cluster into a :class:`UserError`."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+
+    def __enter__(self) -> Executor:
+        try:
+            return self.executor.__enter__()
+        except (OSError, TimeoutError) as exc:
+            where = getattr(self.executor, "scheduler", None) or self.executor.name
+            raise UserError(f"--scheduler: cannot reach {where} ({exc})") from None
+
+    def __exit__(self, *exc: Any) -> None:
+        self.executor.__exit__(*exc)
+
+
+def _open_folder(plan: Plan, out: Path, resume: bool) -> dict[str, Any]:
+    """The manifest to continue: a new one, or the folder's own after the resume checks."""
+    exists = out.exists() and any(out.iterdir())
+    if exists and not resume:
+        raise UserError(f"{out} already exists and holds results; add --resume to finish or extend it, "
+                        f"or choose a new --out")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out: {out} is a file, not a folder")
+    if not exists:
+        out.mkdir(parents=True, exist_ok=True)
+        return new_manifest(plan)
+    old = read_manifest(out)
+    check_resumable(old, plan, out)
+    return refresh_for_plan(old, plan)
+
+
+def auto_batch_size(n_runs: int, workers: int) -> int:
+    """Runs per task: about 16 tasks per worker, at most :data:`MAX_BATCH`."""
+    return max(1, min(MAX_BATCH, math.ceil(n_runs / (16 * max(1, workers)))))
+
+
+def iter_batches(plan: Plan, done_ids: set[str], size: int, run_fn: RunFn) -> Iterator[Batch]:
+    """Batches of consecutive missing runs; a batch never spans a recorded run or two scenarios."""
+    for scn in plan.scenarios:
+        chunk: list[Any] = []
+        for spec in plan.specs(scn):
+            if spec.run_id in done_ids:
+                if chunk:
+                    yield Batch(scn.scenario, tuple(chunk), run_fn)
+                chunk = []
+                continue
+            chunk.append(spec)
+            if len(chunk) == size:
+                yield Batch(scn.scenario, tuple(chunk), run_fn)
+                chunk = []
+        if chunk:
+            yield Batch(scn.scenario, tuple(chunk), run_fn)
+
+
+def _execute(ex: Executor, store: ResultsStore, batches: Iterator[Batch], planned: int,
+             done: int, progress: bool | None) -> int:
+    """Run the batches, recording each as it finishes; returns the runs recorded."""
+    ran, last_refresh = 0, time.monotonic()
+    with SweepProgress(planned, done, progress) as bar:
+        for batch, results in ex.imap_unordered(run_batch, batches):
+            if isinstance(results, BaseException):
+                results = _lost(batch, results)
+            store.append(results)
+            ran += len(results)
+            bar.advance(len(results), sum(r.status != "ok" for r in results))
+            if time.monotonic() - last_refresh > REFRESH_S:
+                store.consolidate(timeseries=False)
+                last_refresh = time.monotonic()
+    return ran
+
+
+def _lost(batch: Batch, exc: BaseException) -> list[RunResult]:
+    """The runs of a batch whose worker died: recorded as failed with the cause."""
+    msg = f"worker lost: {type(exc).__name__}: {exc}"
+    return [RunResult(spec, "failed", msg) for spec in batch.specs]
+
+
+def _close(out: Path, store: ResultsStore, manifest: dict[str, Any], session: dict[str, Any],
+           elapsed: float) -> Summary:
+    """Count what the folder holds, finish the manifest, and summarise."""
+    import pandas as pd
+
+    runs = pd.read_parquet(out / "runs.parquet", columns=["run_id", "status", "error"])
+    failed = runs[runs["status"] != "ok"]
+    manifest.update(done=int(len(runs)), failed=int(len(failed)), finished_at=now(),
+                    completed=bool(len(runs) == manifest["planned"]))
+    session["finished_at"] = manifest["finished_at"]
+    write_manifest(out, manifest)
+    failures = list(zip(failed["run_id"].head(5), failed["error"].head(5)))
+    return Summary(out, manifest["planned"], len(runs), len(failed), session["runs"], elapsed,
+                   manifest["completed"], failures)

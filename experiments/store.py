@@ -1,0 +1,217 @@
+"""The results store: a folder that grows one atomic part file per finished batch.
+
+Layout of ``results/<name>/`` (docs/architecture.md, docs/experiments.md)::
+
+    manifest.json                 the experiment's metadata (experiments.manifest)
+    runs.parquet                  one row per run, in plan order     (rebuilt from the parts)
+    timeseries.parquet            run_id, week, series, value        (rebuilt from the parts)
+    parts/runs/<seq>.parquet      the runs of one finished batch     (the record of truth)
+    parts/timeseries/<seq>.parquet  the weekly series of that batch
+
+Every file is written to a temporary name and renamed into place, so a reader never sees a
+half-written file and a process killed at any moment loses only the batches in flight. A
+batch's series part is written before its runs part; the runs part is the commit record, so a
+series part without its runs part is an orphan of a kill and is deleted on the next start.
+The consolidated files are streamed part by part, so memory stays bounded by one part.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from experiments.plan import Plan
+    from experiments.worker import RunResult
+
+RUNS_FILE, TIMESERIES_FILE, MANIFEST_FILE = "runs.parquet", "timeseries.parquet", "manifest.json"
+
+FIXED_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("run_id", pa.string()),
+    pa.field("scenario", pa.string()),
+    pa.field("point", pa.int64()),
+    pa.field("replicate", pa.int64()),
+    pa.field("seed", pa.int64()),
+    pa.field("status", pa.string()),
+    pa.field("error", pa.string()),
+    pa.field("elapsed_s", pa.float64()),
+)
+
+TIMESERIES_SCHEMA = pa.schema(
+    [("run_id", pa.string()), ("week", pa.int64()), ("series", pa.string()), ("value", pa.float64())]
+)
+
+
+def runs_schema(plan: "Plan") -> pa.Schema:
+    """The runs table's columns: fixed ones, one per swept path, one per metric."""
+    params = [pa.field(p, _param_type(_values_of(plan, p))) for p in plan.param_paths]
+    metrics = [pa.field(m, pa.float64()) for m in plan.metric_names]
+    return pa.schema(list(FIXED_FIELDS) + params + metrics)
+
+
+def _values_of(plan: "Plan", path: str) -> list[Any]:
+    return [pt[path] for s in plan.scenarios for pt in s.design.points if path in pt]
+
+
+def _param_type(values: Sequence[Any]) -> pa.DataType:
+    if values and all(isinstance(v, bool) for v in values):
+        return pa.bool_()
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return pa.int64()
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return pa.float64()
+    return pa.string()
+
+
+def runs_table(results: Sequence["RunResult"], schema: pa.Schema, metric_names: Iterable[str]) -> pa.Table:
+    """The rows of finished runs, typed by ``schema``; a metric a run did not report is NaN."""
+    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
+    fixed, metrics = {f.name for f in FIXED_FIELDS}, set(metric_names)
+    for r in results:
+        s = r.spec
+        row = {"run_id": s.run_id, "scenario": s.scenario, "point": s.point, "replicate": s.replicate,
+               "seed": s.seed, "status": r.status, "error": r.error, "elapsed_s": float(r.elapsed_s)}
+        for f in schema:
+            if f.name in fixed:
+                columns[f.name].append(row[f.name])
+            elif f.name in metrics:
+                columns[f.name].append(r.metrics.get(f.name, math.nan))
+            elif f.name in s.params:
+                v = s.params[f.name]
+                columns[f.name].append(str(v) if pa.types.is_string(f.type) else v)
+            else:  # a path swept in another scenario of the experiment
+                columns[f.name].append(None)
+    return pa.table(columns, schema=schema)
+
+
+def timeseries_table(results: Sequence["RunResult"]) -> pa.Table:
+    """The weekly series of finished runs in long format (run, then series, then week)."""
+    run_ids, weeks, series, values = [], [], [], []
+    for r in results:
+        for name, vals in (r.timeseries or {}).items():
+            n = len(vals)
+            run_ids += [r.spec.run_id] * n
+            weeks += range(n)
+            series += [name] * n
+            values += vals
+    return pa.table([run_ids, weeks, series, values], schema=TIMESERIES_SCHEMA)
+
+
+def write_table_atomic(table: pa.Table, path: Path) -> None:
+    """Write a parquet file under a temporary name, flush it to disk, rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pq.write_table(table, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_json_atomic(data: Any, path: Path) -> None:
+    """Write JSON under a temporary name and rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=False, default=str, allow_nan=True)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class ResultsStore:
+    """One results folder: append finished batches, list what is done, consolidate."""
+
+    def __init__(self, root: Path | str, plan: "Plan") -> None:
+        self.root = Path(root)
+        self.plan = plan
+        self.schema = runs_schema(plan)
+        self.runs_dir = self.root / "parts" / "runs"
+        self.ts_dir = self.root / "parts" / "timeseries"
+        self._seq = 0
+
+    def prepare(self) -> None:
+        """Create the folders; delete temporaries and orphaned series parts left by a kill."""
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.ts_dir.mkdir(parents=True, exist_ok=True)
+        for tmp in list(self.root.rglob(".*.tmp")):
+            tmp.unlink(missing_ok=True)
+        committed = {p.name for p in self.runs_dir.glob("*.parquet")}
+        for part in self.ts_dir.glob("*.parquet"):
+            if part.name not in committed:
+                part.unlink()
+        self._seq = max((int(p.stem) for p in self.runs_dir.glob("*.parquet")), default=0)
+
+    def append(self, results: Sequence["RunResult"]) -> None:
+        """Record a finished batch: its series part first, then its runs part (the commit)."""
+        if not results:
+            return
+        self._seq += 1
+        name = f"{self._seq:08d}.parquet"
+        if self.plan.timeseries:
+            write_table_atomic(timeseries_table(results), self.ts_dir / name)
+        write_table_atomic(runs_table(results, self.schema, self.plan.metric_names), self.runs_dir / name)
+
+    def run_parts(self) -> list[Path]:
+        """The committed runs parts, oldest first."""
+        return sorted(self.runs_dir.glob("*.parquet")) if self.runs_dir.is_dir() else []
+
+    def recorded(self) -> "pd.DataFrame":
+        """``run_id`` and ``status`` of every recorded run (small: two columns)."""
+        import pandas as pd
+
+        parts = [pq.read_table(p, columns=["run_id", "status"]) for p in self.run_parts()]
+        if not parts:
+            return pd.DataFrame({"run_id": pd.Series(dtype=str), "status": pd.Series(dtype=str)})
+        return pa.concat_tables(parts).to_pandas()
+
+    def consolidate(self, timeseries: bool = True) -> int:
+        """Rebuild ``runs.parquet`` (plan order) and ``timeseries.parquet`` from the parts.
+
+        Args:
+            timeseries: also rebuild the series file (skipped for mid-sweep refreshes).
+
+        Returns:
+            The number of rows in ``runs.parquet``.
+        """
+        plan, schema = self.plan, self.schema
+        parts = self.run_parts()
+        tables = [pq.read_table(p).cast(schema) for p in parts]
+        table = pa.concat_tables(tables) if tables else schema.empty_table()
+        keys = [_order(plan, row) for row in table.select(["scenario", "point", "replicate"]).to_pylist()]
+        table = table.take(pa.array(sorted(range(len(keys)), key=keys.__getitem__), type=pa.int64()))
+        write_table_atomic(table, self.root / RUNS_FILE)
+        if plan.timeseries and timeseries:
+            starts = [min((_order(plan, r) for r in t.select(["scenario", "point", "replicate"]).to_pylist()),
+                          default=0) for t in tables]
+            ordered = [p for _, p in sorted(zip(starts, parts))]
+            self._stream_timeseries(ordered)
+        return table.num_rows
+
+    def _stream_timeseries(self, run_parts: Iterable[Path]) -> None:
+        path = self.root / TIMESERIES_FILE
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with pq.ParquetWriter(tmp, TIMESERIES_SCHEMA) as writer:
+            for part in run_parts:
+                ts = self.ts_dir / part.name
+                if ts.exists():
+                    writer.write_table(pq.read_table(ts))
+        os.replace(tmp, path)
+
+
+def _order(plan: "Plan", row: dict[str, Any]) -> int:
+    return plan.order_key(row["scenario"], row["point"], row["replicate"])
+
+
+def read_runs(root: Path | str) -> "pd.DataFrame":
+    """The runs table of a results folder, with its stored dtypes."""
+    import pandas as pd
+
+    return pd.read_parquet(Path(root) / RUNS_FILE)

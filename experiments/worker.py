@@ -1,0 +1,115 @@
+"""What a worker does: run a batch of runs of one scenario, each guarded, and report back.
+
+The function that executes one run is injectable (a :data:`RunFn`): the default,
+:func:`model_run`, builds a :class:`model.CooperationModel`; tests hand in stand-ins. It must
+be a module-level function so it pickles for worker processes and Dask.
+
+A run that raises becomes a ``failed`` :class:`RunResult` carrying the error; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from experiments.plan import RunSpec
+
+if TYPE_CHECKING:
+    from model.schema import Scenario
+
+#: One run: (scenario, spec) → (metrics, weekly series or None).
+RunFn = Callable[["Scenario", RunSpec], "tuple[Mapping[str, float], Mapping[str, Sequence[float]] | None]"]
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run, as the results store records it."""
+
+    spec: RunSpec
+    status: str
+    error: str = ""
+    elapsed_s: float = 0.0
+    metrics: dict[str, float] = field(default_factory=dict)
+    timeseries: dict[str, list[float]] | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Consecutive runs of one scenario, sent to a worker as one task."""
+
+    scenario: "Scenario"
+    specs: tuple[RunSpec, ...]
+    run_fn: RunFn
+
+
+def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], dict[str, list[float]] | None]:
+    """Run the model once: build it with the point's overrides and seed, run, measure.
+
+    Mesa 3.3.1 keeps a per-model id counter in ``Agent._ids`` that holds every model alive;
+    the entries this run added are removed afterwards so a long-lived worker stays flat.
+
+    Args:
+        scenario: the resolved scenario.
+        spec: the run (seed, overrides, horizon, whether to keep the weekly series).
+
+    Returns:
+        The metrics and, when asked for, the weekly series.
+    """
+    from mesa.agent import Agent
+
+    from model import CooperationModel
+
+    before = set(Agent._ids)
+    try:
+        model = CooperationModel(scenario=scenario, rng=spec.seed, **spec.params)
+        if spec.steps is None:
+            model.run()
+        else:
+            model.run(steps=spec.steps)
+        metrics = dict(model.metrics())
+        series = dict(model.timeseries()) if spec.timeseries else None
+        return metrics, series
+    finally:
+        for key in [k for k in Agent._ids if k not in before]:
+            Agent._ids.pop(key, None)
+
+
+def run_batch(batch: Batch) -> list[RunResult]:
+    """Run every spec of a batch in order; a run that raises is recorded and the batch goes on."""
+    return [guarded_run(batch.run_fn, batch.scenario, spec) for spec in batch.specs]
+
+
+def guarded_run(run_fn: RunFn, scenario: "Scenario", spec: RunSpec) -> RunResult:
+    """One run with its wall time; any exception becomes a failed result with its message."""
+    start = time.perf_counter()
+    try:
+        metrics, series = run_fn(scenario, spec)
+    except Exception as exc:  # noqa: BLE001 - a failed run must never stop the sweep
+        return RunResult(spec, "failed", _describe(exc), time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    clean = {k: _as_float(v) for k, v in metrics.items()}
+    ts = {k: [float(x) for x in v] for k, v in series.items()} if series is not None else None
+    return RunResult(spec, "ok", "", elapsed, clean, ts)
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` plus the innermost frame, enough to find the fault."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _as_float(v: Any) -> float:
+    try:
+        return float(v) if v is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def noop(_: Any = None) -> None:
+    """A task that does nothing: used to start worker processes before work is queued."""
+    return None
