@@ -123,7 +123,14 @@ def validate(data: dict[str, Any], origin: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_format_error(origin, e) for e in exc.errors()]) from None
+        lines = []
+        for e in exc.errors():
+            if not e.get("loc"):  # cross-reference problems: one per '; '-separated part
+                msg = e.get("msg", "").removeprefix("Value error, ")
+                lines += [f"{origin}: {part}" for part in msg.split("; ")]
+            else:
+                lines.append(_format_error(origin, e))
+        raise ScenarioError(lines) from None
 
 
 def _format_error(origin: str, err: Mapping[str, Any]) -> str:

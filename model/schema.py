@@ -90,6 +90,18 @@ class Sourcing(Strict):
     coproduction_seek_probability: float = field(
         0.02, ge=0.0, le=1.0, description="weekly chance an eligible nation seeks a licence (assumption)"
     )
+    crisis_urgency: float = field(
+        2.0, ge=1.0, description="weight on delivery time while the buyer is in a crisis (×; assumption)"
+    )
+    crisis_seek_multiplier: float = field(
+        3.0, ge=1.0, description="licence-seeking rate while the nation is in a crisis (×; assumption)"
+    )
+    min_order_share: float = field(
+        0.02, ge=0.0, le=1.0, description="smallest order worth placing, share of requirement (assumption)"
+    )
+    initial_budget_share: float = field(
+        0.5, ge=0.0, le=1.0, description="unspent budget at week 0, share of a year's (assumption)"
+    )
     us_buys_allied: bool = field(
         True, description="the US government may buy from allied producers (through domestic_content)"
     )

@@ -72,7 +72,9 @@ class ExportLicence(BarrierSettings):
     denial_probability: float = field(
         0.01, ge=0.0, le=1.0, description="DSP-5 denial share (probability; assumption)"
     )
-    exempt: tuple[str, ...] = field(("CAN",), description="ITAR §126.5 Canadian exemption (A1)")
+    exempt: tuple[str, ...] = field(
+        (), description="ISO3/groups exempt, e.g. CAN (ITAR §126.5) and aukus from 2024-09 (A1, P22)"
+    )
     exemption_capped_at_notification: bool = field(
         True,
         description="exemptions do not cover sales above congressional-notification values "
@@ -86,7 +88,7 @@ class TechnicalAssistance(BarrierSettings):
 
     median_days: float = field(90.0, ge=0.0, description="median TAA/MLA time (days; P7)")
     denial_probability: float = field(0.02, ge=0.0, le=1.0, description="probability; assumption")
-    exempt: tuple[str, ...] = field(("CAN",), description="ITAR Canadian exemption (A1)")
+    exempt: tuple[str, ...] = field((), description="ISO3/groups exempt, e.g. CAN (A1)")
     source: str = field("P7", description="citation")
 
 

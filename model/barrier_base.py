@@ -1,0 +1,145 @@
+"""The barrier plug-in: one stage of the regulatory pipeline (STYLE.md pattern 3).
+
+A barrier decides whether it applies to a case, draws the case's processing time, admits at
+most ``capacity_per_week`` cases a week into processing (first come, first served, so a surge
+of cases congests it), and at the end of processing denies, returns or passes the case.
+Subclasses in ``model/barriers.py`` define only what differs: ``applies`` and, where the
+regulation says so, ``plan``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from model.cases import Case
+
+if TYPE_CHECKING:
+    from model.schema_barriers import BarrierSettings
+    from model.world import World
+
+#: Cases returned more often than this are processed as they stand (assumption).
+MAX_RETURNS = 3
+
+
+class Barrier:
+    """Base class of the ten barriers.
+
+    Args:
+        settings: this barrier's validated scenario settings.
+        world: static facts of the world (memberships, items, policies).
+        rng: this barrier's named random stream.
+    """
+
+    key: ClassVar[str] = ""
+
+    def __init__(self, settings: "BarrierSettings", world: "World", rng: np.random.Generator):
+        self.s = settings
+        self.world = world
+        self.rng = rng
+        self.queue: deque[Case] = deque()
+        self.waiting: list[Case] = []
+        self.in_process: list[Case] = []
+        self.intake_left = settings.capacity_per_week
+        self.entered = 0
+
+    # -- what the regulation says ------------------------------------------------------------
+    def applies(self, case: Case) -> bool:
+        """Whether this kind of case falls under the barrier at all."""
+        raise NotImplementedError
+
+    def plan(self, case: Case, week: int) -> tuple[float, float]:
+        """Processing time (days) and denial probability for a case entering processing."""
+        z = self.rng.standard_normal()
+        days = self.s.median_days * math.exp(self.s.spread * z) * self.time_factor(case, week)
+        return days, self.s.denial_probability
+
+    # -- the common mechanism ----------------------------------------------------------------
+    def active(self, week: int) -> bool:
+        """Whether the barrier exists in the given week (enabled and inside its window)."""
+        s = self.s
+        return s.enabled and s.active_from_week <= week and (
+            s.active_until_week is None or week <= s.active_until_week
+        )
+
+    def exempt(self, case: Case, week: int) -> bool:
+        """Whether the case's foreign party is on the exemption list in that week."""
+        return week >= self.s.exempt_from_week and self.world.member(case.partner, self.s.exempt)
+
+    def needed(self, case: Case, week: int) -> bool:
+        """Whether a case submitted in ``week`` must pass this stage."""
+        return self.active(week) and self.applies(case) and not self.exempt(case, week)
+
+    def time_factor(self, case: Case, week: int) -> float:
+        """Product of the fast-track factors that cover the case's foreign party."""
+        f = 1.0
+        for ft in self.s.fast_track:
+            if week >= ft.from_week and self.world.member(case.partner, ft.members):
+                f *= ft.time_factor
+        return f
+
+    def return_probability(self, case: Case) -> float:
+        """Chance the application comes back incomplete: rises as understanding falls (A1)."""
+        if not self.s.us_process:
+            return 0.0
+        understanding = self.world.understanding.get(case.partner, 1.0)
+        return self.world.return_probability * (1.0 - understanding)
+
+    def enqueue(self, case: Case, week: int, ready_week: int | None = None) -> None:
+        """Put a case in line now, or (a returned case) once it is resubmitted."""
+        case.ready_week = week if ready_week is None else ready_week
+        if case.ready_week <= week:
+            self.queue.append(case)
+        else:
+            self.waiting.append(case)
+
+    def open_cases(self) -> int:
+        """Cases queued, waiting for resubmission or in process."""
+        return len(self.queue) + len(self.waiting) + len(self.in_process)
+
+    def start_week(self) -> None:
+        """Reset the weekly intake allowance (regulators' phase)."""
+        self.intake_left = self.s.capacity_per_week
+
+    def release_waiting(self, week: int) -> None:
+        """Move cases whose (re)submission date has come to the back of the queue."""
+        if not self.waiting:
+            return
+        ready = [c for c in self.waiting if c.ready_week <= week]
+        if ready:
+            self.waiting = [c for c in self.waiting if c.ready_week > week]
+            self.queue.extend(ready)
+
+    def intake(self, week: int) -> None:
+        """Start processing queued cases, first come first served, up to the weekly capacity."""
+        self.release_waiting(week)
+        while self.queue and (self.intake_left is None or self.intake_left > 0):
+            case = self.queue.popleft()
+            days, deny_p = self.plan(case, week)
+            case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
+            case.stage_deny_p = deny_p
+            case.u_deny, case.u_return = self.rng.random(2)
+            self.in_process.append(case)
+            self.entered += 1
+            if self.intake_left is not None:
+                self.intake_left -= 1
+
+    def pop_due(self, week: int) -> list[Case]:
+        """Remove and return the cases whose processing ends by ``week``, in entry order."""
+        if not self.in_process:
+            return []
+        due = [c for c in self.in_process if c.end_week <= week]
+        if due:
+            self.in_process = [c for c in self.in_process if c.end_week > week]
+        return due
+
+    def decide(self, case: Case) -> str:
+        """'deny', 'return' or 'pass' for a case whose processing ended."""
+        if case.u_deny < case.stage_deny_p:
+            return "deny"
+        if case.returns < MAX_RETURNS and case.u_return < self.return_probability(case):
+            return "return"
+        return "pass"

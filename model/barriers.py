@@ -1,0 +1,207 @@
+"""The ten barriers of DESIGN.md as plug-ins, and the registry from scenario key to class.
+
+Each class says which cases it applies to and, where the regulation has its own rule, how
+time and denial are drawn. Sources of the defaults are in ``model/schema_barriers.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from model.barrier_base import Barrier
+from model.cases import SALES, Case, CaseKind
+from model.schema_base import CLASSIFICATION_RANK
+
+_US_SALES = frozenset({CaseKind.FMS_SALE, CaseKind.DCS_SALE})
+
+
+class ExportLicence(Barrier):
+    """ITAR DSP-5: US-origin hardware leaving the US by direct commercial sale or as components.
+
+    The exemptions (Canada; AUKUS partners) do not cover sales above the congressional
+    notification value when ``exemption_capped_at_notification`` holds (P25).
+    """
+
+    key = "export_licence"
+
+    def applies(self, case: Case) -> bool:
+        return case.seller == "USA" and case.buyer != "USA" and case.kind in (
+            CaseKind.DCS_SALE, CaseKind.COMPONENT_SUPPLY)
+
+    def exempt(self, case: Case, week: int) -> bool:
+        if not super().exempt(case, week):
+            return False
+        if self.s.exemption_capped_at_notification and case.kind in _US_SALES:
+            return case.value_musd < self.world.notification_threshold(case.partner)
+        return True
+
+
+class TechnicalAssistance(Barrier):
+    """TAA / manufacturing licence agreement: sharing technical data for a licensed line."""
+
+    key = "technical_assistance"
+
+    def applies(self, case: Case) -> bool:
+        return case.kind is CaseKind.COPRODUCTION_LICENCE and case.seller == "USA"
+
+
+class TechnologyRelease(Barrier):
+    """TSFD / LO-CLO / anti-tamper review of advanced US items, for sales and licences.
+
+    Design for exportability (policy) shortens the review (A1 recommendation 5).
+    """
+
+    key = "technology_release"
+
+    def applies(self, case: Case) -> bool:
+        if case.seller != "USA" or case.buyer == "USA":
+            return False
+        if case.kind not in _US_SALES and case.kind is not CaseKind.COPRODUCTION_LICENCE:
+            return False
+        return self.world.items[case.item].technology_level >= self.s.min_technology_level
+
+    def time_factor(self, case: Case, week: int) -> float:
+        f = super().time_factor(case, week)
+        if self.world.policies.design_for_exportability:
+            f *= self.world.policies.exportability_time_factor
+        return f
+
+
+class FmsCase(Barrier):
+    """Foreign Military Sales from letter of request to contract award (P12, A5).
+
+    Grouped review for the policy's members divides the time (A1 recommendation 1).
+    """
+
+    key = "fms_case"
+
+    def applies(self, case: Case) -> bool:
+        return case.kind is CaseKind.FMS_SALE
+
+    def time_factor(self, case: Case, week: int) -> float:
+        f = super().time_factor(case, week)
+        pol = self.world.policies
+        if pol.grouped_fms_review and self.world.member(case.partner, pol.grouped_fms_members):
+            f *= pol.grouped_fms_time_factor
+        return f
+
+
+class CongressionalReview(Barrier):
+    """AECA §36 notification of sales of major defense equipment above the thresholds.
+
+    NATO+ partners have higher thresholds and 15-day reviews; thresholds may be indexed for
+    inflation since FY2003 (A1: 11% of 2023 notifications would have been spared).
+    """
+
+    key = "congressional_review"
+
+    def applies(self, case: Case) -> bool:
+        if case.kind not in _US_SALES or not self.world.items[case.item].major_defense_equipment:
+            return False
+        return case.value_musd >= self.world.notification_threshold(case.partner)
+
+    def plan(self, case: Case, week: int) -> tuple[float, float]:
+        z = self.rng.standard_normal()
+        median = self.s.nato_plus_median_days if self.world.nato_plus(case.partner) else self.s.median_days
+        days = median * math.exp(self.s.spread * z) * self.time_factor(case, week)
+        return days, self.s.denial_probability
+
+
+class ThirdPartyTransfer(Barrier):
+    """Re-transfer consent: allied-made goods with US content going to a third country."""
+
+    key = "third_party_transfer"
+
+    def applies(self, case: Case) -> bool:
+        return (
+            case.kind in (CaseKind.ALLIED_SALE, CaseKind.COMPONENT_SUPPLY)
+            and case.seller != "USA"
+            and case.buyer != "USA"
+            and case.us_content_share > self.s.min_us_content_share
+        )
+
+
+class DomesticContent(Barrier):
+    """Buy American / Berry on US government buys from foreign producers.
+
+    An RDP MOU partner's offer is waived through when the program office honours the MOU
+    (``waiver_honoured_probability``, A1: about half are wary); otherwise the offer faces the
+    full determination time and the denial probability of a non-qualifying country.
+    """
+
+    key = "domestic_content"
+
+    def applies(self, case: Case) -> bool:
+        return case.kind is CaseKind.US_GOV_PURCHASE
+
+    def plan(self, case: Case, week: int) -> tuple[float, float]:
+        z = self.rng.standard_normal()
+        u_waiver = self.rng.random()
+        if self.world.member(case.seller, ("rdp_mou",)) and u_waiver < self.s.waiver_honoured_probability:
+            return self.s.waiver_median_days * self.time_factor(case, week), 0.0
+        days = self.s.median_days * math.exp(self.s.spread * z) * self.time_factor(case, week)
+        return days, self.s.denial_probability
+
+
+class InformationSecurity(Barrier):
+    """NOFORN / CUI releasability for foreign suppliers and licensees of marked items."""
+
+    key = "information_security"
+
+    def applies(self, case: Case) -> bool:
+        if case.kind not in (CaseKind.US_GOV_PURCHASE, CaseKind.COPRODUCTION_LICENCE):
+            return False
+        marking = CLASSIFICATION_RANK[self.world.items[case.item].classification]
+        return marking >= CLASSIFICATION_RANK[self.s.min_classification]
+
+
+class InvestmentReview(Barrier):
+    """CFIUS / FOCI mitigation: foreign-owned producers in the US expanding or qualifying."""
+
+    key = "investment_review"
+
+    def applies(self, case: Case) -> bool:
+        return case.kind in (CaseKind.QUALIFICATION, CaseKind.EXPANSION_REVIEW)
+
+
+class PartnerExportControl(Barrier):
+    """Allies' own export regimes on exports from allied producers (per-nation time factor)."""
+
+    key = "partner_export_control"
+
+    def applies(self, case: Case) -> bool:
+        return case.seller != "USA" and case.buyer != case.seller and (
+            case.kind in SALES or case.kind is CaseKind.COMPONENT_SUPPLY)
+
+    def exempt(self, case: Case, week: int) -> bool:
+        # The seller's regime applies; exemptions name destinations (e.g. intra-EU transfers).
+        return week >= self.s.exempt_from_week and self.world.member(case.buyer, self.s.exempt)
+
+    def time_factor(self, case: Case, week: int) -> float:
+        return super().time_factor(case, week) * self.world.export_control_factor.get(case.seller, 1.0)
+
+
+#: Scenario key → barrier class, in the order a case meets the stages.
+BARRIERS: dict[str, type[Barrier]] = {
+    cls.key: cls
+    for cls in (
+        PartnerExportControl,
+        DomesticContent,
+        InformationSecurity,
+        InvestmentReview,
+        TechnologyRelease,
+        TechnicalAssistance,
+        FmsCase,
+        CongressionalReview,
+        ExportLicence,
+        ThirdPartyTransfer,
+    )
+}
+
+
+def barrier_class(key: str) -> type[Barrier]:
+    """The class registered for a scenario key; an unknown key names the known ones."""
+    try:
+        return BARRIERS[key]
+    except KeyError:
+        raise KeyError(f"unknown barrier '{key}' (known: {', '.join(BARRIERS)})") from None

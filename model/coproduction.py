@@ -1,0 +1,89 @@
+"""The coproduction life cycle (DESIGN.md step 5).
+
+An allied nation that puts domestic capacity first (A1) and can fund a line seeks a licence
+for a US system it needs. The licence is a case through the technical-assistance agreement,
+technology release and releasability stages; once granted, the line is built
+(``build_weeks``), starts at a low efficiency and learns. Its output carries US content, so
+exports to a third country need re-transfer consent (``third_party_transfer``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.cases import Case, CaseKind, CaseStatus
+from model.schema_world import Producer as ProducerSpec
+
+if TYPE_CHECKING:
+    from model.model import CooperationModel
+    from model.nation import Nation
+
+#: A new licensed line's ceiling as a multiple of its initial capacity (assumption).
+CEILING_MULTIPLE = 2.0
+
+
+def eligible(nation: "Nation", model: "CooperationModel") -> bool:
+    """Whether a nation is the kind that seeks licences (domestic-capacity goal, budget)."""
+    cfg = model.scenario.sourcing
+    return (
+        nation.iso != "USA"
+        and nation.goals.domestic_capacity >= cfg.coproduction_min_domestic_weight
+        and nation.budget_per_year >= cfg.coproduction_min_budget_musd
+    )
+
+
+def candidate_system(nation: "Nation", model: "CooperationModel") -> str | None:
+    """The first system the nation needs, may license, and does not yet make or seek."""
+    for item in nation.base_requirement:
+        spec = model.scenario.items[item]
+        if spec.coproduction is None or item in nation.licences:
+            continue
+        if any(p.nation is nation for p in model.producers_by_item.get(item, ())):
+            continue
+        if licensor_for(item, model) is not None:
+            return item
+    return None
+
+
+def licensor_for(item: str, model: "CooperationModel"):
+    """The largest US line of the item (the prime that would license it), if any."""
+    lines = [p for p in model.producers_by_item.get(item, ()) if p.nation.iso == "USA" and p.capacity > 0]
+    return max(lines, key=lambda p: p.capacity, default=None)
+
+
+def seek_licences(model: "CooperationModel", week: int) -> None:
+    """Each eligible nation may apply for one licence this week (one draw per nation)."""
+    cfg = model.scenario.sourcing
+    rng = model.streams["coproduction"]
+    for nation in model.licence_seekers:
+        u = rng.random()
+        rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)
+        if u >= rate:
+            continue
+        item = candidate_system(nation, model)
+        if item is None:
+            continue
+        licensor = licensor_for(item, model)
+        nation.licences.add(item)
+        case = Case(CaseKind.COPRODUCTION_LICENCE, item, "USA", nation.iso, 0.0, week,
+                    model.scenario.items[item].coproduction.us_content_share,
+                    on_finish=_licence_done, payload=(model, nation, licensor))
+        model.pipeline.submit(case, week)
+
+
+def _licence_done(case: Case, week: int) -> None:
+    model, nation, licensor = case.payload
+    if case.status is not CaseStatus.APPROVED:
+        nation.licences.discard(case.item)
+        return
+    cp = model.scenario.items[case.item].coproduction
+    spec = ProducerSpec(
+        nation=nation.iso, item=case.item,
+        capacity_per_week=cp.line_capacity_per_week,
+        ceiling_per_week=cp.line_capacity_per_week * CEILING_MULTIPLE,
+        efficiency=cp.learning_initial, active_from_week=week + cp.build_weeks,
+        suppliers={c: s.pid for c, s in licensor.suppliers.items()},
+        licensor=licensor.pid, us_content_share=cp.us_content_share,
+        source="licensed line stood up in the run",
+    )
+    model.add_producer(f"{nation.iso.lower()}_{case.item}_licensed_w{week}", spec)

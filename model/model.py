@@ -1,0 +1,263 @@
+"""CooperationModel: the Mesa model that wires the world and runs the week in order.
+
+The class wires; it does not do (STYLE.md pattern 2). ``__init__`` builds nations, producers,
+the supply network, adversaries, crises and the barrier pipeline from a validated scenario,
+then collects once. ``step()`` runs the phases of DESIGN.md in a stated order and collects
+once more.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import mesa
+
+from model import coproduction, series
+from model.adversary import Adversary
+from model.crisis import Crisis
+from model.loader import load_scenario
+from model.metrics import RunRecord, compute_all
+from model.nation import Nation
+from model.orders import Order
+from model.pipeline import Pipeline
+from model.producer import Producer
+from model.schema import Scenario
+from model.streams import Seed, Streams
+from model.world import World
+
+#: Learning time constant of a line whose item has no coproduction block (weeks; assumption).
+DEFAULT_LEARNING_WEEKS = 26.0
+
+
+class CooperationModel(mesa.Model):
+    """US–allied defense-industrial cooperation under regulatory friction.
+
+    Args:
+        scenario: a scenario name from ``scenarios/``, a YAML path, or a loaded ``Scenario``.
+        rng: the run seed (int); ``None`` draws OS entropy, recorded in ``self.seed``.
+        **overrides: dotted scenario paths and values,
+            e.g. ``**{"barriers.export_licence.median_days": 10}``.
+    """
+
+    def __init__(self, scenario: str | Path | Scenario = "baseline", rng: Seed = None, **overrides: Any):
+        self.streams = Streams(rng)
+        self.seed = self.streams.entropy
+        super().__init__(rng=self.seed)
+        self.scenario = load_scenario(scenario, overrides)
+        self.world = World(self.scenario)
+        self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
+        self.horizon = self.scenario.horizon_weeks
+        self.arrivals: dict[int, list[tuple[Order, float]]] = {}
+        self.now: dict[str, float] = {}
+        self._build_agents()
+        self._build_crises()
+        self.allied_capacity_start = self.allied_capacity(0)
+        for adversary in self.adversary_list:
+            adversary.update_chance()
+        series.observe(self, 0)
+        self.datacollector = mesa.DataCollector(model_reporters=series.reporters(self))
+        self.datacollector.collect(self)
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_agents(self) -> None:
+        s = self.scenario
+        self.nations = {iso: Nation(self, iso, spec) for iso, spec in s.nations.items()}
+        self.nation_list = list(self.nations.values())
+        self.producers: dict[str, Producer] = {}
+        self.producer_list: list[Producer] = []
+        self.producers_by_item: dict[str, list[Producer]] = {}
+        for pid, spec in s.producers.items():
+            self._create_producer(pid, spec)
+        for pid, spec in s.producers.items():
+            for comp, sup in spec.suppliers.items():
+                self.producers[pid].connect(comp, self.producers[sup])
+        self.adversary_list = [Adversary(self, r, spec) for r, spec in s.adversaries.items()]
+        self.licence_seekers = [n for n in self.nation_list if coproduction.eligible(n, self)]
+        self.weights = {k: it.deterrence_weight for k, it in s.items.items() if it.deterrence_weight > 0}
+
+    def _create_producer(self, pid: str, spec) -> Producer:
+        cp = self.scenario.items[spec.item].coproduction
+        learning = cp.learning_weeks if cp is not None else DEFAULT_LEARNING_WEEKS
+        prod = Producer(self, pid, spec, self.nations[spec.nation], learning)
+        self.producers[pid] = prod
+        self.producer_list.append(prod)
+        self.producers_by_item.setdefault(spec.item, []).append(prod)
+        return prod
+
+    def add_producer(self, pid: str, spec) -> Producer:
+        """Stand up a new line during the run (a licensed coproduction line)."""
+        prod = self._create_producer(pid, spec)
+        for comp, sup in spec.suppliers.items():
+            prod.connect(comp, self.producers[sup])
+        return prod
+
+    def _build_crises(self) -> None:
+        self.crises: list[Crisis] = [
+            self._crisis(c.region, c.start_week, c.duration_weeks, c.consumption_per_week, c.donors,
+                         c.requirement_multiplier, c.budget_multiplier, "scripted")
+            for c in self.scenario.crises
+        ]
+        consumed = {k for c in self.scenario.crises for k in c.consumption_per_week}
+        consumed |= {k for a in self.scenario.adversaries.values() for k in a.crisis.consumption_per_week}
+        systems = self.scenario.systems()
+        self.crisis_systems = tuple(s for s in systems if s in consumed) or tuple(systems)
+
+    def _crisis(self, region, start, duration, consumption, donors, req_mult, budget_mult, origin) -> Crisis:
+        if donors:
+            chosen = [n for n in self.nation_list if self.world.member(n.iso, donors)]
+        else:
+            chosen = [n for n in self.nation_list if n.region == region or n.iso == "USA"]
+        return Crisis(region, start, start + duration, dict(consumption), chosen, req_mult, budget_mult, origin)
+
+    def start_adversary_crisis(self, adversary: Adversary, week: int) -> None:
+        """An adversary acts: its crisis starts next week in its region."""
+        c = adversary.spec.crisis
+        self.crises.append(self._crisis(adversary.region, week + 1, c.duration_weeks, c.consumption_per_week,
+                                        (), c.requirement_multiplier, c.budget_multiplier, "adversary"))
+
+    # -- the week ---------------------------------------------------------------------------------
+    def step(self) -> None:
+        """One week: arrivals, regulators, adversaries, nations, producers, coproduction, collect."""
+        week = self.steps
+        self._receive(week)
+        self.pipeline.advance(week)
+        for adversary in self.adversary_list:
+            adversary.assess(week)
+        self._nations_act(week)
+        self._producers_act(week)
+        coproduction.seek_licences(self, week)
+        series.observe(self, week)
+        self.datacollector.collect(self)
+        if week >= self.horizon:
+            self.running = False
+
+    def run(self, steps: int | None = None) -> "CooperationModel":
+        """Run ``steps`` weeks (default: to the horizon); returns the model."""
+        for _ in range(self.horizon if steps is None else steps):
+            if not self.running:
+                break
+            self.step()
+        return self
+
+    def _receive(self, week: int) -> None:
+        for order, qty in self.arrivals.pop(week, ()):
+            order.buyer.receive(order.item, qty)
+
+    def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
+        """Send goods; they arrive after the transit time between the regions."""
+        transit = self.world.transit[(from_region, order.dest_region)]
+        if transit <= 0:
+            order.buyer.receive(order.item, qty)
+        else:
+            self.arrivals.setdefault(week + transit, []).append((order, qty))
+
+    def _nations_act(self, week: int) -> None:
+        self._apply_crises(week)
+        order = self.streams["activation"].permutation(len(self.nation_list))
+        for i in order:
+            nation = self.nation_list[i]
+            nation.consume()
+            nation.accrue_budget()
+            nation.procure(week)
+
+    def _apply_crises(self, week: int) -> None:
+        for n in self.nation_list:
+            n.requirement_mult, n.budget_mult, n.in_crisis = 1.0, 1.0, False
+        for c in self.crises:
+            if not c.active(week):
+                continue
+            if week == c.start_week:
+                c.onset_stock = self.forward_units(c.region, c.consumption)
+            for d in c.donors:
+                d.requirement_mult = max(d.requirement_mult, c.requirement_multiplier)
+                d.budget_mult = max(d.budget_mult, c.budget_multiplier)
+                d.in_crisis = True
+            c.draw()
+
+    def _producers_act(self, week: int) -> None:
+        funded = self.scenario.policies.multi_year_contracts or any(c.active(week) for c in self.crises)
+        for p in self.producer_list:
+            p.apply_scheduled(week)
+            p.order_inputs(week)
+            p.produce(week)
+            p.learn()
+            p.consider_expansion(week, funded)
+
+    # -- what agents sense --------------------------------------------------------------------
+    def crisis_active(self, region: str) -> bool:
+        """Whether a crisis runs in the region this week."""
+        return any(c.region == region and c.active(self.steps) for c in self.crises)
+
+    def regional_points(self) -> dict[str, float]:
+        """Deterrence-weighted stock held in each region (capability points)."""
+        pts = {r: 0.0 for r in self.scenario.transit_weeks}
+        for n in self.nation_list:
+            held = sum(n.stock[k] * w for k, w in self.weights.items())
+            for region, share in n.stock_share.items():
+                pts[region] += held * share
+        return pts
+
+    def capability(self, region: str, warning_weeks: int) -> float:
+        """Allied capability an adversary sees: forward stock, US stock that can arrive within
+        the warning time, and what lines can make and ship within it (points)."""
+        total = self.regional_points()[region]
+        us = self.nations["USA"]
+        us_held = sum(us.stock[k] * w for k, w in self.weights.items())
+        for r, share in us.stock_share.items():
+            if r != region and self.world.transit[(r, region)] <= warning_weeks:
+                total += us_held * share
+        for p in self.producer_list:
+            w = self.weights.get(p.item)
+            if w:
+                lead = warning_weeks - self.world.transit[(p.region, region)]
+                total += p.effective_capacity(self.steps) * max(0, lead) * w
+        return total
+
+    def forward_units(self, region: str, items) -> float:
+        """Units of the given items held in a region by all nations."""
+        return sum(n.stock[k] * n.stock_share.get(region, 0.0) for n in self.nation_list for k in items)
+
+    def allied_capacity(self, week: int) -> float:
+        """Value of allied (non-US) system capacity: Σ effective capacity × unit cost ($M/week)."""
+        items = self.scenario.items
+        return sum(p.effective_capacity(week) * items[p.item].unit_cost_musd
+                   for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
+
+    # -- results ------------------------------------------------------------------------------
+    def onset(self) -> Crisis | None:
+        """The crisis surge metrics count from: the first scripted one, else the first started."""
+        scripted = [c for c in self.crises if c.origin == "scripted"]
+        pool = scripted or [c for c in self.crises if c.origin == "adversary"]
+        return min(pool, key=lambda c: c.start_week, default=None)
+
+    def record(self) -> RunRecord:
+        """The finished run's record for the metric functions."""
+        onset = self.onset()
+        started = onset is not None and onset.start_week <= self.steps
+        week = self.steps
+        return RunRecord(
+            series=self.timeseries(),
+            crisis_systems=self.crisis_systems,
+            onset_week=onset.start_week if started else None,
+            onset_forward_stock=onset.onset_stock if started else math.nan,
+            onset_consumption_per_week=sum(onset.consumption.values()) if started else math.nan,
+            cases_finished=self.pipeline.finished,
+            cases_denied=self.pipeline.denied,
+            delay_sum_weeks=float(self.pipeline.delay_sum),
+            coproduction_lines=sum(1 for p in self.producer_list
+                                   if p.licensor is not None and p.effective_capacity(week) > 0),
+            allied_capacity_start=self.allied_capacity_start,
+            allied_capacity_end=self.allied_capacity(week),
+            adversary_started=any(a.started_week is not None for a in self.adversary_list),
+            adversary_regions=tuple(a.region for a in self.adversary_list),
+        )
+
+    def metrics(self) -> dict[str, float]:
+        """The eleven metrics of DESIGN.md plus ``onset_week`` (NaN where missing)."""
+        return compute_all(self.record())
+
+    def timeseries(self) -> dict[str, list[float]]:
+        """Weekly series: name → one value per collected week (week 0 … now)."""
+        return self.datacollector.model_vars

@@ -1,0 +1,101 @@
+"""The regulatory pipeline: cases move through the barrier stages that apply to them.
+
+Regulators' phase of the week (DESIGN.md step 1), in this order: every barrier resets its
+weekly intake; cases whose processing has ended are denied, returned for resubmission or
+passed to their next stage; then every barrier admits queued cases, first come first served,
+up to its capacity. A case submitted during the week may start at once if intake is left.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.barrier_base import Barrier
+from model.barriers import BARRIERS
+from model.cases import Case, CaseStatus
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from model.schema import Scenario
+    from model.world import World
+
+
+class Pipeline:
+    """All barriers of a scenario and the book of finished cases.
+
+    Args:
+        scenario: the resolved scenario (barrier settings, resubmission time).
+        world: static facts the barriers consult.
+        stream: maps a stream name to its generator (one stream per barrier).
+    """
+
+    def __init__(self, scenario: "Scenario", world: "World", stream) -> None:
+        self.barriers: list[Barrier] = [
+            cls(getattr(scenario.barriers, key), world, stream(f"barrier.{key}"))
+            for key, cls in BARRIERS.items()
+        ]
+        self.resubmit_weeks = scenario.pipeline.resubmit_weeks
+        self.finished = 0
+        self.denied = 0
+        self.delay_sum = 0
+        self.submitted = 0
+        self.log: list[tuple[str, int, int, str]] = []
+
+    def submit(self, case: Case, week: int) -> None:
+        """Open a case: route it through the stages that apply, or approve it at once."""
+        self.submitted += 1
+        case.submitted_week = week
+        case.stages = [b for b in self.barriers if b.needed(case, week)]
+        if not case.stages:
+            self._finish(case, CaseStatus.APPROVED, week)
+            return
+        first = case.stages[0]
+        first.enqueue(case, week)
+        first.intake(week)
+
+    def advance(self, week: int) -> None:
+        """The regulators' phase: complete, route and admit cases for this week."""
+        for b in self.barriers:
+            b.start_week()
+        for b in self.barriers:
+            for case in b.pop_due(week):
+                self._route(b, case, week)
+        for b in self.barriers:
+            b.intake(week)
+
+    def _route(self, barrier: Barrier, case: Case, week: int) -> None:
+        verdict = barrier.decide(case)
+        if verdict == "deny":
+            self._finish(case, CaseStatus.DENIED, week)
+        elif verdict == "return":
+            case.returns += 1
+            barrier.enqueue(case, week, week + self.resubmit_weeks)
+        elif case.stage_index + 1 < len(case.stages):
+            case.stage_index += 1
+            case.stages[case.stage_index].enqueue(case, week)
+        else:
+            self._finish(case, CaseStatus.APPROVED, week)
+
+    def _finish(self, case: Case, status: CaseStatus, week: int) -> None:
+        case.status = status
+        case.finished_week = week
+        self.finished += 1
+        self.delay_sum += case.delay_weeks
+        if status is CaseStatus.DENIED:
+            self.denied += 1
+        self.log.append((case.kind.value, case.submitted_week, week, status.value))
+        if case.on_finish is not None:
+            case.on_finish(case, week)
+
+    def open_cases(self) -> dict[str, int]:
+        """Open cases per barrier key (queued, waiting or in process)."""
+        return {b.key: b.open_cases() for b in self.barriers}
+
+    def expected_weeks(self, case: Case, week: int) -> float:
+        """Nominal regulatory time of a case from the stages' medians (a buyer's prior)."""
+        total = 0.0
+        for b in self.barriers:
+            if b.needed(case, week):
+                total += max(1.0, b.s.median_days * b.time_factor(case, week) / 7.0)
+        return total

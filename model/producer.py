@@ -1,0 +1,216 @@
+"""Producer: a firm's line in one nation making one item (DESIGN.md step 4).
+
+Each week, in order: order inputs (cross-border flows need a supply licence that covers the
+quantity), produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out
+with transit time, learn, and decide on expansion — a sustained backlog plus a funding signal
+starts an expansion that arrives after a lag, up to the physical ceiling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+
+from model.cases import Case, CaseKind, CaseStatus
+from model.orders import Order
+
+if TYPE_CHECKING:
+    from model.model import CooperationModel
+    from model.schema_world import Expansion
+
+#: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
+#: DSP-5 licences run four years; two years of volume are authorised at a time).
+LICENCE_COVER_WEEKS = 104.0
+
+
+class SupplyArrangement:
+    """A cross-border supplier relationship and the quantity its licence still authorises."""
+
+    __slots__ = ("supplier", "licensed", "pending")
+
+    def __init__(self, supplier: "Producer", licensed: float):
+        self.supplier = supplier
+        self.licensed = licensed
+        self.pending = False
+
+
+class Producer(mesa.Agent):
+    """A production line (attributes mirror ``schema_world.Producer``)."""
+
+    def __init__(self, model: "CooperationModel", pid: str, spec, nation, learning_weeks: float):
+        super().__init__(model)
+        self.pid = pid
+        self.nation = nation
+        self.item = spec.item
+        self.region = nation.region
+        self.capacity = spec.capacity_per_week
+        self.ceiling = spec.ceiling_per_week
+        self.efficiency = spec.efficiency
+        self.learning_step = 1.0 - math.exp(-1.0 / learning_weeks)
+        self.active_from = spec.active_from_week
+        self.expansion: "Expansion" = spec.expansion
+        self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
+        self.input_cover = spec.input_cover_weeks
+        self.licensor = spec.licensor
+        self.owner = spec.owner
+        self.us_content_share = spec.us_content_share
+        self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
+        self.unit_cost = model.scenario.items[spec.item].unit_cost_musd
+        self.backlog: deque[Order] = deque()
+        self.backlog_qty = 0.0
+        self.inputs: dict[str, float] = {}
+        self.inputs_on_order: dict[str, float] = {}
+        self.suppliers: dict[str, Producer] = {}
+        self.arrangements: dict[str, SupplyArrangement] = {}
+        self.pending: list[tuple[int, float]] = []
+        self.streak = 0
+        self.last_decision = -10**6
+        self.awaiting_review = False
+        self.qualified = False
+        self.output = 0.0
+        self.initial_input_weeks = spec.initial_input_weeks
+
+    # -- wiring -------------------------------------------------------------------------------
+    def connect(self, component: str, supplier: "Producer") -> None:
+        """Attach a supplier for a component; a foreign one gets a pre-existing licence."""
+        self.suppliers[component] = supplier
+        per_week = self.capacity * self.bom[component]
+        self.inputs[component] = per_week * self.initial_input_weeks
+        self.inputs_on_order[component] = 0.0
+        if supplier.nation.iso != self.nation.iso:
+            self.arrangements[component] = SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS)
+
+    # -- the week -----------------------------------------------------------------------------
+    def effective_capacity(self, week: int) -> float:
+        """Output possible this week before inputs and backlog: capacity × learning."""
+        return self.capacity * self.efficiency if week >= self.active_from else 0.0
+
+    def order_inputs(self, week: int) -> None:
+        """Top up each supplied component to ``input_cover`` weeks of production."""
+        rate = self.capacity * self.efficiency  # stock up before a new line opens, too
+        for comp, supplier in self.suppliers.items():
+            target = rate * self.bom[comp] * self.input_cover
+            need = target - self.inputs[comp] - self.inputs_on_order[comp]
+            if need > 1e-9:
+                self._order_component(comp, supplier, need, week)
+
+    def _order_component(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
+        arr = self.arrangements.get(comp)
+        if arr is not None:
+            if arr.licensed < qty and not arr.pending:
+                self._request_supply_licence(comp, arr, qty, week)
+            qty = min(qty, arr.licensed)
+            if qty <= 1e-9:
+                return
+            arr.licensed -= qty
+        unit_cost = self.model.scenario.items[comp].unit_cost_musd
+        order = Order(self, comp, qty, qty, self.region, week, "component", unit_cost)
+        self.inputs_on_order[comp] += qty
+        supplier.accept(order)
+
+    def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
+        per_week = self.capacity * self.bom[comp]
+        amount = max(qty, per_week * LICENCE_COVER_WEEKS)
+        cost = self.model.scenario.items[comp].unit_cost_musd
+        case = Case(CaseKind.COMPONENT_SUPPLY, comp, arr.supplier.nation.iso, self.nation.iso,
+                    amount * cost, week, arr.supplier.us_content_share,
+                    on_finish=self._supply_licence_done, payload=(arr, amount))
+        arr.pending = True
+        self.model.pipeline.submit(case, week)
+
+    @staticmethod
+    def _supply_licence_done(case: Case, week: int) -> None:
+        arr, amount = case.payload
+        arr.pending = False
+        if case.status is CaseStatus.APPROVED:
+            arr.licensed += amount
+
+    def accept(self, order: Order) -> None:
+        """Take an approved order into the backlog."""
+        self.backlog.append(order)
+        self.backlog_qty += order.remaining
+
+    def receive(self, item: str, qty: float) -> None:
+        """Components arrive into the input inventory."""
+        self.inputs[item] += qty
+        self.inputs_on_order[item] -= qty
+
+    def produce(self, week: int) -> float:
+        """Make what capacity, inputs and backlog allow, and ship it first-in first-out."""
+        amount = min(self.effective_capacity(week), self.backlog_qty)
+        for comp in self.suppliers:
+            amount = min(amount, self.inputs[comp] / self.bom[comp])
+        if amount <= 1e-9:
+            self.output = 0.0
+            return 0.0
+        for comp in self.suppliers:
+            self.inputs[comp] -= amount * self.bom[comp]
+        self._ship(amount, week)
+        self.output = amount
+        return amount
+
+    def _ship(self, amount: float, week: int) -> None:
+        self.backlog_qty -= amount
+        while amount > 1e-9 and self.backlog:
+            order = self.backlog[0]
+            part = min(amount, order.remaining)
+            order.remaining -= part
+            amount -= part
+            self.model.ship(order, part, self.region, week)
+            if order.remaining <= 1e-9:
+                self.backlog.popleft()
+        if not self.backlog:
+            self.backlog_qty = 0.0
+
+    def learn(self) -> None:
+        """Efficiency closes a fixed share of its gap to 1 each week (learning curve)."""
+        if self.efficiency < 1.0:
+            self.efficiency = min(1.0, self.efficiency + (1.0 - self.efficiency) * self.learning_step)
+
+    def apply_scheduled(self, week: int) -> None:
+        """Expansions and planned changes whose week has come raise capacity or ceiling."""
+        while self.planned and self.planned[0].week <= week:
+            p = self.planned.pop(0)
+            self.ceiling += p.add_ceiling_per_week
+            self.capacity = min(self.ceiling, self.capacity + p.add_capacity_per_week)
+        if self.pending and self.pending[0][0] <= week:
+            arrived = [a for w, a in self.pending if w <= week]
+            self.pending = [(w, a) for w, a in self.pending if w > week]
+            self.capacity = min(self.ceiling, self.capacity + sum(arrived))
+
+    def consider_expansion(self, week: int, funded: bool) -> None:
+        """Start an expansion after a sustained backlog when funding is signalled."""
+        e = self.expansion
+        base = max(self.capacity, 1e-9)
+        self.streak = self.streak + 1 if self.backlog_qty / base > e.backlog_trigger_weeks else 0
+        if not funded or self.streak < e.sustain_weeks or self.awaiting_review:
+            return
+        if len(self.pending) >= e.max_concurrent or week - self.last_decision < e.sustain_weeks:
+            return
+        room = self.ceiling - self.capacity - sum(a for _, a in self.pending)
+        add = min(e.step_share * max(self.capacity, 0.1 * self.ceiling), room)
+        if add <= 1e-9:
+            return
+        self.last_decision = week
+        lag = e.lag_weeks + (e.restart_weeks if self.capacity <= 1e-9 else 0)
+        if self.owner is not None and self.owner != self.nation.iso and self.nation.iso == "USA":
+            self._request_investment_review(week, add, lag)
+        else:
+            self.pending.append((week + lag, add))
+            self.pending.sort()
+
+    def _request_investment_review(self, week: int, add: float, lag: int) -> None:
+        case = Case(CaseKind.EXPANSION_REVIEW, self.item, self.owner, "USA", add * self.unit_cost,
+                    week, on_finish=self._review_done, payload=(add, lag))
+        self.awaiting_review = True
+        self.model.pipeline.submit(case, week)
+
+    def _review_done(self, case: Case, week: int) -> None:
+        self.awaiting_review = False
+        if case.status is CaseStatus.APPROVED:
+            add, lag = case.payload
+            self.pending.append((week + lag, add))
+            self.pending.sort()

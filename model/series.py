@@ -1,0 +1,80 @@
+"""Weekly series: what the model records each week for plots (names are a results contract).
+
+The model fills ``model.now`` (series name → this week's value) in its collect phase; the
+Mesa ``DataCollector`` reads it through one module-level reporter per series (module-level
+functions, not lambdas, so models pickle into worker processes).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from model.model import CooperationModel
+
+#: Series name pattern → (meaning, unit).
+SERIES_DOC: dict[str, tuple[str, str]] = {
+    "output.<system>": ("units of the system completed that week, all producers", "units/week"),
+    "output_us": ("crisis-system output made in the US", "units/week"),
+    "output_allied": ("crisis-system output made outside the US", "units/week"),
+    "capacity.<system>": ("installed capacity × learning efficiency of active lines", "units/week"),
+    "stock.<system>": ("stock held by all nations", "units"),
+    "stock_region.<region>": ("deterrence-weighted stock held in the region", "points"),
+    "open_cases.<barrier>": ("cases queued, waiting or in process at the barrier", "cases"),
+    "deterrence.<region>": ("1 − the adversary's assessed chance of success", "0–1"),
+    "crisis_active.<region>": ("1 while a crisis runs in the region", "0/1"),
+}
+
+
+def current(name: str, model: "CooperationModel") -> float:
+    """The value of series ``name`` this week (a DataCollector reporter)."""
+    return model.now[name]
+
+
+def series_names(model: "CooperationModel") -> list[str]:
+    """All series of a model, in a stable order."""
+    systems = model.scenario.systems()
+    names = [f"output.{s}" for s in systems] + ["output_us", "output_allied"]
+    names += [f"capacity.{s}" for s in systems] + [f"stock.{s}" for s in systems]
+    names += [f"stock_region.{r}" for r in model.scenario.transit_weeks]
+    names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
+    names += [f"deterrence.{r}" for r in model.scenario.adversaries]
+    names += [f"crisis_active.{r}" for r in model.scenario.transit_weeks]
+    return names
+
+
+def reporters(model: "CooperationModel") -> dict[str, Callable]:
+    """DataCollector model reporters, one per series."""
+    return {name: partial(current, name) for name in series_names(model)}
+
+
+def observe(model: "CooperationModel", week: int) -> None:
+    """Fill ``model.now`` with this week's values."""
+    now = model.now
+    systems = model.scenario.systems()
+    out = {s: 0.0 for s in systems}
+    cap = {s: 0.0 for s in systems}
+    us = allied = 0.0
+    for p in model.producer_list:
+        if p.item in out:
+            out[p.item] += p.output
+            cap[p.item] += p.effective_capacity(week)
+            if p.item in model.crisis_systems:
+                if p.nation.iso == "USA":
+                    us += p.output
+                else:
+                    allied += p.output
+    for s in systems:
+        now[f"output.{s}"] = out[s]
+        now[f"capacity.{s}"] = cap[s]
+        now[f"stock.{s}"] = sum(n.stock[s] for n in model.nation_list)
+    now["output_us"], now["output_allied"] = us, allied
+    for r, pts in model.regional_points().items():
+        now[f"stock_region.{r}"] = pts
+    for b in model.pipeline.barriers:
+        now[f"open_cases.{b.key}"] = float(b.open_cases())
+    for a in model.adversary_list:
+        now[f"deterrence.{a.region}"] = a.deterrence
+    for r in model.scenario.transit_weeks:
+        now[f"crisis_active.{r}"] = 1.0 if model.crisis_active(r) else 0.0

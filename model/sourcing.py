@@ -1,0 +1,120 @@
+"""How a nation chooses where to buy (DESIGN.md step 3).
+
+Each candidate source — a domestic line, a US line by FMS or direct commercial sale, an
+allied line, or (for the US government) an allied line under Buy American rules — is scored
+on the buyer's four survey goals (A1): domestic capacity, deterrence (through the delivery
+time the buyer *expects*, learned from its own past cases), interoperability (a US or
+US-licensed design) and regional capacity. The choice is a logit over the scores, so slow
+pipelines push buyers toward domestic or non-US sources without making the choice certain.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from model.cases import Case, CaseKind
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from model.model import CooperationModel
+    from model.nation import Nation
+    from model.producer import Producer
+
+#: Route → the kind of case it opens (``None``: no cross-border case).
+ROUTE_CASE = {
+    "domestic": None,
+    "fms": CaseKind.FMS_SALE,
+    "dcs": CaseKind.DCS_SALE,
+    "allied": CaseKind.ALLIED_SALE,
+    "us_gov": CaseKind.US_GOV_PURCHASE,
+}
+
+
+@dataclass(slots=True)
+class Option:
+    """One way to buy: a route through a particular line, with its expected delivery."""
+
+    route: str
+    producer: "Producer"
+    expected_weeks: float
+    utility: float = 0.0
+
+
+def routes_to(buyer: "Nation", seller_iso: str, model: "CooperationModel") -> tuple[str, ...]:
+    """The routes open from a buyer to a seller nation."""
+    if seller_iso == buyer.iso:
+        return ("domestic",)
+    if seller_iso == "USA":
+        return ("fms", "dcs")
+    if buyer.iso == "USA":
+        return ("us_gov",) if model.scenario.sourcing.us_buys_allied else ()
+    return ("allied",)
+
+
+def production_wait(producer: "Producer", qty: float, week: int) -> float:
+    """Weeks until a new order of ``qty`` would be finished at the line's current pace."""
+    rate = producer.capacity * producer.efficiency
+    if rate <= 1e-9:
+        return math.inf
+    start = max(0, producer.active_from - week)
+    return start + (producer.backlog_qty + qty) / rate
+
+
+def options(buyer: "Nation", item: str, qty: float, week: int, model: "CooperationModel") -> list[Option]:
+    """Every open source of ``item`` for ``buyer``, with expected delivery time."""
+    out = []
+    for prod in model.producers_by_item.get(item, ()):
+        wait = production_wait(prod, qty, week)
+        if math.isinf(wait):
+            continue
+        transit = model.world.transit[(prod.region, buyer.region)]
+        for route in routes_to(buyer, prod.nation.iso, model):
+            reg = buyer.expected_regulatory_weeks(route, prod, item, qty, week)
+            out.append(Option(route, prod, reg + wait + transit))
+    return out
+
+
+def score(buyer: "Nation", opt: Option, urgency: float, norm_weeks: float) -> float:
+    """Utility of an option under the buyer's goal weights (A1)."""
+    g = buyer.goals
+    prod = opt.producer
+    domestic = 1.0 if opt.route == "domestic" else 0.0
+    us_design = prod.nation.iso == "USA" or prod.licensor is not None
+    regional = 1.0 if prod.region == buyer.region else 0.0
+    return (
+        g.domestic_capacity * domestic
+        + g.interoperability * (1.0 if us_design else 0.0)
+        + g.regional_capacity * regional
+        - g.deterrence * urgency * opt.expected_weeks / norm_weeks
+    )
+
+
+def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "CooperationModel",
+           rng: "np.random.Generator") -> Option:
+    """Pick one option by a logit over utilities (one uniform draw per choice)."""
+    cfg = model.scenario.sourcing
+    for o in opts:
+        o.utility = score(buyer, o, urgency, cfg.delivery_norm_weeks)
+    best = max(o.utility for o in opts)
+    weights = [math.exp((o.utility - best) / cfg.choice_temperature) for o in opts]
+    u = rng.random() * sum(weights)
+    for o, w in zip(opts, weights):
+        u -= w
+        if u <= 0.0:
+            return o
+    return opts[-1]
+
+
+def sale_case(buyer: "Nation", opt: Option, item: str, qty: float, week: int, unit_cost: float) -> Case | None:
+    """The cross-border case a chosen option opens, or ``None`` for a domestic buy."""
+    kind = ROUTE_CASE[opt.route]
+    prod = opt.producer
+    if kind is None:
+        if buyer.iso == "USA" and prod.owner not in (None, "USA") and not prod.qualified:
+            kind = CaseKind.QUALIFICATION
+            return Case(kind, item, prod.owner, "USA", qty * unit_cost, week, prod.us_content_share)
+        return None
+    return Case(kind, item, prod.nation.iso, buyer.iso, qty * unit_cost, week, prod.us_content_share)
