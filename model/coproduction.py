@@ -33,12 +33,16 @@ def eligible(nation: "Nation", model: "CooperationModel") -> bool:
 
 
 def candidate_system(nation: "Nation", model: "CooperationModel") -> str | None:
-    """The first system the nation needs, may license, and does not yet make or seek."""
+    """The first system the nation needs enough of, may license, and does not yet make or seek."""
+    share = model.scenario.sourcing.coproduction_min_need_share
     for item in nation.base_requirement:
         spec = model.scenario.items[item]
         if spec.coproduction is None or item in nation.licences:
             continue
         if any(p.nation is nation for p in model.producers_by_item.get(item, ())):
+            continue
+        need = nation.use.get(item, 0.0) * 52 + max(0.0, nation.requirement(item) - nation.stock[item])
+        if need < share * spec.coproduction.line_capacity_per_week * 52:
             continue
         if licensor_for(item, model) is not None:
             return item
@@ -57,6 +61,8 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
     rng = model.streams["coproduction"]
     for nation in model.licence_seekers:
         u = rng.random()
+        if nation.licence_pending:
+            continue
         rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)
         if u >= rate:
             continue
@@ -65,6 +71,7 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
             continue
         licensor = licensor_for(item, model)
         nation.licences.add(item)
+        nation.licence_pending = True
         case = Case(CaseKind.COPRODUCTION_LICENCE, item, "USA", nation.iso, 0.0, week,
                     model.scenario.items[item].coproduction.us_content_share,
                     on_finish=_licence_done, payload=(model, nation, licensor))
@@ -73,6 +80,7 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
 
 def _licence_done(case: Case, week: int) -> None:
     model, nation, licensor = case.payload
+    nation.licence_pending = False
     if case.status is not CaseStatus.APPROVED:
         nation.licences.discard(case.item)
         return

@@ -51,6 +51,8 @@ class CooperationModel(mesa.Model):
         self.horizon = self.scenario.horizon_weeks
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
         self.now: dict[str, float] = {}
+        self._points_cache: tuple[int, dict[str, float]] | None = None
+        self._factor_cache: dict[tuple[str, int], tuple[int, list]] = {}
         self._build_agents()
         self._build_crises()
         self.allied_capacity_start = self.allied_capacity(0)
@@ -68,6 +70,7 @@ class CooperationModel(mesa.Model):
         self.producers: dict[str, Producer] = {}
         self.producer_list: list[Producer] = []
         self.producers_by_item: dict[str, list[Producer]] = {}
+        self.lines_version = 0
         for pid, spec in s.producers.items():
             self._create_producer(pid, spec)
         for pid, spec in s.producers.items():
@@ -84,6 +87,7 @@ class CooperationModel(mesa.Model):
         self.producers[pid] = prod
         self.producer_list.append(prod)
         self.producers_by_item.setdefault(spec.item, []).append(prod)
+        self.lines_version += 1
         return prod
 
     def add_producer(self, pid: str, spec) -> Producer:
@@ -202,18 +206,36 @@ class CooperationModel(mesa.Model):
     def capability(self, region: str, warning_weeks: int) -> float:
         """Allied capability an adversary sees: forward stock, US stock that can arrive within
         the warning time, and what lines can make and ship within it (points)."""
-        total = self.regional_points()[region]
+        points = self._points_this_week()
+        total = points[region]
         us = self.nations["USA"]
         us_held = sum(us.stock[k] * w for k, w in self.weights.items())
         for r, share in us.stock_share.items():
             if r != region and self.world.transit[(r, region)] <= warning_weeks:
                 total += us_held * share
-        for p in self.producer_list:
-            w = self.weights.get(p.item)
-            if w:
-                lead = warning_weeks - self.world.transit[(p.region, region)]
-                total += p.effective_capacity(self.steps) * max(0, lead) * w
+        week = self.steps
+        for p, factor in self._surge_factors(region, warning_weeks):
+            total += p.effective_capacity(week) * factor
         return total
+
+    def _points_this_week(self) -> dict[str, float]:
+        cached = self._points_cache
+        if cached is None or cached[0] != self.steps:
+            cached = self._points_cache = (self.steps, self.regional_points())
+        return cached[1]
+
+    def _surge_factors(self, region: str, warning_weeks: int) -> list[tuple[Producer, float]]:
+        """(line, points per unit of weekly capacity deliverable within the warning time)."""
+        key = (region, warning_weeks)
+        cached = self._factor_cache.get(key)
+        if cached is None or cached[0] != self.lines_version:
+            out = []
+            for p in self.producer_list:
+                lead = warning_weeks - self.world.transit[(p.region, region)]
+                if self.weights.get(p.item) and lead > 0:
+                    out.append((p, lead * self.weights[p.item]))
+            cached = self._factor_cache[key] = (self.lines_version, out)
+        return cached[1]
 
     def forward_units(self, region: str, items) -> float:
         """Units of the given items held in a region by all nations."""

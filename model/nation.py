@@ -44,6 +44,8 @@ class Nation(mesa.Agent):
         self.in_crisis = False
         self.expect: dict[tuple[str, str], float] = {}
         self.licences: set[str] = set()
+        self.licence_pending = False
+        self.option_cache: dict[str, tuple[int, list]] = {}
 
     # -- stocks -------------------------------------------------------------------------------
     def draw(self, item: str, qty: float) -> float:
@@ -124,7 +126,7 @@ class Nation(mesa.Agent):
         """Regulatory time this buyer expects on a route: learned, else the nominal prior."""
         key = (route, item)
         if key not in self.expect:
-            probe = sourcing.sale_case(self, sourcing.Option(route, producer, 0.0), item, qty,
+            probe = sourcing.sale_case(self, sourcing.Option(route, producer, 0), item, qty,
                                        week, self.model.scenario.items[item].unit_cost_musd)
             self.expect[key] = 0.0 if probe is None else self.model.pipeline.expected_weeks(probe, week)
         return self.expect[key]

@@ -90,6 +90,8 @@ class Producer(mesa.Agent):
 
     def order_inputs(self, week: int) -> None:
         """Top up each supplied component to ``input_cover`` weeks of production."""
+        if not self.suppliers:
+            return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
         for comp, supplier in self.suppliers.items():
             target = rate * self.bom[comp] * self.input_cover

@@ -87,8 +87,18 @@ class Sourcing(Strict):
     coproduction_min_budget_musd: float = field(
         500.0, ge=0.0, description="budget a licensee needs to stand up a line ($M/yr; assumption)"
     )
+    coproduction_min_need_share: float = field(
+        0.25, ge=0.0,
+        description="a licence is sought only when a year's need (use plus shortfall) is at least "
+        "this share of a new line's yearly output (share; assumption)",
+    )
     coproduction_seek_probability: float = field(
         0.02, ge=0.0, le=1.0, description="weekly chance an eligible nation seeks a licence (assumption)"
+    )
+    fms_assurance_bonus: float = field(
+        0.1, ge=0.0, le=1.0,
+        description="utility of buying government-to-government: US contracting, total package, "
+        "familiarity (A1: all respondents understand FMS, 4/13 ITAR) (utility; assumption)",
     )
     crisis_urgency: float = field(
         2.0, ge=1.0, description="weight on delivery time while the buyer is in a crisis (×; assumption)"

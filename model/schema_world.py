@@ -5,6 +5,8 @@ Figures cited by key are in ``shared/research/domain.md`` and in ``docs/paramete
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 
 from model.schema_base import Classification, Region, Strict, field
@@ -92,6 +94,10 @@ class Item(Strict):
     )
     deterrence_weight: float = field(
         0.0, ge=0.0, description="forward capability per unit held (capability points; assumption)"
+    )
+    sales_channels: tuple[Literal["fms", "dcs"], ...] = field(
+        ("fms", "dcs"), min_length=1,
+        description="how the US sells it abroad; some systems go by FMS only (assumption per item)",
     )
     coproduction: Coproduction | None = field(None, description="null = not offered for licence")
     source: str = field("assumption", description="citation for the figures above")

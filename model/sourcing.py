@@ -35,11 +35,17 @@ ROUTE_CASE = {
 
 @dataclass(slots=True)
 class Option:
-    """One way to buy: a route through a particular line, with its expected delivery."""
+    """One way to buy: a route through a particular line, with its expected delivery.
+
+    ``static_utility`` holds the goal terms that do not change week to week (domestic,
+    interoperability, regional); the delivery term is added when the buyer chooses.
+    """
 
     route: str
     producer: "Producer"
-    expected_weeks: float
+    transit: int
+    static_utility: float = 0.0
+    expected_weeks: float = 0.0
     utility: float = 0.0
 
 
@@ -63,41 +69,57 @@ def production_wait(producer: "Producer", qty: float, week: int) -> float:
     return start + (producer.backlog_qty + qty) / rate
 
 
-def options(buyer: "Nation", item: str, qty: float, week: int, model: "CooperationModel") -> list[Option]:
-    """Every open source of ``item`` for ``buyer``, with expected delivery time."""
+def static_utility(buyer: "Nation", route: str, prod: "Producer") -> float:
+    """The goal terms of an option that do not depend on delivery time (A1 goal weights)."""
+    g = buyer.goals
+    domestic = 1.0 if route == "domestic" else 0.0
+    us_design = prod.nation.iso == "USA" or prod.licensor is not None
+    regional = 1.0 if prod.region == buyer.region else 0.0
+    fms = buyer.model.scenario.sourcing.fms_assurance_bonus if route == "fms" else 0.0
+    return (g.domestic_capacity * domestic + g.interoperability * us_design
+            + g.regional_capacity * regional + fms)
+
+
+def candidate_options(buyer: "Nation", item: str, model: "CooperationModel") -> list[Option]:
+    """Every route through every line of ``item`` open to ``buyer`` (cached until a line is added)."""
+    cached = buyer.option_cache.get(item)
+    if cached is not None and cached[0] == model.lines_version:
+        return cached[1]
+    allowed = model.scenario.items[item].sales_channels
     out = []
     for prod in model.producers_by_item.get(item, ()):
-        wait = production_wait(prod, qty, week)
-        if math.isinf(wait):
-            continue
         transit = model.world.transit[(prod.region, buyer.region)]
         for route in routes_to(buyer, prod.nation.iso, model):
-            reg = buyer.expected_regulatory_weeks(route, prod, item, qty, week)
-            out.append(Option(route, prod, reg + wait + transit))
+            if route in ("fms", "dcs") and route not in allowed:
+                continue
+            out.append(Option(route, prod, transit, static_utility(buyer, route, prod)))
+    buyer.option_cache[item] = (model.lines_version, out)
     return out
 
 
-def score(buyer: "Nation", opt: Option, urgency: float, norm_weeks: float) -> float:
-    """Utility of an option under the buyer's goal weights (A1)."""
-    g = buyer.goals
-    prod = opt.producer
-    domestic = 1.0 if opt.route == "domestic" else 0.0
-    us_design = prod.nation.iso == "USA" or prod.licensor is not None
-    regional = 1.0 if prod.region == buyer.region else 0.0
-    return (
-        g.domestic_capacity * domestic
-        + g.interoperability * (1.0 if us_design else 0.0)
-        + g.regional_capacity * regional
-        - g.deterrence * urgency * opt.expected_weeks / norm_weeks
-    )
+def options(buyer: "Nation", item: str, qty: float, week: int, model: "CooperationModel") -> list[Option]:
+    """The open options for an order of ``qty`` this week, with expected delivery time."""
+    out = []
+    for opt in candidate_options(buyer, item, model):
+        wait = production_wait(opt.producer, qty, week)
+        if math.isinf(wait):
+            continue
+        reg = buyer.expected_regulatory_weeks(opt.route, opt.producer, item, qty, week)
+        opt.expected_weeks = reg + wait + opt.transit
+        out.append(opt)
+    return out
 
 
 def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "CooperationModel",
            rng: "np.random.Generator") -> Option:
-    """Pick one option by a logit over utilities (one uniform draw per choice)."""
+    """Pick one option by a logit over utilities (one uniform draw per choice).
+
+    Utility = static goal terms − deterrence weight × urgency × expected weeks / norm.
+    """
     cfg = model.scenario.sourcing
+    slope = buyer.goals.deterrence * urgency / cfg.delivery_norm_weeks
     for o in opts:
-        o.utility = score(buyer, o, urgency, cfg.delivery_norm_weeks)
+        o.utility = o.static_utility - slope * o.expected_weeks
     best = max(o.utility for o in opts)
     weights = [math.exp((o.utility - best) / cfg.choice_temperature) for o in opts]
     u = rng.random() * sum(weights)
