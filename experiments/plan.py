@@ -151,6 +151,7 @@ def make_plan(
     steps: int | None = None,
     timeseries: bool = True,
     metric_names: Sequence[str] | None = None,
+    use_sweeps: bool = True,
 ) -> Plan:
     """Load the scenarios and expand their sweeps into a plan.
 
@@ -162,6 +163,7 @@ def make_plan(
         steps: a shorter horizon in weeks (default: each scenario's own).
         timeseries: whether runs return their weekly series.
         metric_names: the metric columns (default: the model's).
+        use_sweeps: expand each scenario's sweep block; ``False`` runs each scenario as one point.
 
     Returns:
         The plan.
@@ -179,14 +181,15 @@ def make_plan(
     loaded = [(str(src), load_scenario(src)) for src in sources]
     if not loaded:
         raise UserError("no scenario given")
-    seed = _root_seed(loaded, root_seed)
+    seed = _root_seed(loaded if use_sweeps else [], root_seed)
     plans, names = [], set()
     for src, scn in loaded:
         if scn.name in names:
             raise UserError(f"{src}: scenario name '{scn.name}' appears twice; names must differ")
         names.add(scn.name)
-        reps = replications or (scn.sweep.replications if scn.sweep else DEFAULT_REPLICATIONS)
-        design = expand(scn.sweep, seed)
+        sweep = scn.sweep if use_sweeps else None
+        reps = replications or (sweep.replications if sweep else DEFAULT_REPLICATIONS)
+        design = expand(sweep, seed)
         plans.append(ScenarioPlan(scn.name, src, scn, scenario_hash(scn), design, reps))
     metrics = tuple(metric_names) if metric_names is not None else default_metric_names()
     return Plan(tuple(plans), seed, steps, timeseries, metrics)

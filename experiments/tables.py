@@ -29,7 +29,7 @@ def print_metric_means(out: Path, metrics: Sequence[str]) -> None:
 
     frame = metric_means(out, metrics)
     table = Table(title=f"Mean per scenario — {out}", show_lines=False)
-    table.add_column("metric", style="bold")
+    table.add_column("metric", style="bold", no_wrap=True, min_width=28)
     for name in frame.columns:
         table.add_column(str(name), justify="right")
     for metric, row in frame.iterrows():

@@ -1,0 +1,167 @@
+"""The runner: executors agree, replicates extend, faults are recorded, resume is exact."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import engine_helpers as h
+from experiments.errors import UserError
+from experiments.executors import make_executor
+from experiments.plan import make_plan
+from experiments.runner import run_experiment
+
+TESTS = Path(__file__).resolve().parent
+
+
+def plan_for(path, **kw):
+    return make_plan([path], metric_names=h.METRICS, **kw)
+
+
+def runs(out):
+    return pd.read_parquet(Path(out) / "runs.parquet")
+
+
+def same_runs(a, b):
+    pd.testing.assert_frame_equal(a.drop(columns="elapsed_s").reset_index(drop=True),
+                                  b.drop(columns="elapsed_s").reset_index(drop=True))
+
+
+def series(out):
+    ts = pd.read_parquet(Path(out) / "timeseries.parquet")
+    return ts.sort_values(["run_id", "series", "week"], kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    return h.write_scenario(tmp_path_factory.mktemp("scn"))
+
+
+@pytest.fixture(scope="module")
+def serial_out(scenario, tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial") / "res"
+    run_experiment(plan_for(scenario), out, run_fn=h.fake_run, progress=False)
+    return out
+
+
+def test_writes_the_three_files_with_the_contract_columns(serial_out):
+    df = runs(serial_out)
+    assert len(df) == 12 and (df["status"] == "ok").all()
+    assert list(df.columns[:8]) == ["run_id", "scenario", "point", "replicate", "seed", "status", "error", "elapsed_s"]
+    assert {"barriers.export_licence.median_days", "barriers.fms_case.median_days", "m_level"} <= set(df.columns)
+    assert df["seed"].dtype == "int64"
+    # common random numbers: a replicate has the same seed at every point
+    assert df.groupby("replicate")["seed"].nunique().eq(1).all()
+    ts = pd.read_parquet(serial_out / "timeseries.parquet")
+    assert list(ts.columns) == ["run_id", "week", "series", "value"]
+    assert len(ts) == 12 * 2 * 9
+    manifest = json.loads((serial_out / "manifest.json").read_text())
+    assert manifest["completed"] and manifest["planned"] == manifest["done"] == 12
+    assert manifest["scenarios"][0]["hash"] and manifest["packages"]["mesa"]
+
+
+@pytest.mark.parametrize("executor,workers", [("process", 2), ("process", 1), ("dask", 2)])
+def test_executors_give_identical_results(scenario, serial_out, tmp_path, executor, workers):
+    out = tmp_path / "res"
+    run_experiment(plan_for(scenario), out, executor=make_executor(executor, workers),
+                   run_fn=h.fake_run, progress=False, batch_size=None if workers == 2 else 5)
+    same_runs(runs(serial_out), runs(out))
+    pd.testing.assert_frame_equal(series(serial_out), series(out))
+
+
+def test_adding_replicates_keeps_earlier_rows(scenario, serial_out, tmp_path):
+    out = tmp_path / "res"
+    run_experiment(plan_for(scenario), out, run_fn=h.fake_run, progress=False)
+    summary = run_experiment(plan_for(scenario, replications=4), out, resume=True, run_fn=h.fake_run,
+                             progress=False)
+    assert summary.ran == 12 and summary.done == 24
+    df = runs(out)
+    same_runs(runs(serial_out), df[df["replicate"] < 2])
+    fresh = tmp_path / "fresh"
+    run_experiment(plan_for(scenario, replications=4), fresh, run_fn=h.fake_run, progress=False)
+    same_runs(runs(fresh), df)
+
+
+def test_failed_run_is_recorded_and_the_rest_complete(scenario, tmp_path):
+    summary = run_experiment(plan_for(scenario), tmp_path / "res", executor=make_executor("process", 2),
+                             run_fn=h.failing_run, progress=False)
+    df = runs(tmp_path / "res")
+    assert summary.exit_code == 1 and summary.failed == 1 and len(df) == 12
+    bad = df[df["status"] == "failed"]
+    assert bad["run_id"].tolist() == ["tiny:1:0"]
+    assert "RuntimeError: boom at point 1" in bad["error"].iloc[0]
+    assert bad["m_level"].isna().all() and (df.loc[df["status"] == "ok", "error"] == "").all()
+
+
+def test_existing_folder_is_never_overwritten(scenario, serial_out):
+    before = (serial_out / "runs.parquet").stat().st_mtime_ns
+    with pytest.raises(UserError, match="--resume"):
+        run_experiment(plan_for(scenario), serial_out, run_fn=h.fake_run, progress=False)
+    assert (serial_out / "runs.parquet").stat().st_mtime_ns == before
+
+
+def test_resume_of_a_complete_folder_runs_nothing(scenario, serial_out):
+    summary = run_experiment(plan_for(scenario), serial_out, resume=True, run_fn=h.fake_run, progress=False)
+    assert summary.ran == 0 and summary.done == 12 and len(runs(serial_out)) == 12
+
+
+def test_changed_scenario_or_design_refuses_to_resume(scenario, serial_out, tmp_path):
+    changed = h.write_scenario(tmp_path, capacity=41)
+    with pytest.raises(UserError, match="scenario 'tiny' changed"):
+        run_experiment(plan_for(changed), serial_out, resume=True, run_fn=h.fake_run, progress=False)
+    other = h.write_scenario(tmp_path, sweep=h.GRID_SWEEP.replace("[10, 30, 60]", "[10, 30, 90]"))
+    with pytest.raises(UserError, match="sweep design"):
+        run_experiment(plan_for(other), serial_out, resume=True, run_fn=h.fake_run, progress=False)
+    with pytest.raises(UserError, match="root seed"):
+        run_experiment(plan_for(scenario, root_seed=8), serial_out, resume=True, run_fn=h.fake_run, progress=False)
+    with pytest.raises(UserError, match="replicates can only be added"):
+        run_experiment(plan_for(scenario, replications=1), serial_out, resume=True, run_fn=h.fake_run,
+                       progress=False)
+
+
+KILL_SCRIPT = """
+import sys
+sys.path[:0] = [{root!r}, {tests!r}]
+import engine_helpers as h
+from experiments.executors import make_executor
+from experiments.plan import make_plan
+from experiments.runner import run_experiment
+if __name__ == "__main__":
+    plan = make_plan([{scenario!r}], metric_names=h.METRICS, replications=10)
+    run_experiment(plan, {out!r}, executor=make_executor({executor!r}, 2), run_fn=h.slow_run,
+                   progress=False, batch_size=3)
+"""
+
+
+@pytest.mark.parametrize("executor", ["serial", "process"])
+def test_sigkill_then_resume_gives_exactly_the_planned_rows(scenario, tmp_path, executor):
+    out = tmp_path / "killed"
+    script = KILL_SCRIPT.format(root=str(h.ROOT), tests=str(TESTS), scenario=str(scenario), out=str(out),
+                                executor=executor)
+    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    parts = out / "parts" / "runs"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(parts.glob("*.parquet")) if parts.is_dir() else []) < 4:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    recorded = len(list(parts.glob("*.parquet")))
+    assert 4 <= recorded < 20, "the kill should land part-way"
+    plan = plan_for(scenario, replications=10)
+    summary = run_experiment(plan, out, resume=True, run_fn=h.fake_run, progress=False)
+    assert summary.done == 60 and summary.ran == 60 - 3 * recorded
+    df = runs(out)
+    assert df["run_id"].is_unique and len(df) == 60
+    whole = tmp_path / "whole"
+    run_experiment(plan, whole, run_fn=h.fake_run, progress=False)
+    same_runs(runs(whole), df)
+    pd.testing.assert_frame_equal(series(whole), series(out))
+    assert json.loads((out / "manifest.json").read_text())["completed"]
