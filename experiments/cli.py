@@ -18,6 +18,9 @@ from experiments.errors import UserError
 #: Subcommand modules, in the order ``dibsim --help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "experiments.commands.scenarios",
+    "experiments.commands.run",
+    "experiments.commands.bench",
+    "experiments.commands.study",
 )
 
 
