@@ -79,6 +79,9 @@ class CooperationModel(mesa.Model):
         self.adversary_list = [Adversary(self, r, spec) for r, spec in s.adversaries.items()]
         self.licence_seekers = [n for n in self.nation_list if coproduction.eligible(n, self)]
         self.weights = {k: it.deterrence_weight for k, it in s.items.items() if it.deterrence_weight > 0}
+        for n in self.nation_list:  # only what a nation can ever hold counts toward its points
+            n.weighted_items = [(k, w) for k, w in self.weights.items()
+                                if n.stock[k] > 0 or n.base_requirement.get(k, 0) > 0]
 
     def _create_producer(self, pid: str, spec) -> Producer:
         cp = self.scenario.items[spec.item].coproduction
@@ -198,7 +201,10 @@ class CooperationModel(mesa.Model):
         """Deterrence-weighted stock held in each region (capability points)."""
         pts = {r: 0.0 for r in self.scenario.transit_weeks}
         for n in self.nation_list:
-            held = sum(n.stock[k] * w for k, w in self.weights.items())
+            stock = n.stock
+            held = 0.0
+            for k, w in n.weighted_items:
+                held += stock[k] * w
             for region, share in n.stock_share.items():
                 pts[region] += held * share
         return pts
@@ -209,7 +215,7 @@ class CooperationModel(mesa.Model):
         points = self._points_this_week()
         total = points[region]
         us = self.nations["USA"]
-        us_held = sum(us.stock[k] * w for k, w in self.weights.items())
+        us_held = sum(us.stock[k] * w for k, w in us.weighted_items)
         for r, share in us.stock_share.items():
             if r != region and self.world.transit[(r, region)] <= warning_weeks:
                 total += us_held * share

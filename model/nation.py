@@ -46,6 +46,7 @@ class Nation(mesa.Agent):
         self.licences: set[str] = set()
         self.licence_pending = False
         self.option_cache: dict[str, tuple[int, list]] = {}
+        self.weighted_items: list[tuple[str, float]] = []
 
     # -- stocks -------------------------------------------------------------------------------
     def draw(self, item: str, qty: float) -> float:

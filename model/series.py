@@ -65,10 +65,15 @@ def observe(model: "CooperationModel", week: int) -> None:
                     us += p.output
                 else:
                     allied += p.output
+    stock = {s: 0.0 for s in systems}
+    for n in model.nation_list:
+        held = n.stock
+        for s in systems:
+            stock[s] += held[s]
     for s in systems:
         now[f"output.{s}"] = out[s]
         now[f"capacity.{s}"] = cap[s]
-        now[f"stock.{s}"] = sum(n.stock[s] for n in model.nation_list)
+        now[f"stock.{s}"] = stock[s]
     now["output_us"], now["output_allied"] = us, allied
     for r, pts in model.regional_points().items():
         now[f"stock_region.{r}"] = pts
