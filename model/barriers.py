@@ -15,6 +15,14 @@ from model.schema_base import CLASSIFICATION_RANK
 _US_SALES = frozenset({CaseKind.FMS_SALE, CaseKind.DCS_SALE})
 
 
+def _into_us_programme(case: Case) -> bool:
+    """A foreign good entering a US government programme: a direct buy, or a component for a
+    US line (the component test of Buy American applies to what the line delivers)."""
+    if case.kind is CaseKind.US_GOV_PURCHASE:
+        return True
+    return case.kind is CaseKind.COMPONENT_SUPPLY and case.buyer == "USA" and case.seller != "USA"
+
+
 class ExportLicence(Barrier):
     """ITAR DSP-5: US-origin hardware leaving the US by direct commercial sale or as components.
 
@@ -122,7 +130,8 @@ class ThirdPartyTransfer(Barrier):
 
 
 class DomesticContent(Barrier):
-    """Buy American / Berry on US government buys from foreign producers.
+    """Buy American / Berry on US government buys from foreign producers and on foreign
+    components entering US lines.
 
     An RDP MOU partner's offer is waived through when the program office honours the MOU
     (``waiver_honoured_probability``, A1: about half are wary); otherwise the offer faces the
@@ -132,7 +141,7 @@ class DomesticContent(Barrier):
     key = "domestic_content"
 
     def applies(self, case: Case) -> bool:
-        return case.kind is CaseKind.US_GOV_PURCHASE
+        return _into_us_programme(case)
 
     def plan(self, case: Case, week: int) -> tuple[float, float]:
         z = self.rng.standard_normal()
@@ -149,7 +158,7 @@ class InformationSecurity(Barrier):
     key = "information_security"
 
     def applies(self, case: Case) -> bool:
-        if case.kind not in (CaseKind.US_GOV_PURCHASE, CaseKind.COPRODUCTION_LICENCE):
+        if not (_into_us_programme(case) or case.kind is CaseKind.COPRODUCTION_LICENCE):
             return False
         marking = CLASSIFICATION_RANK[self.world.items[case.item].classification]
         return marking >= CLASSIFICATION_RANK[self.s.min_classification]
