@@ -1,0 +1,208 @@
+"""What a results folder holds: its metrics (with units), swept parameters and design.
+
+Metric names, meanings and units follow DESIGN.md 'What is measured' (``model.METRICS`` gives
+units for metrics not listed here). The design is read from the manifest's ``design`` block and,
+failing that, from a resolved scenario's ``sweep`` block, then from the runs table itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from experiments.results_io import RUN_COLUMNS, ResultsFolder
+
+#: metric → (short label, unit) after DESIGN.md; the order is the order of every table.
+METRIC_UNITS: dict[str, tuple[str, str]] = {
+    "surge_ratio": ("surge ratio", "× pre-crisis output"),
+    "weeks_to_double": ("weeks to double output", "weeks"),
+    "output_12m": ("output in 12 months after onset", "units"),
+    "allied_share": ("allied share of output", "share 0–1"),
+    "coproduction_lines": ("coproduction lines at horizon", "lines"),
+    "mean_regulatory_delay_weeks": ("mean regulatory delay", "weeks"),
+    "denied_share": ("share of cases denied", "share 0–1"),
+    "stock_coverage_weeks": ("forward stock coverage at onset", "weeks"),
+    "deterrence_index": ("deterrence index", "index 0–1"),
+    "deterrence_failure": ("deterrence failure", "probability; runs are 0/1"),
+    "allied_capacity_growth": ("allied capacity growth", "× start"),
+}
+#: Metrics that are 0/1 per run, so their mean is a probability with a binomial interval.
+BINARY_METRICS: frozenset[str] = frozenset({"deterrence_failure"})
+NON_METRIC_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) | {"onset_week", "source"}
+
+
+def metric_label(metric: str) -> str:
+    """'label (unit)' for an axis: DESIGN.md's wording, else the model's unit, else the name."""
+    if metric in METRIC_UNITS:
+        label, unit = METRIC_UNITS[metric]
+        return f"{label} ({unit})"
+    unit = ""
+    try:
+        from model import METRICS
+
+        unit = getattr(METRICS.get(metric), "unit", "") or ""
+    except Exception:  # the model is optional for reading results
+        pass
+    label = metric.replace("_", " ")
+    return f"{label} ({unit})" if unit else label
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One swept parameter: its dotted path, bounds (or values) and type."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    kind: str = "float"
+    values: tuple[Any, ...] | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """(low, high), or the range of numeric values, or None for categorical ones."""
+        if self.low is not None and self.high is not None:
+            return float(self.low), float(self.high)
+        if self.values and all(isinstance(v, (int, float)) for v in self.values):
+            return float(min(self.values)), float(max(self.values))
+        return None
+
+
+@dataclass(frozen=True)
+class DesignInfo:
+    """The sweep design of a results folder, as far as the manifest and runs tell.
+
+    Attributes:
+        kind: ``grid``, ``lhs``, ``sobol``, ``morris``, ``single``/``none`` (no sweep) or
+            ``unknown`` (swept columns but no design in the manifest).
+        parameters: the swept parameters in design order (SALib's column order).
+        base_samples: the base sample size N of a sampled design.
+        second_order: whether a Sobol sample has the second-order blocks (2D + 2 rows per N).
+        morris_levels: the Morris grid levels.
+        problem: the SALib problem the engine sampled on (names, bounds), when recorded.
+        matrix: the raw sample matrix, one row per point, when recorded.
+    """
+
+    kind: str = "none"
+    parameters: tuple[ParamSpec, ...] = ()
+    base_samples: int | None = None
+    second_order: bool = False
+    morris_levels: int = 4
+    problem: dict[str, Any] | None = None
+    matrix: list[list[float]] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """Dotted paths of the swept parameters, in design order."""
+        return [p.name for p in self.parameters]
+
+
+def metric_columns(runs: pd.DataFrame, params: list[str] | None = None) -> list[str]:
+    """Metric columns of a runs table: DESIGN.md's metrics first, then other numeric ones."""
+    params = set(params or []) | {c for c in runs.columns if "." in c}
+    known = [m for m in METRIC_UNITS if m in runs.columns]
+    other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in params
+             and c not in METRIC_UNITS and pd.api.types.is_numeric_dtype(runs[c])
+             and not pd.api.types.is_bool_dtype(runs[c])]
+    return known + other
+
+
+def _param_from(name: str, spec: Any) -> ParamSpec:
+    if not isinstance(spec, dict):
+        return ParamSpec(name=name, values=tuple(spec) if isinstance(spec, (list, tuple)) else None)
+    values = spec.get("values")
+    return ParamSpec(name=name, low=spec.get("low"), high=spec.get("high"),
+                     kind=str(spec.get("type", "float")),
+                     values=tuple(values) if values is not None else None)
+
+
+def _design_from_block(block: dict[str, Any]) -> DesignInfo:
+    """Parse the engine's ``Design.to_dict()`` or a scenario's ``sweep`` block."""
+    spec = block.get("spec") if isinstance(block.get("spec"), dict) else block
+    kind = block.get("kind", spec.get("design", "none"))
+    params = spec.get("parameters") or {}
+    order = block.get("paths") or list(params)
+    matrix = block.get("samples") if isinstance(block.get("samples"), list) else None
+    n = spec.get("samples") if isinstance(spec.get("samples"), int) else None
+    return DesignInfo(
+        kind=str(kind).lower(),
+        parameters=tuple(_param_from(str(k), params.get(k, {})) for k in order),
+        base_samples=n,
+        second_order=bool(spec.get("second_order", False)),
+        morris_levels=int(spec.get("morris_levels") or 4),
+        problem=block.get("problem") if isinstance(block.get("problem"), dict) else None,
+        matrix=matrix,
+    )
+
+
+def _looks_like_design(d: Any) -> bool:
+    return isinstance(d, dict) and ("kind" in d or "parameters" in d or "spec" in d)
+
+
+def _entries(block: Any) -> dict[str, Any]:
+    """A name → entry mapping from a dict keyed by name or a list of entries with 'name'."""
+    if isinstance(block, dict):
+        return block
+    if isinstance(block, list):
+        return {str(e.get("name")): e for e in block if isinstance(e, dict) and "name" in e}
+    return {}
+
+
+def _design_blocks(manifest: dict[str, Any], scenario: str | None) -> list[dict[str, Any]]:
+    """Candidate design blocks for a scenario, most specific first."""
+    found: list[dict[str, Any]] = []
+    for key in ("designs", "design"):
+        block = manifest.get(key)
+        if _looks_like_design(block) and not (scenario and scenario in block):
+            found.append(block)
+        entries = _entries(block)
+        names = [scenario] if scenario in entries else list(entries)
+        found += [entries[n] for n in names if _looks_like_design(entries[n])]
+    entries = _entries(manifest.get("scenarios"))
+    names = [scenario] if scenario in entries else list(entries)
+    for name in names:
+        entry = entries[name] if isinstance(entries[name], dict) else {}
+        resolved = entry.get("scenario", entry.get("resolved", entry))
+        for cand in (entry.get("design"), resolved.get("sweep") if isinstance(resolved, dict)
+                     else None, entry.get("sweep")):
+            if _looks_like_design(cand):
+                found.append(cand)
+    return found
+
+
+def design_info(folder: ResultsFolder, scenario: str | None = None) -> DesignInfo:
+    """The design of a folder (or of one scenario in it), falling back on the runs table.
+
+    When no manifest block names the design, swept parameters are the dotted-path columns
+    of ``runs.parquet`` and the kind is ``"unknown"`` (enough for feature scoring and PRIM).
+    """
+    for block in _design_blocks(folder.manifest, scenario):
+        info = _design_from_block(block)
+        if info.parameters:
+            present = tuple(p for p in info.parameters if p.name in folder.runs.columns)
+            return replace(info, parameters=present)
+        if info.kind in ("single", "none") and scenario is not None:
+            break
+    cols = [c for c in folder.runs.columns if "." in c and c not in NON_METRIC_COLUMNS]
+    if scenario is not None and cols:
+        sub = folder.runs[folder.runs["scenario"] == scenario]
+        cols = [c for c in cols if sub[c].notna().any()]
+    return DesignInfo(kind="unknown" if cols else "none",
+                      parameters=tuple(ParamSpec(name=c) for c in cols))
+
+
+def scenario_descriptions(folder: ResultsFolder) -> dict[str, dict[str, str]]:
+    """scenario → {'description', 'question'} from the manifest's resolved scenarios."""
+    out: dict[str, dict[str, str]] = {}
+    for name, entry in _entries(folder.manifest.get("scenarios")).items():
+        entry = entry if isinstance(entry, dict) else {}
+        resolved = entry.get("scenario", entry.get("resolved", entry))
+        resolved = resolved if isinstance(resolved, dict) else {}
+        out[str(name)] = {
+            "description": str(resolved.get("description") or entry.get("description") or ""),
+            "question": str(resolved.get("question") or entry.get("question") or ""),
+        }
+    for name in folder.runs["scenario"].unique():
+        out.setdefault(str(name), {"description": "", "question": ""})
+    return out

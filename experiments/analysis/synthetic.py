@@ -1,0 +1,137 @@
+"""Fabricated results folders with known answers, for tests and demonstrations.
+
+They follow the results-folder contract of ``docs/architecture.md`` exactly (runs.parquet,
+timeseries.parquet, manifest.json) without running the model, so the analysis layer can be
+checked against truths: a metric's true mean, a true scenario difference under common random
+numbers, an Ishigami function under a Sobol design, a planted box for PRIM.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from experiments.seeds import run_seed
+
+WEEKS = 60
+ONSET = 12
+BARRIERS = ("export_licence", "fms_case", "technology_release")
+REGIONS = ("europe", "indo_pacific")
+
+
+def write_folder(path: Path, runs: pd.DataFrame, manifest: dict[str, Any],
+                 timeseries: pd.DataFrame | None = None) -> Path:
+    """Write a results folder from frames (the engine's column order and dtypes)."""
+    path.mkdir(parents=True, exist_ok=True)
+    runs.to_parquet(path / "runs.parquet", index=False)
+    if timeseries is not None:
+        timeseries.to_parquet(path / "timeseries.parquet", index=False)
+    (path / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
+                                        encoding="utf-8")
+    return path
+
+
+def _fixed(scenario: str, point: int, rep: int, seed: int, ok: bool = True) -> dict[str, Any]:
+    return {"run_id": f"{scenario}:{point}:{rep}", "scenario": scenario, "point": point,
+            "replicate": rep, "seed": seed, "status": "ok" if ok else "failed",
+            "error": "" if ok else "RuntimeError: fabricated failure", "elapsed_s": 0.01}
+
+
+def _manifest(entries: list[dict[str, Any]], root_seed: int) -> dict[str, Any]:
+    return {"root_seed": root_seed, "completed": True, "scenarios": entries,
+            "code_revision": "synthetic", "planned": None}
+
+
+#: The synthetic study's scenarios: true metric means and deterrence-failure probabilities.
+TRUTH: dict[str, dict[str, float]] = {
+    "baseline": {"surge_ratio": 1.8, "deterrence_index": 0.60, "p_failure": 0.30},
+    "fms_reform": {"surge_ratio": 2.1, "deterrence_index": 0.64, "p_failure": 0.20},
+    "itar_exempt": {"surge_ratio": 2.4, "deterrence_index": 0.66, "p_failure": 0.15},
+}
+
+
+def crn_study(path: Path, replications: int = 20, root_seed: int = 7, noise: float = 0.5,
+              own_noise: float = 0.05, failed: int = 1, with_series: bool = True) -> Path:
+    """Three scenarios on common random numbers: a shared replicate shock, small own noise.
+
+    ``surge_ratio = truth + noise·z_rep + own_noise·e``, so a paired difference is far tighter
+    than an unpaired one. The last scenario's runs have no crisis onset (NaN), and the last
+    ``failed`` runs of the baseline are marked failed.
+    """
+    rng = np.random.default_rng(root_seed)
+    shock = rng.standard_normal(replications)
+    u = rng.uniform(size=replications)
+    rows, series = [], []
+    for s_idx, (name, truth) in enumerate(TRUTH.items()):
+        for rep in range(replications):
+            ok = not (name == "baseline" and rep >= replications - failed)
+            row = _fixed(name, 0, rep, run_seed(root_seed, rep), ok)
+            row |= _metrics(truth, shock[rep], u[rep], noise, own_noise, rng, ok)
+            row["onset_week"] = np.nan if name == "itar_exempt" else float(ONSET + rep % 3)
+            rows.append(row)
+            if ok and with_series:
+                series.append(_series(row, s_idx, rng))
+    entries = [{"name": n, "hash": f"h{i}", "description": f"synthetic scenario {n}",
+                "question": "which reform buys most?", "design": {"kind": "single", "paths": []}}
+               for i, n in enumerate(TRUTH)]
+    ts = pd.concat(series, ignore_index=True) if series else None
+    return write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed), ts)
+
+
+def _metrics(truth: Mapping[str, float], z: float, u: float, noise: float, own: float,
+             rng: np.random.Generator, ok: bool) -> dict[str, float]:
+    if not ok:
+        return {"surge_ratio": np.nan, "deterrence_index": np.nan, "deterrence_failure": np.nan,
+                "mean_regulatory_delay_weeks": np.nan}
+    return {"surge_ratio": truth["surge_ratio"] + noise * z + own * rng.standard_normal(),
+            "deterrence_index": truth["deterrence_index"] + 0.05 * z,
+            "deterrence_failure": float(u < truth["p_failure"]),
+            "mean_regulatory_delay_weeks": 30 - 5 * truth["surge_ratio"] + 2 * z}
+
+
+def _series(row: dict[str, Any], s_idx: int, rng: np.random.Generator) -> pd.DataFrame:
+    weeks = np.arange(WEEKS + 1)
+    onset = row["onset_week"]
+    ramp = np.clip((weeks - (onset if np.isfinite(onset) else WEEKS + 1)) / 20, 0, 1)
+    us = 10 + 10 * ramp * (1 + 0.1 * s_idx) + rng.normal(0, 0.5, weeks.size)
+    allied = 3 + (4 + 3 * s_idx) * ramp + rng.normal(0, 0.3, weeks.size)
+    data = {"output_us": us, "output_allied": allied, "output.missile": us + allied}
+    for i, region in enumerate(REGIONS):
+        data[f"deterrence.{region}"] = np.clip(0.7 - 0.2 * ramp * (i + 1) + 0.02 * s_idx, 0, 1)
+    for j, b in enumerate(BARRIERS):
+        data[f"open_cases.{b}"] = np.maximum(0, 5 + (j + 1) * 8 * ramp / (1 + s_idx)
+                                             + rng.normal(0, 1, weeks.size))
+    return pd.concat([pd.DataFrame({"run_id": row["run_id"], "week": weeks, "series": k,
+                                    "value": v.astype(float)}) for k, v in data.items()])
+
+
+def sweep_study(path: Path, sweep: Any, fn: Callable[[pd.DataFrame, np.random.Generator],
+                                                      Mapping[str, np.ndarray]],
+                replications: int = 1, root_seed: int = 11, scenario: str = "sweep") -> Path:
+    """One swept scenario whose metrics are ``fn(points, rng)``, through the engine's design.
+
+    Args:
+        path: the folder to write.
+        sweep: a ``model.schema_sweep.Sweep`` block; its points come from
+            :func:`experiments.designs.expand`, exactly as the engine makes them.
+        fn: metric name → one value per row of the (point-repeated) parameter frame.
+        replications: runs per point.
+        root_seed: the root seed (design sample and run seeds).
+        scenario: the scenario's name.
+    """
+    from experiments.designs import expand
+
+    design = expand(sweep, root_seed)
+    rng = np.random.default_rng(root_seed)
+    rows = [_fixed(scenario, p, r, run_seed(root_seed, r)) | dict(params) | {"onset_week": 10.0}
+            for p, params in enumerate(design.points) for r in range(replications)]
+    runs = pd.DataFrame(rows)
+    for metric, values in fn(runs[list(design.paths)], rng).items():
+        runs[metric] = np.asarray(values, dtype=float)
+    entry = {"name": scenario, "hash": "h", "description": f"synthetic {design.kind} sweep",
+             "question": "", "design": design.to_dict()}
+    return write_folder(path, runs, _manifest([entry], root_seed))
