@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "experiments.commands.run",
     "experiments.commands.bench",
     "experiments.commands.study",
+    "experiments.commands.analysis",
 )
 
 

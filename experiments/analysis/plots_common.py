@@ -1,0 +1,97 @@
+"""Shared plotting machinery: the Agg backend, a colour-blind-safe palette, saving.
+
+The palette is Okabe & Ito's eight colours ("Color Universal Design", 2008), distinguishable
+under the common colour-vision deficiencies; sequential maps use ``cividis``. Figures are
+sized for 100 dpi with 10-point text or larger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import matplotlib
+
+matplotlib.use("Agg")  # plots are files, never windows; decided before pyplot is imported
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+                              "#56B4E9", "#F0E442", "#000000")
+SEQUENTIAL_CMAP = "cividis"
+DPI = 100
+STYLE = {
+    "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
+    "xtick.labelsize": 9, "ytick.labelsize": 9, "axes.grid": True, "grid.alpha": 0.3,
+    "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": DPI,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+}
+ONSET_COLOUR = "#D55E00"
+
+
+@dataclass(frozen=True)
+class PlotRecord:
+    """A written figure: its files and the one sentence an analyst reads from it."""
+
+    path: Path
+    title: str
+    caption: str
+    kind: str
+    extra_paths: tuple[Path, ...] = ()
+
+
+def colour(i: int) -> str:
+    """The i-th palette colour, cycling."""
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def colours_for(names: Iterable[str]) -> dict[str, str]:
+    """A stable name → colour mapping in first-seen order."""
+    return {name: colour(i) for i, name in enumerate(dict.fromkeys(names))}
+
+
+def figure(width: float = 8.0, height: float = 4.8, **kwargs):
+    """A new styled figure and axes (``plt.subplots`` under :data:`STYLE`)."""
+    with plt.rc_context(STYLE):
+        return plt.subplots(figsize=(width, height), **kwargs)
+
+
+def grid_figure(n_panels: int, ncols: int = 3, panel: tuple[float, float] = (4.2, 3.0),
+                **kwargs):
+    """A figure of ``n_panels`` small multiples; surplus axes are hidden."""
+    ncols = max(1, min(ncols, n_panels))
+    nrows = -(-n_panels // ncols)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows + 0.6),
+                                 squeeze=False, **kwargs)
+    flat = list(axes.ravel())
+    for ax in flat[n_panels:]:
+        ax.set_visible(False)
+    return fig, flat[:n_panels]
+
+
+def save(fig, path: Path, formats: Iterable[str] = ("png",)) -> tuple[Path, tuple[Path, ...]]:
+    """Write the figure as each format (first one is the main file) and close it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    with plt.rc_context(STYLE):
+        fig.tight_layout()
+        for fmt in formats:
+            target = path.with_suffix(f".{fmt}")
+            fig.savefig(target, dpi=DPI, format=fmt)
+            written.append(target)
+    plt.close(fig)
+    return written[0], tuple(written[1:])
+
+
+def record(fig, path: Path, formats: Iterable[str], title: str, caption: str,
+           kind: str) -> PlotRecord:
+    """Save a figure and describe it."""
+    main, extra = save(fig, path, formats)
+    return PlotRecord(main, title, caption, kind, extra)
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe version of a scenario or metric name."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)

@@ -1,0 +1,223 @@
+"""``dibsim report``: one self-contained HTML file of a study, readable offline.
+
+Everything is inside the file: images as base64 ``data:`` URIs, styles inline, no scripts and
+no links to the network. Sections: the scenarios (descriptions and questions), key metrics
+with 95% intervals, the comparison with the baseline, the main plots, and, where the design
+supports them, sensitivity indices and PRIM discovery.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis.catalog import (BINARY_METRICS, design_info, metric_columns,
+                                          metric_label, scenario_descriptions)
+from experiments.analysis.compare import compare, write_comparison
+from experiments.analysis.plots import make_plots
+from experiments.analysis.plots_common import PlotRecord
+from experiments.analysis.plots_metrics import plot_forest
+from experiments.analysis.summary import format_value, summarise
+from experiments.errors import UserError
+from experiments.results_io import ResultsFolder, load_results
+
+#: The metrics a planner reads first; the report's tables and forest plots show these.
+KEY_METRICS = ("surge_ratio", "weeks_to_double", "output_12m", "allied_share",
+               "mean_regulatory_delay_weeks", "deterrence_index", "deterrence_failure")
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#1a1a1a;line-height:1.45}
+h1{border-bottom:2px solid #0072B2}h2{margin-top:2em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:1em 0;font-size:.88em}
+th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
+th:first-child,td:first-child{text-align:left}th{background:#f0f4f8}
+figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.9em;color:#333}.note{color:#555;font-size:.9em}
+"""
+
+
+def embed(path: Path) -> str:
+    """An ``<img>`` whose source is the PNG itself (base64), so the file needs nothing else."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def figure_html(rec: PlotRecord) -> str:
+    """A figure with its title and the one sentence an analyst reads from it."""
+    return (f"<figure>{embed(rec.path)}<figcaption><b>{html.escape(rec.title)}.</b> "
+            f"{html.escape(rec.caption)}</figcaption></figure>")
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """An HTML table of already formatted cells."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def interval_text(mean: float, low: float, high: float) -> str:
+    """'1.23 [1.10, 1.36]', or just the mean when the interval is undefined."""
+    if not np.isfinite(low):
+        return format_value(mean)
+    return f"{format_value(mean)} [{format_value(low)}, {format_value(high)}]"
+
+
+def scenarios_section(folders: list[ResultsFolder]) -> str:
+    """Each scenario's description and question, with its run counts."""
+    rows = []
+    for f in folders:
+        info = scenario_descriptions(f)
+        counts = f.runs.groupby("scenario").agg(points=("point", "nunique"),
+                                                runs=("run_id", "size"),
+                                                failed=("status", lambda s: int((s != "ok").sum())))
+        for name, c in counts.iterrows():
+            d = info.get(str(name), {})
+            rows.append({"folder": f.name, "scenario": name, "description": d.get("description", ""),
+                         "question": d.get("question", ""), "design points": c["points"],
+                         "runs": c["runs"], "failed": c["failed"]})
+    return "<h2>Scenarios</h2>" + table_html(pd.DataFrame(rows))
+
+
+def key_metrics_section(folders: list[ResultsFolder]) -> str:
+    """Scenario × key metric table of 'mean [95% interval]' (design points pooled)."""
+    parts = ["<h2>Key metrics</h2><p class='note'>Mean over replicate runs with its 95% "
+             "interval (Student t; deterrence failure: a probability with Wilson's interval). "
+             "Design points of a sweep are pooled.</p>"]
+    for f in folders:
+        metrics = [m for m in KEY_METRICS if m in f.runs] or metric_columns(f.runs)[:8]
+        summary = summarise(f.runs.assign(point=0), metrics)
+        wide = summary.assign(cell=[interval_text(r.mean, r.ci_low, r.ci_high)
+                                    for r in summary.itertuples()])
+        wide = wide.pivot(index="scenario", columns="metric", values="cell")[metrics]
+        wide.columns = [metric_label(m) for m in metrics]
+        parts.append(f"<h3>{html.escape(f.name)}</h3>" + table_html(wide.reset_index()))
+    return "".join(parts)
+
+
+def single_point_only(folders: list[ResultsFolder]) -> list[ResultsFolder]:
+    """The folders restricted to scenarios with one design point (sweeps are left to the
+    sensitivity and discovery sections); folders left empty are dropped."""
+    kept = []
+    for f in folders:
+        points = f.runs.groupby("scenario")["point"].transform("nunique")
+        if (points == 1).any():
+            kept.append(replace(f, runs=f.runs[points == 1].reset_index(drop=True)))
+    return kept
+
+
+def comparison_section(folders: list[ResultsFolder], baseline: str | None,
+                       plot_dir: Path) -> str:
+    """Differences from the baseline with intervals and forest plots of the key metrics,
+    among the scenarios that are not sweeps."""
+    folders = single_point_only(folders)
+    arms = sum(f.runs["scenario"].nunique() for f in folders)
+    if arms < 2:
+        return ("<h2>Comparison</h2><p class='note'>No comparison: fewer than two scenarios "
+                "without a sweep.</p>")
+    table = compare(folders, baseline)
+    write_comparison(table, folders[0].path)
+    metrics = [m for m in KEY_METRICS if m in set(table["metric"])]
+    shown = table[table["metric"].isin(metrics)]
+    cells = shown.assign(difference=[interval_text(r.difference, r.ci_low, r.ci_high)
+                                     for r in shown.itertuples()],
+                         relative=[f"{v:+.1f}%" if np.isfinite(v) else "NA"
+                                   for v in shown["relative_pct"]])
+    cells = cells[["scenario", "metric", "difference", "relative", "n", "method"]]
+    base = table["baseline"].iloc[0]
+    figs = "".join(figure_html(plot_forest(table, m, plot_dir)) for m in metrics
+                   if table.loc[table["metric"] == m, "difference"].notna().any())
+    return (f"<h2>Comparison with {html.escape(base)}</h2><p class='note'>Scenario minus "
+            f"baseline, 95% interval. Paired by replicate seed where runs share seeds (common "
+            f"random numbers), else Welch / Newcombe.</p>" + table_html(cells) + figs)
+
+
+def plots_section(folder: ResultsFolder) -> str:
+    """The standard plots of a folder (drawn into its ``plots/`` now)."""
+    records = make_plots(folder.path)
+    key = [r for r in records if r.kind != "distribution"
+           or any(r.path.stem == f"dist_{m}" for m in KEY_METRICS)]
+    return f"<h2>Plots — {html.escape(folder.name)}</h2>" + "".join(map(figure_html, key))
+
+
+def sensitivity_section(folder: ResultsFolder) -> str:
+    """Sensitivity of the key metrics in each swept scenario, when there is one."""
+    from experiments.analysis.sensitivity import run_sensitivity
+
+    if folder.runs.groupby("scenario")["point"].nunique().max() < 2:
+        return ""
+    metrics = [m for m in KEY_METRICS if m in folder.runs]
+    try:
+        table, records, notes = run_sensitivity(folder.path, metrics or None)
+    except UserError as exc:
+        return f"<h2>Sensitivity</h2><p class='note'>Not computed: {html.escape(str(exc))}</p>"
+    note = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    methods = ", ".join(sorted(table["method"].unique()))
+    return (f"<h2>Sensitivity — {html.escape(folder.name)}</h2><p class='note'>Method(s): "
+            f"{methods}; each design point's output is its replicate mean.</p>"
+            + (f"<ul class='note'>{note}</ul>" if note else "")
+            + "".join(map(figure_html, records)))
+
+
+#: Conditions the report looks for automatically: (metric, below, above).
+AUTO_DISCOVERY = (("deterrence_failure", None, 0.5), ("surge_ratio", 2.0, None))
+
+
+def discovery_section(folder: ResultsFolder) -> str:
+    """PRIM boxes for the standard questions, where the design has swept settings."""
+    from experiments.analysis.discovery import discover
+
+    if not design_info(folder).names:
+        return ""
+    parts = []
+    for metric, below, above in AUTO_DISCOVERY:
+        if metric not in folder.runs:
+            continue
+        try:
+            found = discover(folder.path, metric, below=below, above=above)
+        except UserError as exc:
+            parts.append(f"<p class='note'>{html.escape(str(exc))}</p>")
+            continue
+        parts.append(f"<h3>{html.escape(found.condition)}</h3><p class='note'>{found.n_interest}"
+                     f" of {found.n_runs} runs are cases of interest; box #{found.chosen}.</p>")
+        parts.append(table_html(found.limits.round(4)) if not found.limits.empty else "")
+        parts += [figure_html(r) for r in found.records]
+    return f"<h2>Scenario discovery (PRIM) — {html.escape(folder.name)}</h2>" + "".join(parts)
+
+
+def build_report(paths: list[str | Path], out: str | Path | None = None,
+                 baseline: str | None = None) -> Path:
+    """Write the self-contained HTML report of one or several results folders.
+
+    Args:
+        paths: results folders.
+        out: the HTML file (default ``<first folder>/report.html``).
+        baseline: the comparison's baseline (see :func:`experiments.analysis.compare.pick_baseline`).
+
+    Returns:
+        The path of the report.
+    """
+    folders = [load_results(p) for p in paths]
+    target = Path(out) if out else folders[0].path / "report.html"
+    if target.exists() and target.is_dir():
+        raise UserError(f"-o '{target}' is a folder; give a file name such as report.html")
+    body = [scenarios_section(folders), key_metrics_section(folders),
+            comparison_section(folders, baseline, folders[0].path / "plots")]
+    for f in folders:
+        body += [plots_section(f), sensitivity_section(f), discovery_section(f)]
+    names = ", ".join(f.name for f in folders)
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>dibsim report: "
+            f"{html.escape(names)}</title><style>{CSS}</style></head><body><h1>dibsim report: "
+            f"{html.escape(names)}</h1><p class='note'>Generated {stamp} from stored results "
+            f"in {html.escape(', '.join(str(f.path) for f in folders))}.</p>"
+            + "".join(body) + "</body></html>")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return target
