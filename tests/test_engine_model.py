@@ -1,0 +1,81 @@
+"""The engine on the real model: `dibsim run`, `dibsim study`, executors agree, errors exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import engine_helpers as h
+from experiments.cli import main
+
+pytestmark = pytest.mark.skipif(not h.MODEL_READY, reason="model.CooperationModel not available yet")
+
+SWEEP = str(h.ROOT / "scenarios" / "sweep_export_licence.yaml")
+FAST = ["--steps", "3", "--replications", "1", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def process_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "sweep"
+    assert main(["run", SWEEP, "--workers", "2", "--out", str(out), *FAST]) == 0
+    return out
+
+
+def test_run_writes_three_readable_files(process_out):
+    runs = pd.read_parquet(process_out / "runs.parquet")
+    assert len(runs) == 6 and (runs["status"] == "ok").all()
+    assert {"barriers.export_licence.median_days", "barriers.fms_case.median_days",
+            "surge_ratio", "deterrence_index", "onset_week"} <= set(runs.columns)
+    ts = pd.read_parquet(process_out / "timeseries.parquet")
+    assert set(ts["run_id"]) == set(runs["run_id"]) and ts["week"].max() == 3
+    manifest = json.loads((process_out / "manifest.json").read_text())
+    assert manifest["completed"] and manifest["done"] == 6 and manifest["steps"] == 3
+
+
+def test_serial_and_process_agree_on_the_model(process_out, tmp_path):
+    out = tmp_path / "serial"
+    assert main(["run", SWEEP, "--executor", "serial", "--out", str(out), *FAST]) == 0
+    a, b = (pd.read_parquet(p / "runs.parquet").drop(columns="elapsed_s") for p in (process_out, out))
+    pd.testing.assert_frame_equal(a, b)
+    ta, tb = (pd.read_parquet(p / "timeseries.parquet") for p in (process_out, out))
+    pd.testing.assert_frame_equal(ta, tb)
+
+
+def test_model_run_cleans_mesa_agent_ids():
+    from mesa.agent import Agent
+
+    from experiments.plan import make_plan
+    from experiments.worker import model_run
+
+    plan = make_plan(["baseline"], replications=1, steps=1)
+    scn = plan.scenarios[0]
+    spec = next(plan.specs(scn))
+    before = len(Agent._ids)
+    first = model_run(scn.scenario, spec)[0]
+    assert model_run(scn.scenario, spec)[0] == pytest.approx(first, nan_ok=True)
+    assert len(Agent._ids) == before
+
+
+def test_user_errors_exit_2_without_writing(process_out, tmp_path, capsys):
+    assert main(["run", SWEEP, "--out", str(process_out), *FAST]) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert main(["run", SWEEP, "--workers", "0", "--out", str(tmp_path / "w"), *FAST]) == 2
+    assert main(["run", SWEEP, "--scheduler", "tcp://x:1", "--out", str(tmp_path / "s"), *FAST]) == 2
+    assert main(["run", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "m"), *FAST]) == 2
+    assert not any((tmp_path / d).exists() for d in ("w", "s", "m"))
+
+
+def test_study_runs_then_resumes_to_nothing(tmp_path, capsys):
+    from experiments.study import study_scenarios
+
+    out = tmp_path / "study"
+    args = ["study", "--out", str(out), "--steps", "2", "--replications", "1", "--no-timeseries"]
+    assert main(args) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(dict.fromkeys(runs["scenario"])) == study_scenarios() and runs["seed"].nunique() == 1
+    assert main(args) == 0
+    assert len(pd.read_parquet(out / "runs.parquet")) == len(runs)
+    assert "mean per scenario" in capsys.readouterr().out.lower()
