@@ -26,6 +26,17 @@ if TYPE_CHECKING:
 LICENCE_COVER_WEEKS = 104.0
 
 
+class ExistingContracts:
+    """The buyer of a line's order book at week 0: contracts placed before the run, for
+    customers in or outside the modelled world. Its deliveries leave the model."""
+
+    def receive(self, item: str, qty: float) -> None:
+        """Goods for pre-existing contracts are delivered and leave the model."""
+
+
+EXISTING_CONTRACTS = ExistingContracts()
+
+
 class SupplyArrangement:
     """A cross-border supplier relationship and the quantity its licence still authorises."""
 
@@ -70,8 +81,15 @@ class Producer(mesa.Agent):
         self.last_decision = -10**6
         self.awaiting_review = False
         self.qualified = False
+        self.quick_used = False
         self.output = 0.0
         self.initial_input_weeks = spec.initial_input_weeks
+        # Component lines' books belong to the system lines they feed, which order for themselves.
+        book = spec.capacity_per_week * spec.efficiency * spec.initial_backlog_weeks
+        self.book = 0.0  # units of the week-0 order book not yet made
+        if book > 0 and model.scenario.items[spec.item].kind == "system":
+            self.book = book
+            self.accept(Order(EXISTING_CONTRACTS, self.item, book, book, self.region, 0, "existing"))
 
     # -- wiring -------------------------------------------------------------------------------
     def connect(self, component: str, supplier: "Producer") -> None:
@@ -156,6 +174,7 @@ class Producer(mesa.Agent):
 
     def _ship(self, amount: float, week: int) -> None:
         self.backlog_qty -= amount
+        self.book = max(0.0, self.book - amount)  # the book is at the head of the queue
         while amount > 1e-9 and self.backlog:
             order = self.backlog[0]
             part = min(amount, order.remaining)
@@ -184,20 +203,28 @@ class Producer(mesa.Agent):
             self.capacity = min(self.ceiling, self.capacity + sum(arrived))
 
     def consider_expansion(self, week: int, funded: bool) -> None:
-        """Start an expansion after a sustained backlog when funding is signalled."""
+        """Start an expansion after a sustained new-order backlog when funding is signalled.
+
+        The first step is quick (extra shifts, ``quick_lag_weeks``); later ones are plant
+        expansions (``lag_weeks``, plus ``restart_weeks`` for a cold line), up to the ceiling.
+        """
         e = self.expansion
-        base = max(self.capacity, 1e-9)
-        self.streak = self.streak + 1 if self.backlog_qty / base > e.backlog_trigger_weeks else 0
+        signal = (self.backlog_qty - self.book) / max(self.capacity, 1e-9)
+        self.streak = self.streak + 1 if signal > e.backlog_trigger_weeks else 0
         if not funded or self.streak < e.sustain_weeks or self.awaiting_review:
             return
         if len(self.pending) >= e.max_concurrent or week - self.last_decision < e.sustain_weeks:
             return
+        quick = not self.quick_used and e.quick_share > 0
+        share, lag = (e.quick_share, e.quick_lag_weeks) if quick else (e.step_share, e.lag_weeks)
         room = self.ceiling - self.capacity - sum(a for _, a in self.pending)
-        add = min(e.step_share * max(self.capacity, 0.1 * self.ceiling), room)
+        add = min(share * max(self.capacity, 0.1 * self.ceiling), room)
         if add <= 1e-9:
             return
         self.last_decision = week
-        lag = e.lag_weeks + (e.restart_weeks if self.capacity <= 1e-9 else 0)
+        self.quick_used = self.quick_used or quick
+        if self.capacity <= 1e-9:
+            lag += e.restart_weeks
         if self.owner is not None and self.owner != self.nation.iso and self.nation.iso == "USA":
             self._request_investment_review(week, add, lag)
         else:

@@ -106,12 +106,22 @@ class Item(Strict):
 class Expansion(Strict):
     """When and how a line grows (DESIGN.md step 4; lags from A4, P58, P62)."""
 
+    quick_share: float = field(
+        0.25, ge=0.0, le=2.0,
+        description="capacity added once by extra shifts and overtime, share of current "
+        "(assumption; P47 Javelin 'months to a couple of years')",
+    )
+    quick_lag_weeks: int = field(
+        17, ge=0, description="decision to extra-shift output (weeks; assumption, about 4 months)"
+    )
     step_share: float = field(
         0.4, ge=0.0, le=5.0, description="capacity added per expansion, share of current (assumption)"
     )
     lag_weeks: int = field(91, ge=0, description="decision to capacity (weeks; A4 18–24 months)")
     backlog_trigger_weeks: float = field(
-        8.0, ge=0.0, description="backlog in weeks of output that signals a need (weeks; assumption)"
+        8.0, ge=0.0,
+        description="new-order backlog (beyond the order book at week 0) in weeks of output that "
+        "signals a need (weeks; assumption)",
     )
     sustain_weeks: int = field(8, ge=1, description="weeks the backlog must persist (weeks; assumption)")
     max_concurrent: int = field(2, ge=0, description="expansions under way at once (count; assumption)")
@@ -145,6 +155,12 @@ class Producer(Strict):
     )
     initial_input_weeks: float = field(
         6.0, ge=0.0, description="input inventory at start (weeks of production; assumption)"
+    )
+    initial_backlog_weeks: float = field(
+        26.0, ge=0.0,
+        description="order book of a system line at week 0 from contracts placed before the run, "
+        "in weeks of output; its goods leave the modelled world; ignored for components (assumption: munitions order books run "
+        "one to several years, A4)",
     )
     licensor: str | None = field(None, description="producer id of the licensor (coproduction)")
     owner: str | None = field(None, description="ISO3 of a foreign owner (investment review)")

@@ -44,7 +44,7 @@ def two_nation_world() -> dict[str, Any]:
         "items": {"shell": {"name": "155 mm shell", "unit_cost_musd": 0.001}},
         "producers": {
             "us_shell": {"nation": "USA", "item": "shell", "capacity_per_week": 100.0,
-                         "ceiling_per_week": 100.0},
+                         "ceiling_per_week": 100.0, "initial_backlog_weeks": 0.0},
         },
         "sourcing": {"coproduction_seek_probability": 0.0},
     }
