@@ -71,7 +71,7 @@ class Barrier:
 
     def needed(self, case: Case, week: int) -> bool:
         """Whether a case submitted in ``week`` must pass this stage."""
-        return self.active(week) and self.applies(case) and not self.exempt(case, week)
+        return self.applies(case) and self.active(week) and not self.exempt(case, week)
 
     def time_factor(self, case: Case, week: int) -> float:
         """Product of the fast-track factors that cover the case's foreign party."""

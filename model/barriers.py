@@ -12,7 +12,7 @@ from model.barrier_base import Barrier
 from model.cases import SALES, Case, CaseKind
 from model.schema_base import CLASSIFICATION_RANK
 
-_US_SALES = frozenset({CaseKind.FMS_SALE, CaseKind.DCS_SALE})
+_US_SALES = (CaseKind.FMS_SALE, CaseKind.DCS_SALE)
 
 
 def _into_us_programme(case: Case) -> bool:

@@ -25,7 +25,8 @@ class CaseKind(Enum):
     EXPANSION_REVIEW = "expansion_review"      # foreign-owned US producer expanding
 
 
-SALES = frozenset({CaseKind.FMS_SALE, CaseKind.DCS_SALE, CaseKind.ALLIED_SALE, CaseKind.US_GOV_PURCHASE})
+#: Kinds that sell goods (a tuple: membership tests by identity, faster than hashing enums).
+SALES = (CaseKind.FMS_SALE, CaseKind.DCS_SALE, CaseKind.ALLIED_SALE, CaseKind.US_GOV_PURCHASE)
 
 
 class CaseStatus(Enum):
