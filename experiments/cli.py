@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "experiments.commands.bench",
     "experiments.commands.study",
     "experiments.commands.analysis",
+    "experiments.commands.validation",
 )
 
 

@@ -1,0 +1,77 @@
+"""Validation commands: ``dibsim validate-history`` (replays against the public record) and
+``dibsim facts`` (stylised facts with common random numbers)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the ``validate-history`` and ``facts`` subcommands."""
+    p = sub.add_parser("validate-history", help="replay history and plot simulated against observed",
+                       description="Run the historical replays (scenarios/historical/), compare "
+                       "them with the public figures within stated tolerances, write "
+                       "comparison.csv and one plot per replay with its sources in the caption.")
+    p.add_argument("--only", nargs="+", metavar="NAME", default=(), help="replays to run (default: all)")
+    p.add_argument("--replications", type=int, default=20, metavar="N", help="seeds per replay (default 20)")
+    p.add_argument("--seed", type=int, metavar="N", help="root seed (default: the project's)")
+    p.add_argument("--out", metavar="DIR", default="results/history", help="output folder")
+    p.set_defaults(handler=handle_history)
+
+    p = sub.add_parser("facts", help="measure the stylised facts with common random numbers",
+                       description="Each fact runs a base and a variant on the same seeds and "
+                       "reports the mean paired difference with its 95%% interval.")
+    p.add_argument("--only", nargs="+", metavar="NAME", default=(), help="facts to run (default: all)")
+    p.add_argument("--replications", type=int, default=100, metavar="N", help="seeds per arm (default 100)")
+    p.add_argument("--seed", type=int, metavar="N", help="root seed (default: the project's)")
+    p.add_argument("--out", metavar="DIR", default="results/facts", help="output folder")
+    p.set_defaults(handler=handle_facts)
+
+
+def _checked(args: argparse.Namespace) -> tuple[Path, int]:
+    from experiments.errors import UserError
+    from experiments.seeds import DEFAULT_ROOT_SEED
+
+    if args.replications < 2:
+        raise UserError(f"--replications must be at least 2 (got {args.replications})")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out: {out} is a file, not a folder")
+    return out, DEFAULT_ROOT_SEED if args.seed is None else args.seed
+
+
+def handle_history(args: argparse.Namespace) -> int:
+    """Run the replays, print the comparison, write the table and plots; exit 1 on a miss."""
+    from experiments.errors import UserError
+    from experiments.history import REPLAYS, validate_history
+    from experiments.tables import print_rows
+
+    out, seed = _checked(args)
+    unknown = [n for n in args.only if n not in REPLAYS]
+    if unknown:
+        raise UserError(f"--only: unknown replay(s) {', '.join(unknown)} (known: {', '.join(REPLAYS)})")
+    rows = validate_history(out, args.replications, args.only, seed)
+    print_rows("dibsim validate-history — simulated (median, 10-90%) against observed",
+               ["replay", "check", "date", "observed", "simulated", "p10", "p90", "tolerance", "ok"],
+               [(r["replay"], r["check"], r["date"], r["observed"], r["simulated"], r["p10"],
+                 r["p90"], r["tolerance"], "yes" if r["ok"] else "NO") for r in rows])
+    print(f"wrote {out / 'comparison.csv'} and one plot per replay in {out}")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+def handle_facts(args: argparse.Namespace) -> int:
+    """Measure the facts, print and write the table; exit 1 when a fact does not hold."""
+    from experiments.facts import run_facts, write_table
+    from experiments.tables import print_rows
+
+    out, seed = _checked(args)
+    results = run_facts(args.only, args.replications, seed)
+    print_rows(f"dibsim facts — variant − base, {args.replications} paired replications",
+               ["fact", "metric", "n", "base", "variant", "difference", "95% low", "95% high", "claim", "holds"],
+               [(r.fact, r.metric, r.n, r.base_mean, r.variant_mean, r.diff_mean, r.ci_low,
+                 r.ci_high, r.expect, "yes" if r.holds else "NO") for r in results])
+    path = write_table(results, out / "facts.csv")
+    print(f"wrote {path}")
+    return 0 if all(r.holds for r in results) else 1

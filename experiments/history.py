@@ -1,0 +1,308 @@
+"""Historical replays: run them, set them against the public record, tabulate and plot.
+
+Each replay is a scenario under ``scenarios/historical/`` plus what was observed: dated
+production rates (with their source keys from ``shared/research/domain.md`` and a stated
+relative tolerance) and dated milestones (first licensed production, a licence granted, a
+line reaching a rate) with a tolerance in weeks. The observed figures live here, not in the
+scenario files, because the scenario schema is strict and a replay's observations are not
+model inputs.
+
+A simulated rate at a date is the mean weekly output of the replay's line(s) over a window of
+``WINDOW_HALF_WEEKS`` either side of the date, converted to the observation's unit, and the
+median over replications is compared with the observed value. A milestone is compared through
+the median week over replications. Results are written to a folder (series and comparison as
+CSV) and the plots read those files only (STYLE.md pattern 8).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from experiments.seeds import DEFAULT_ROOT_SEED, run_seed
+
+#: Half-width of the window averaged around an observation date (weeks; assumption: a reported
+#: monthly rate is roughly the output of the two months around the report).
+WINDOW_HALF_WEEKS = 4
+#: First week a rate is read from: week 0 is the initial state and in week 1 orders placed that
+#: week have only begun to reach the lines (a warm-up, not behaviour). A window that would
+#: start earlier is shifted forward, keeping its width.
+FIRST_WEEK = 2
+#: Weeks per unit of the observed rates.
+PER_UNIT = {"month": 52.0 / 12.0, "year": 52.0}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A reported production rate on a date (units per ``Replay.unit``)."""
+
+    date: str
+    value: float
+    source: str
+    tolerance: float = 0.15
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated event. ``kind``: 'first_output' (line's first output), 'licence' (licence
+    granted for a licensed line) or 'reaches' (rate first at or above ``threshold``)."""
+
+    label: str
+    date: str
+    source: str
+    kind: str
+    tolerance_weeks: float
+    threshold: float = 0.0
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A historical replay: scenario, the line(s) observed, the record, what was calibrated."""
+
+    name: str
+    scenario: str
+    item: str
+    nation: str
+    unit: str
+    title: str
+    calibrated: str
+    observations: tuple[Observation, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    goal: float | None = None
+    goal_source: str = ""
+    sources: str = ""
+
+
+REPLAYS: dict[str, Replay] = {r.name: r for r in (
+    Replay(
+        name="us_155mm_2022", scenario="historical/us_155mm_2022", item="shell_155mm",
+        nation="USA", unit="month", title="US 155 mm projectiles per month, 2022-2025",
+        calibrated="expansion step, lag (78 weeks, inside A4's 18-24 months), concurrency and "
+                   "ceiling of the US line; starting rate and demand from P28, A7, P36",
+        observations=(
+            Observation("2022-02-21", 14_000, "P28, A6", 0.10),
+            Observation("2023-10-01", 24_000, "P31, P32", 0.20),
+            Observation("2024-07-01", 36_000, "P29, P31", 0.15),
+            Observation("2025-06-30", 40_000, "P33, P34", 0.15),
+        ),
+        goal=100_000, goal_source="P28, P33", sources="P28, A6, P29, P31, P32, P33, P34",
+    ),
+    Replay(
+        name="javelin_2022", scenario="historical/javelin_2022", item="javelin", nation="USA",
+        unit="year", title="US Javelin missiles per year, 2022-2025",
+        calibrated="expansion step share (0.45) and US stock, requirement and budget; rate, "
+                   "ceiling (P47) and the 91-week lag (A4) set from other sources",
+        observations=(
+            Observation("2022-02-21", 2_100, "P47", 0.10),
+            Observation("2024-05-20", 4_000, "P47 (May 2022 + 'a couple of years')", 0.15),
+        ),
+        milestones=(
+            Milestone("line at 4,000/yr", "2024-05-20", "P47", "reaches", 26, 0.95 * 4_000),
+        ),
+        goal=4_000, goal_source="P47", sources="P47, A4",
+    ),
+    Replay(
+        name="japan_pac3_licence", scenario="historical/japan_pac3_licence", item="pac3",
+        nation="JPN", unit="year", title="MHI licensed PAC-3 per year, 2005-2025",
+        calibrated="build time (146 weeks) on the FY2008 start; line rate from P51 (so the "
+                   "2024 rate is in sample); TAA and DSP-5 times from P7",
+        observations=(
+            Observation("2024-07-01", 30, "P51", 0.20),
+        ),
+        milestones=(
+            Milestone("licence to MHI", "2005-07-20", "P55", "licence", 13),
+            Milestone("first licensed production (FY2008)", "2008-04-01", "P55, P56",
+                      "first_output", 26),
+        ),
+        goal=60, goal_source="P51 (ceiling, seeker-limited)", sources="P51, P55, P56, P7",
+    ),
+)}
+
+
+@dataclass
+class ReplayResult:
+    """Replications of one replay: weekly line output (runs × weeks) and milestone weeks."""
+
+    replay: Replay
+    start_date: str
+    seeds: list[int]
+    output: np.ndarray
+    licence_weeks: list[float] = field(default_factory=list)
+
+
+def week_of(date: str, start_date: str) -> float:
+    """Weeks from the scenario's week 0 to ``date`` (ISO dates)."""
+    return (dt.date.fromisoformat(date) - dt.date.fromisoformat(start_date)).days / 7.0
+
+
+def date_of(week: float, start_date: str) -> str:
+    """The ISO date ``week`` weeks after week 0."""
+    return (dt.date.fromisoformat(start_date) + dt.timedelta(days=7.0 * week)).isoformat()
+
+
+def simulate(replay: Replay, seed: int) -> tuple[np.ndarray, float, str]:
+    """One run: the weekly output of the replay's lines in its nation, the licence week."""
+    from model import CooperationModel
+
+    m = CooperationModel(replay.scenario, rng=seed)
+    out = [0.0]
+    while m.running:
+        m.step()
+        out.append(sum(p.output for p in m.producers_by_item.get(replay.item, ())
+                       if p.nation.iso == replay.nation))
+    licensed = [p for p in m.producers_by_item.get(replay.item, ())
+                if p.licensor is not None and p.nation.iso == replay.nation]
+    licence = math.nan
+    if licensed:
+        build = m.scenario.items[replay.item].coproduction
+        licence = float(licensed[0].active_from - (build.build_weeks if build else 0))
+    return np.asarray(out), licence, m.scenario.start_date
+
+
+def run_replay(replay: Replay, replications: int = 20, root_seed: int = DEFAULT_ROOT_SEED) -> ReplayResult:
+    """Run ``replications`` seeds (replicate i gets ``run_seed(root_seed, i)``)."""
+    seeds = [run_seed(root_seed, i) for i in range(replications)]
+    runs, licences, start = [], [], ""
+    for s in seeds:
+        out, lic, start = simulate(replay, s)
+        runs.append(out)
+        licences.append(lic)
+    return ReplayResult(replay, start, seeds, np.vstack(runs), licences)
+
+
+def rate_at(output: np.ndarray, week: float, unit: str) -> np.ndarray:
+    """Per-run mean weekly output around ``week``, in units per ``unit``."""
+    last = output.shape[1] - 1
+    width = 2 * WINDOW_HALF_WEEKS
+    lo = min(max(FIRST_WEEK, int(round(week)) - WINDOW_HALF_WEEKS), max(FIRST_WEEK, last - width))
+    return output[:, lo:min(last, lo + width) + 1].mean(axis=1) * PER_UNIT[unit]
+
+
+def milestone_weeks(result: ReplayResult, ms: Milestone) -> np.ndarray:
+    """Per-run week of a milestone (NaN when it never happens)."""
+    if ms.kind == "licence":
+        return np.asarray(result.licence_weeks, dtype=float)
+    weekly_threshold = ms.threshold / PER_UNIT[result.replay.unit] if ms.kind == "reaches" else 1e-9
+    out = []
+    for row in result.output:
+        hit = np.nonzero(row >= weekly_threshold)[0]
+        hit = hit[hit >= 1]
+        out.append(float(hit[0]) if len(hit) else math.nan)
+    return np.asarray(out)
+
+
+def compare(result: ReplayResult) -> list[dict]:
+    """One row per observation and milestone: observed, simulated median and 10-90% range, ok."""
+    r, rows = result.replay, []
+    for ob in r.observations:
+        sim = rate_at(result.output, week_of(ob.date, result.start_date), r.unit)
+        med = float(np.median(sim))
+        err = med / ob.value - 1.0
+        rows.append({"replay": r.name, "check": f"rate per {r.unit}", "date": ob.date,
+                     "observed": ob.value, "simulated": med, "p10": float(np.percentile(sim, 10)),
+                     "p90": float(np.percentile(sim, 90)), "error": err,
+                     "tolerance": ob.tolerance, "ok": abs(err) <= ob.tolerance, "source": ob.source})
+    for ms in r.milestones:
+        weeks = milestone_weeks(result, ms)
+        obs_w = week_of(ms.date, result.start_date)
+        med = float(np.nanmedian(weeks)) if np.isfinite(weeks).any() else math.nan
+        err = med - obs_w
+        rows.append({"replay": r.name, "check": ms.label, "date": ms.date, "observed": obs_w,
+                     "simulated": med, "p10": float(np.nanpercentile(weeks, 10)),
+                     "p90": float(np.nanpercentile(weeks, 90)), "error": err,
+                     "tolerance": ms.tolerance_weeks, "ok": bool(abs(err) <= ms.tolerance_weeks),
+                     "source": ms.source, "simulated_date": date_of(med, result.start_date)
+                     if math.isfinite(med) else ""})
+    return rows
+
+
+def write_result(result: ReplayResult, out_dir: Path) -> Path:
+    """Write the replay's weekly median and 10-90% band (in its unit) as ``<name>_series.csv``."""
+    r = result.replay
+    path = Path(out_dir) / f"{r.name}_series.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scale = PER_UNIT[r.unit]
+    med, p10, p90 = (np.percentile(result.output, q, axis=0) * scale for q in (50, 10, 90))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["week", "date", "median", "p10", "p90"])
+        for i in range(1, result.output.shape[1]):
+            w.writerow([i, date_of(i, result.start_date), f"{med[i]:.4f}", f"{p10[i]:.4f}", f"{p90[i]:.4f}"])
+    return path
+
+
+def write_comparison(rows: Sequence[dict], out_dir: Path) -> Path:
+    """Write every comparison row as ``comparison.csv``."""
+    path = Path(out_dir) / "comparison.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cols = ["replay", "check", "date", "observed", "simulated", "p10", "p90", "error",
+            "tolerance", "ok", "source", "simulated_date"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        for row in rows:
+            w.writerow({c: row.get(c, "") for c in cols})
+    return path
+
+
+def caption(replay: Replay) -> str:
+    """The figure caption: what is shown, what was calibrated, the sources."""
+    return (f"Simulated (median and 10-90% band over replications, {2 * WINDOW_HALF_WEEKS + 1}-week "
+            f"mean) against observed (points, bars = tolerance). Calibrated on this replay: "
+            f"{replay.calibrated}. Sources: {replay.sources} (shared/research/domain.md).")
+
+
+def plot_replay(replay: Replay, out_dir: Path) -> Path:
+    """Plot a written replay (reads ``<name>_series.csv`` and ``comparison.csv`` only)."""
+    import textwrap
+
+    import pandas as pd
+
+    from experiments.analysis.plots_common import figure, save
+
+    out_dir = Path(out_dir)
+    series = pd.read_csv(out_dir / f"{replay.name}_series.csv", parse_dates=["date"])
+    comp = pd.read_csv(out_dir / "comparison.csv")
+    comp = comp[(comp["replay"] == replay.name) & comp["check"].str.startswith("rate")]
+    smooth = series[["median", "p10", "p90"]].rolling(2 * WINDOW_HALF_WEEKS + 1, center=True,
+                                                      min_periods=1).mean()
+    fig, ax = figure(8.0, 5.4)
+    ax.fill_between(series["date"], smooth["p10"], smooth["p90"], alpha=0.25, label="simulated 10-90%")
+    ax.plot(series["date"], smooth["median"], label="simulated median")
+    dates = pd.to_datetime(comp["date"])
+    ax.errorbar(dates, comp["observed"], yerr=comp["observed"] * comp["tolerance"], fmt="o",
+                color="#000000", capsize=4, label="observed ± tolerance")
+    for d, v, s in zip(dates, comp["observed"], comp["source"]):
+        ax.annotate(str(s), (d, v), textcoords="offset points", xytext=(5, 6), fontsize=8)
+    if replay.goal is not None:
+        ax.axhline(replay.goal, ls="--", color="#D55E00", label=f"goal/ceiling ({replay.goal_source})")
+    ax.set_title(replay.title)
+    ax.set_ylabel(f"units per {replay.unit}")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left")
+    fig.text(0.01, 0.005, "\n".join(textwrap.wrap(caption(replay), 130)), fontsize=7, va="bottom")
+    fig.subplots_adjust(bottom=0.22)
+    main, _ = save(fig, out_dir / f"{replay.name}.png")
+    return main
+
+
+def validate_history(out_dir: Path, replications: int = 20, only: Sequence[str] = (),
+                     root_seed: int = DEFAULT_ROOT_SEED, plots: bool = True) -> list[dict]:
+    """Run the replays, write series, the comparison table and the plots; return the rows."""
+    names = list(only) or list(REPLAYS)
+    rows: list[dict] = []
+    for name in names:
+        result = run_replay(REPLAYS[name], replications, root_seed)
+        write_result(result, out_dir)
+        rows += compare(result)
+    write_comparison(rows, out_dir)
+    if plots:
+        for name in names:
+            plot_replay(REPLAYS[name], out_dir)
+    return rows
