@@ -30,6 +30,13 @@ METRIC_UNITS: dict[str, tuple[str, str]] = {
 }
 #: Metrics that are 0/1 per run, so their mean is a probability with a binomial interval.
 BINARY_METRICS: frozenset[str] = frozenset({"deterrence_failure"})
+#: Which way is better, per metric: +1 higher is better, −1 lower is better (DESIGN.md).
+BETTER: dict[str, int] = {
+    "surge_ratio": 1, "weeks_to_double": -1, "output_12m": 1, "allied_share": 1,
+    "coproduction_lines": 1, "mean_regulatory_delay_weeks": -1, "denied_share": -1,
+    "stock_coverage_weeks": 1, "deterrence_index": 1, "deterrence_failure": -1,
+    "allied_capacity_growth": 1,
+}
 NON_METRIC_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) | {"onset_week", "source"}
 
 

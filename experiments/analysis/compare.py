@@ -10,7 +10,7 @@ intervals are reported so the reader sees what pairing bought.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,26 +67,29 @@ def pick_baseline(arms: list[Arm], name: str | None) -> Arm:
 
 
 def _seeded(arm: Arm, metric: str) -> pd.Series:
-    s = arm.runs.set_index("seed")[metric].astype(float)
+    """The arm's finite values of a metric, indexed by seed."""
+    s = arm.runs.set_index("seed")[metric].astype(float).dropna()
     return s[~s.index.duplicated()]
 
 
 def difference(arm: Arm, base: Arm, metric: str, level: float = LEVEL) -> dict:
-    """One comparison row: means, the difference with its interval and the method used."""
+    """One comparison row: means, the difference with its interval and the method used.
+
+    Runs are paired by seed when at least two seeds, and at least :data:`MIN_SHARED` of the
+    smaller arm's runs, have values on both sides; only those pairs enter the interval.
+    """
     a, b = _seeded(arm, metric), _seeded(base, metric)
-    binary = metric in BINARY_METRICS
-    unpaired = unpaired_difference(a.to_numpy(), b.to_numpy(), binary, level)
+    unpaired = unpaired_difference(a.to_numpy(), b.to_numpy(), metric in BINARY_METRICS, level)
     shared = a.index.intersection(b.index)
-    smaller = max(1, min(a.notna().sum(), b.notna().sum()))
-    paired = len(shared) >= 2 and len(shared) >= MIN_SHARED * smaller and arm is not base
-    if paired:
+    if a.empty or b.empty:
+        est = replace(unpaired, method="no values")
+    elif len(shared) >= 2 and len(shared) >= MIN_SHARED * min(len(a), len(b)):
         est = paired_difference(a.loc[shared].to_numpy(), b.loc[shared].to_numpy(), level)
     else:
         est = unpaired
-    base_mean = float(np.nanmean(b)) if b.notna().any() else np.nan
+    base_mean = float(b.mean()) if len(b) else np.nan
     return {"scenario": arm.label, "baseline": base.label, "metric": metric,
-            "baseline_mean": base_mean,
-            "scenario_mean": float(np.nanmean(a)) if a.notna().any() else np.nan,
+            "baseline_mean": base_mean, "scenario_mean": float(a.mean()) if len(a) else np.nan,
             "difference": est.mean, "ci_low": est.low, "ci_high": est.high,
             "relative_pct": 100 * est.mean / base_mean if base_mean else np.nan,
             "n": est.n, "method": est.method,

@@ -46,6 +46,21 @@ def colour(i: int) -> str:
     return OKABE_ITO[i % len(OKABE_ITO)]
 
 
+def line_style(i: int) -> dict[str, str]:
+    """Colour and dash for the i-th line, so more lines than colours stay distinguishable."""
+    return {"color": colour(i), "linestyle": ("-", "--", ":")[(i // len(OKABE_ITO)) % 3]}
+
+
+def label_panel(ax, title: str, xlabel: str, ylabel: str) -> None:
+    """Title every panel; label the x axis on the bottom row and the y axis on the left column
+    only (panels share axes), so the labels do not crowd the grid."""
+    ax.set_title(title, fontsize=10)
+    if getattr(ax, "dib_bottom", True):
+        ax.set_xlabel(xlabel)
+    if getattr(ax, "dib_left", True):
+        ax.set_ylabel(ylabel)
+
+
 def colours_for(names: Iterable[str]) -> dict[str, str]:
     """A stable name → colour mapping in first-seen order."""
     return {name: colour(i) for i, name in enumerate(dict.fromkeys(names))}
@@ -59,15 +74,21 @@ def figure(width: float = 8.0, height: float = 4.8, **kwargs):
 
 def grid_figure(n_panels: int, ncols: int = 3, panel: tuple[float, float] = (4.2, 3.0),
                 **kwargs):
-    """A figure of ``n_panels`` small multiples; surplus axes are hidden."""
+    """A figure of ``n_panels`` small multiples (constrained layout, so figure legends placed
+    'outside' get their own room); surplus axes are hidden."""
     ncols = max(1, min(ncols, n_panels))
     nrows = -(-n_panels // ncols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows + 0.6),
-                                 squeeze=False, **kwargs)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows + 0.8),
+                                 squeeze=False, layout="constrained", **kwargs)
     flat = list(axes.ravel())
-    for ax in flat[n_panels:]:
-        ax.set_visible(False)
+    for i, ax in enumerate(flat):
+        ax.dib_left = i % ncols == 0  # read by label_panel
+        ax.dib_bottom = i + ncols >= n_panels
+        if i >= n_panels:
+            ax.set_visible(False)
+        elif ax.dib_bottom:
+            ax.xaxis.set_tick_params(labelbottom=True)  # the panel below it is hidden
     return fig, flat[:n_panels]
 
 
@@ -76,7 +97,8 @@ def save(fig, path: Path, formats: Iterable[str] = ("png",)) -> tuple[Path, tupl
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
     with plt.rc_context(STYLE):
-        fig.tight_layout()
+        if fig.get_layout_engine() is None:
+            fig.tight_layout()
         for fmt in formats:
             target = path.with_suffix(f".{fmt}")
             fig.savefig(target, dpi=DPI, format=fmt)

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import (BINARY_METRICS, design_info, metric_columns,
-                                          metric_label, scenario_descriptions)
+from experiments.analysis.catalog import (BETTER, design_info, metric_columns, metric_label,
+                                          scenario_descriptions)
 from experiments.analysis.compare import compare, write_comparison
 from experiments.analysis.plots import make_plots
 from experiments.analysis.plots_common import PlotRecord
@@ -35,8 +35,9 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:11
 padding:0 1em;color:#1a1a1a;line-height:1.45}
 h1{border-bottom:2px solid #0072B2}h2{margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:1em 0;font-size:.88em}
-th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-th:first-child,td:first-child{text-align:left}th{background:#f0f4f8}
+th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+td.num{text-align:right}.wrap{overflow-x:auto}th{background:#f0f4f8}
+.headline li{margin:.3em 0}
 figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.9em;color:#333}.note{color:#555;font-size:.9em}
 """
@@ -57,9 +58,17 @@ def figure_html(rec: PlotRecord) -> str:
 def table_html(frame: pd.DataFrame) -> str:
     """An HTML table of already formatted cells."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>"
                    for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"<div class='wrap'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table></div>")
+
+
+def _cell(value: object) -> str:
+    text = html.escape(str(value))
+    numeric = isinstance(value, (int, float, np.number)) or text[:1].isdigit() or \
+        text[:1] in "-+" and text[1:2].isdigit()
+    return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
 
 
 def interval_text(mean: float, low: float, high: float) -> str:
@@ -74,7 +83,7 @@ def scenarios_section(folders: list[ResultsFolder]) -> str:
     rows = []
     for f in folders:
         info = scenario_descriptions(f)
-        counts = f.runs.groupby("scenario").agg(points=("point", "nunique"),
+        counts = f.runs.groupby("scenario", sort=False).agg(points=("point", "nunique"),
                                                 runs=("run_id", "size"),
                                                 failed=("status", lambda s: int((s != "ok").sum())))
         for name, c in counts.iterrows():
@@ -95,7 +104,8 @@ def key_metrics_section(folders: list[ResultsFolder]) -> str:
         summary = summarise(f.runs.assign(point=0), metrics)
         wide = summary.assign(cell=[interval_text(r.mean, r.ci_low, r.ci_high)
                                     for r in summary.itertuples()])
-        wide = wide.pivot(index="scenario", columns="metric", values="cell")[metrics]
+        order = list(dict.fromkeys(f.runs["scenario"]))
+        wide = wide.pivot(index="scenario", columns="metric", values="cell").loc[order, metrics]
         wide.columns = [metric_label(m) for m in metrics]
         parts.append(f"<h3>{html.escape(f.name)}</h3>" + table_html(wide.reset_index()))
     return "".join(parts)
@@ -131,11 +141,35 @@ def comparison_section(folders: list[ResultsFolder], baseline: str | None,
                                    for v in shown["relative_pct"]])
     cells = cells[["scenario", "metric", "difference", "relative", "n", "method"]]
     base = table["baseline"].iloc[0]
+    headlines = headlines_html(table)
     figs = "".join(figure_html(plot_forest(table, m, plot_dir)) for m in metrics
                    if table.loc[table["metric"] == m, "difference"].notna().any())
     return (f"<h2>Comparison with {html.escape(base)}</h2><p class='note'>Scenario minus "
             f"baseline, 95% interval. Paired by replicate seed where runs share seeds (common "
-            f"random numbers), else Welch / Newcombe.</p>" + table_html(cells) + figs)
+            f"random numbers), else Welch / Newcombe.</p>" + headlines + table_html(cells) + figs)
+
+
+def headline(table: pd.DataFrame, metric: str) -> str | None:
+    """'Largest gain in <metric>: <scenario>, +x [lo, hi] (sure / not resolved)' or None."""
+    rows = table[(table["metric"] == metric) & table["difference"].notna()]
+    if rows.empty or metric not in BETTER:
+        return None
+    sign = BETTER[metric]
+    best = rows.loc[(sign * rows["difference"]).idxmax()]
+    if sign * best["difference"] <= 0:
+        return f"No scenario improves <b>{metric}</b> on {html.escape(best['baseline'])}."
+    sure = best["ci_low"] > 0 if sign > 0 else best["ci_high"] < 0
+    verdict = ("the 95% interval excludes no change" if sure else
+               "but the 95% interval includes no change, so the runs cannot tell it from none")
+    return (f"Largest gain in <b>{metric}</b>: <b>{html.escape(best['scenario'])}</b>, "
+            f"{interval_text(best['difference'], best['ci_low'], best['ci_high'])} "
+            f"({best['relative_pct']:+.1f}%); {verdict}.")
+
+
+def headlines_html(table: pd.DataFrame) -> str:
+    """The headline per key metric: which scenario buys most, and how sure the runs are."""
+    lines = [h for h in (headline(table, m) for m in KEY_METRICS) if h]
+    return "<ul class='headline'>" + "".join(f"<li>{h}</li>" for h in lines) + "</ul>"
 
 
 def plots_section(folder: ResultsFolder) -> str:
