@@ -78,7 +78,8 @@ class ProcessExecutor(Executor):
 
         if self._pool is None:
             ctx = multiprocessing.get_context("fork")
-            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                                initializer=_ignore_sigint)
             self._pool.submit(noop).result()  # fork now, before any display thread starts
         return self._pool
 
@@ -86,10 +87,24 @@ class ProcessExecutor(Executor):
         self._start()
         return self
 
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is not None and issubclass(exc_type, BaseException) and not issubclass(exc_type, Exception):
+            self._terminate()  # Ctrl-C: do not wait for the batches in flight
+        self.close()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def _terminate(self) -> None:
+        """Stop the workers now; their batches are not recorded and a resume reruns them."""
+        if self._pool is None:
+            return
+        for proc in list(getattr(self._pool, "_processes", {}).values()):
+            proc.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
 
     def imap_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         import concurrent.futures as cf
@@ -173,6 +188,13 @@ class DaskExecutor(Executor):
                 new = client.submit(fn, nxt, pure=False)
                 owner[new.key] = nxt
                 queue.add(new)
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (it stops workers itself)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _take(it: Iterator[Any], n: int) -> list[Any]:

@@ -17,6 +17,8 @@ its scenario, overrides and seed, and the stored tables are sorted into plan ord
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import math
 import time
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ from experiments.worker import Batch, RunFn, RunResult, model_run, run_batch
 
 #: Largest batch: bounds what a kill can lose and what a worker holds in memory.
 MAX_BATCH = 32
+#: A lock file held while a process writes the folder (released by the OS even on SIGKILL).
+LOCK_FILE = ".lock"
 #: Seconds between refreshes of ``runs.parquet`` during a long sweep.
 REFRESH_S = 60.0
 
@@ -86,8 +90,7 @@ def run_experiment(
     """
     out, executor = Path(out), executor or SerialExecutor()
     start = time.perf_counter()
-    with _entered(executor) as ex:
-        manifest = _open_folder(plan, out, resume)
+    with _entered(executor) as ex, _open_folder(plan, out, resume) as manifest:
         store = ResultsStore(out, plan)
         store.prepare()
         done_ids = set(store.recorded()["run_id"])
@@ -98,7 +101,7 @@ def run_experiment(
         size = batch_size or auto_batch_size(missing, ex.workers)
         batches = iter_batches(plan, done_ids, size, run_fn)
         try:
-            session["runs"] = _execute(ex, store, batches, plan.n_planned, len(done_ids), progress)
+            _execute(ex, store, batches, plan.n_planned, len(done_ids), progress, session)
         finally:
             store.consolidate()
             summary = _close(out, store, manifest, session, time.perf_counter() - start)
@@ -122,20 +125,28 @@ class _entered:
         self.executor.__exit__(*exc)
 
 
-def _open_folder(plan: Plan, out: Path, resume: bool) -> dict[str, Any]:
-    """The manifest to continue: a new one, or the folder's own after the resume checks."""
-    exists = out.exists() and any(out.iterdir())
+@contextlib.contextmanager
+def _open_folder(plan: Plan, out: Path, resume: bool) -> Iterator[dict[str, Any]]:
+    """Hold the folder's lock; yield the manifest to continue (new, or checked and refreshed)."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out: {out} is a file, not a folder")
+    exists = out.exists() and any(p.name != LOCK_FILE for p in out.iterdir())
     if exists and not resume:
         raise UserError(f"{out} already exists and holds results; add --resume to finish or extend it, "
                         f"or choose a new --out")
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out: {out} is a file, not a folder")
-    if not exists:
-        out.mkdir(parents=True, exist_ok=True)
-        return new_manifest(plan)
-    old = read_manifest(out)
-    check_resumable(old, plan, out)
-    return refresh_for_plan(old, plan)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK_FILE, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"{out} is being written by another dibsim process; wait for it to finish "
+                            f"or choose a new --out") from None
+        if not exists:
+            yield new_manifest(plan)
+            return
+        old = read_manifest(out)
+        check_resumable(old, plan, out)
+        yield refresh_for_plan(old, plan)
 
 
 def auto_batch_size(n_runs: int, workers: int) -> int:
@@ -162,20 +173,19 @@ def iter_batches(plan: Plan, done_ids: set[str], size: int, run_fn: RunFn) -> It
 
 
 def _execute(ex: Executor, store: ResultsStore, batches: Iterator[Batch], planned: int,
-             done: int, progress: bool | None) -> int:
-    """Run the batches, recording each as it finishes; returns the runs recorded."""
-    ran, last_refresh = 0, time.monotonic()
+             done: int, progress: bool | None, session: dict[str, Any]) -> None:
+    """Run the batches, recording each as it finishes and counting it in ``session``."""
+    last_refresh = time.monotonic()
     with SweepProgress(planned, done, progress) as bar:
         for batch, results in ex.imap_unordered(run_batch, batches):
             if isinstance(results, BaseException):
                 results = _lost(batch, results)
             store.append(results)
-            ran += len(results)
+            session["runs"] += len(results)
             bar.advance(len(results), sum(r.status != "ok" for r in results))
             if time.monotonic() - last_refresh > REFRESH_S:
                 store.consolidate(timeseries=False)
                 last_refresh = time.monotonic()
-    return ran
 
 
 def _lost(batch: Batch, exc: BaseException) -> list[RunResult]:

@@ -165,3 +165,12 @@ def test_sigkill_then_resume_gives_exactly_the_planned_rows(scenario, tmp_path, 
     same_runs(runs(whole), df)
     pd.testing.assert_frame_equal(series(whole), series(out))
     assert json.loads((out / "manifest.json").read_text())["completed"]
+
+
+def test_a_folder_in_use_is_refused(scenario, serial_out):
+    import fcntl
+
+    with open(serial_out / ".lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(UserError, match="another dibsim process"):
+            run_experiment(plan_for(scenario), serial_out, resume=True, run_fn=h.fake_run, progress=False)
