@@ -1,0 +1,212 @@
+"""Generate ``docs/parameters.md`` from the scenario schema, so the reference cannot drift.
+
+Every field of every pydantic model reachable from :class:`model.schema.Scenario` becomes one
+row: dotted path, meaning, unit, default, range, source. Meaning, unit and source are read from
+the field's description, which the schema requires to carry its unit and its source or the
+word *assumption* (STYLE.md pattern 5): a trailing parenthesis ``(unit; source)`` is split at
+the first semicolon; a parenthesis without one is a source when it looks like a citation, else
+a unit. ``tests/test_docs.py`` checks that the committed file equals the generated text.
+
+Usage: ``python -m experiments.docs_gen`` (writes docs/parameters.md) or ``--check``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "docs" / "parameters.md"
+#: Placeholder shown for the key of a mapping field, by field name.
+KEY_NAMES = {"nations": "<ISO3>", "items": "<item>", "producers": "<producer>",
+             "adversaries": "<region>", "parameters": "<dotted.path>"}
+_CITATION = re.compile(r"\b(assumption|[AP]\d+|CRS|GAO|DFARS|ITAR|statutory)\b", re.I)
+
+HEADER = """# Scenario parameters
+
+Generated from the scenario schema (`model/schema*.py`) by `python -m experiments.docs_gen`;
+do not edit by hand (`tests/test_docs.py` fails when this file and the schema disagree).
+Source keys (A1…, P1…) refer to `shared/research/domain.md`; *assumption* marks a modeller's
+choice. Days are calendar days; weeks are model steps. A `<…>` segment in a path is a key you
+choose (a nation's ISO3 code, an item or producer id, a region); `<i>` is a list position.
+Defaults shown are the schema's; a scenario file (e.g. `scenarios/baseline.yaml`) may set
+other values, each with its own source comment.
+"""
+
+
+def _inner(annotation: Any) -> tuple[str, Any]:
+    """('model'|'dict'|'list'|'leaf', the pydantic model inside or None)."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "model", annotation
+    if origin in (typing.Union, types.UnionType):
+        for a in args:
+            kind, m = _inner(a)
+            if m is not None:
+                return kind, m
+        return "leaf", None
+    if origin is dict and args:
+        kind, m = _inner(args[1])
+        return ("dict", m) if m is not None else ("leaf", None)
+    if origin is tuple and args:
+        kind, m = _inner(args[0])
+        return ("list", m) if m is not None else ("leaf", None)
+    return "leaf", None
+
+
+def sections(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, type[BaseModel]]]:
+    """(path prefix, model) for the model and every model nested in it, depth first."""
+    yield prefix, model
+    for name, f in model.model_fields.items():
+        kind, inner = _inner(f.annotation)
+        if inner is None:
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        if kind == "dict":
+            path += "." + KEY_NAMES.get(name, "<key>")
+        elif kind == "list":
+            path += ".<i>"
+        yield from sections(inner, path)
+
+
+def merged_sections(model: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:
+    """:func:`sections` with a model that recurs under several parents shown once, its path
+    generalised where the parents differ (``barriers.<barrier>.fast_track.<i>``)."""
+    by_class: dict[type, list[str]] = {}
+    for prefix, m in sections(model):
+        by_class.setdefault(m, []).append(prefix)
+    out = []
+    for m, prefixes in by_class.items():
+        if len(prefixes) == 1:
+            out.append((prefixes[0], m))
+            continue
+        parts = [p.split(".") for p in prefixes]
+        merged = [seg if all(len(q) > i and q[i] == seg for q in parts) else f"<{parts[0][i - 1].rstrip('s')}>"
+                  for i, seg in enumerate(parts[0])]
+        out.append((".".join(merged), m))
+    return out
+
+
+def split_description(text: str, name: str = "") -> tuple[str, str, str]:
+    """(meaning, unit, source) from a field description; ``name`` stands in for a meaning
+    when the description is only 'unit; source'."""
+    text = " ".join(text.split())
+    m = re.search(r"\(([^()]*)\)\s*$", text)
+    meaning, inside = (text[: m.start()].strip(), m.group(1).strip()) if m else ("", text)
+    if ";" in inside:
+        first, second = (x.strip() for x in inside.split(";", 1))
+        if _CITATION.search(first):
+            return meaning or name.replace("_", " "), "", inside
+        if _CITATION.search(second):
+            return meaning or name.replace("_", " "), first, second
+        return text, "", ""
+    if not m:
+        return text, "", ("assumption" if "assumption" in text.lower() else "")
+    if _CITATION.search(inside):
+        return meaning, "", inside
+    return meaning, inside, ""
+
+
+def type_name(annotation: Any) -> str:
+    """A short, readable type."""
+    text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
+    text = re.sub(r"typing\.|model\.\w+\.", "", text)
+    return text.replace("NoneType", "null")
+
+
+def fmt_default(field: Any) -> str:
+    """The default as YAML would show it."""
+    d = field.default
+    if d is PydanticUndefined:
+        return "required"
+    if isinstance(d, BaseModel):
+        return "see section"
+    if d is None:
+        return "null"
+    if d == "":
+        return '""'
+    if isinstance(d, bool):
+        return str(d).lower()
+    if isinstance(d, (tuple, list)):
+        return "[" + ", ".join(str(x) for x in d) + "]"
+    if isinstance(d, dict):
+        return "{}" if not d else str(d)
+    return str(d)
+
+
+def fmt_range(field: Any) -> str:
+    """Bounds, allowed values or pattern of a field."""
+    parts = []
+    for meta in field.metadata:
+        for attr, sym in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            if getattr(meta, attr, None) is not None:
+                parts.append(f"{sym} {getattr(meta, attr)}")
+        if getattr(meta, "min_length", None) is not None:
+            parts.append(f"at least {meta.min_length} item(s)")
+        if getattr(meta, "pattern", None):
+            parts.append(meta.pattern.strip("^$").replace("|", " or ").strip("()"))
+    lits = list(dict.fromkeys(_literals(field.annotation)))
+    if lits:
+        keyed = typing.get_origin(field.annotation) is dict
+        parts.append(("keys: " if keyed else "") + " / ".join(lits))
+    return ", ".join(parts)
+
+
+def _literals(annotation: Any) -> list[str]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    out = []
+    for a in typing.get_args(annotation):
+        out += _literals(a)
+    return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|") or "—"
+
+
+def render() -> str:
+    """The full text of docs/parameters.md."""
+    from model.schema import Scenario
+
+    lines = [HEADER]
+    for prefix, model in merged_sections(Scenario):
+        title = prefix or "(top level)"
+        doc = " ".join((model.__doc__ or "").strip().split("\n\n")[0].split())
+        lines += [f"## `{title}` — {model.__name__}", "", doc, "",
+                  "| field | meaning | unit | default | range | source |",
+                  "|---|---|---|---|---|---|"]
+        for name, f in model.model_fields.items():
+            meaning, unit, source = split_description(f.description or "", name)
+            path = f"{prefix}.{name}" if prefix else name
+            lines.append("| " + " | ".join(_cell(x) for x in (
+                f"`{path}`", meaning, unit, f"`{fmt_default(f)}`", fmt_range(f), source)) + " |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write docs/parameters.md, or with ``--check`` exit 1 when it is out of date."""
+    argv = sys.argv[1:] if argv is None else argv
+    text = render()
+    if "--check" in argv:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        if current != text:
+            print(f"{OUTPUT} is out of date: run python -m experiments.docs_gen", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
