@@ -1,0 +1,67 @@
+"""Historical replays against the public record (experiments/history.py, scenarios/historical/).
+
+Each replay's simulated rates and milestones must fall within the tolerances stated beside the
+observed figures. Replication counts here are small to keep the suite fast (the Javelin replay
+is deterministic; the PAC-3 licence time is not); ``dibsim validate-history`` runs 20.
+"""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.cli import main
+from experiments.history import REPLAYS, compare, milestone_weeks, run_replay
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+REPLICATIONS = {"us_155mm_2022": 3, "javelin_2022": 2, "japan_pac3_licence": 12}
+
+
+@pytest.mark.parametrize("name", list(REPLAYS))
+def test_replay_matches_the_public_record(name):
+    rows = compare(run_replay(REPLAYS[name], REPLICATIONS[name]))
+    assert len(rows) == len(REPLAYS[name].observations) + len(REPLAYS[name].milestones)
+    misses = [r for r in rows if not r["ok"]]
+    assert not misses, misses
+
+
+@pytest.mark.parametrize("name", list(REPLAYS))
+def test_every_replay_states_what_was_calibrated_and_cites_its_figures(name):
+    replay = REPLAYS[name]
+    text = (SCENARIOS / f"{replay.scenario}.yaml").read_text(encoding="utf-8").lower()
+    assert "calibrated" in text and "other sources" in text
+    assert replay.calibrated
+    for ob in replay.observations + replay.milestones:
+        assert re.search(r"\b[AP]\d+\b", ob.source), ob
+
+
+def test_javelin_doubling_waits_for_the_factory_lag():
+    # P47 announced the doubling in May 2022; a plant expansion takes 18-24 months (A4), so the
+    # line must not reach 90% of 4,000 a year within the first 18 months.
+    result = run_replay(REPLAYS["javelin_2022"], 1)
+    first_year_and_half = result.output[0, 1:78] * 52
+    assert first_year_and_half.max() < 0.9 * 4000
+    assert result.output[0, -20:].mean() * 52 == pytest.approx(4000, rel=0.05)
+
+
+def test_licensed_pac3_line_makes_nothing_before_licence_and_build():
+    replay = REPLAYS["japan_pac3_licence"]
+    result = run_replay(replay, 4)
+    licence = np.asarray(result.licence_weeks)
+    first = milestone_weeks(result, replay.milestones[1])
+    assert np.isfinite(licence).all()
+    assert (first >= licence + 146).all(), (licence, first)
+
+
+def test_validate_history_writes_a_table_and_plots_with_sources(tmp_path):
+    assert main(["validate-history", "--only", "javelin_2022", "--replications", "2",
+                 "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "javelin_2022.png").stat().st_size > 10_000
+    table = (tmp_path / "comparison.csv").read_text(encoding="utf-8")
+    assert "javelin_2022" in table and "P47" in table
+
+
+def test_validate_history_rejects_an_unknown_replay(tmp_path, capsys):
+    assert main(["validate-history", "--only", "stinger_2022", "--out", str(tmp_path)]) == 2
+    assert "javelin_2022" in capsys.readouterr().err
