@@ -19,14 +19,18 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Plan the study and run it, resuming a matching folder."""
+    """Plan the study and run it, resuming a matching folder; then write its HTML report."""
     from experiments.commands.run import execute
     from experiments.study import STUDY_DIR, study_plan
 
     plan = study_plan(args.replications, args.steps, args.seed)
     plan = plan if not args.no_timeseries else _without_series(plan)
     out = Path(args.out) if args.out else STUDY_DIR
-    return execute(plan, out, args, resume=True)
+    code = execute(plan, out, args, resume=True)
+    from experiments.analysis.report import build_report  # make run ends with the report
+
+    print(f"report: {build_report([out]).resolve()}")
+    return code
 
 
 def _without_series(plan: Any) -> Any:
