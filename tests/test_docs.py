@@ -1,0 +1,67 @@
+"""The documentation an analyst audits stays in step with the code."""
+
+import re
+from pathlib import Path
+
+from experiments import docs_gen
+from model.loader import available_scenarios
+from model.metrics import METRICS
+from model.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def test_parameters_md_is_generated_from_the_current_schema():
+    committed = (DOCS / "parameters.md").read_text(encoding="utf-8")
+    assert committed == docs_gen.render(), "run: python -m experiments.docs_gen"
+
+
+def test_parameters_md_has_a_row_for_every_schema_field():
+    text = docs_gen.render()
+    for prefix, model in docs_gen.merged_sections(Scenario):
+        for name in model.model_fields:
+            path = f"{prefix}.{name}" if prefix else name
+            assert f"| `{path}` |" in text, path
+
+
+def test_description_split_reads_unit_and_source():
+    assert docs_gen.split_description("median DSP-5 time (days; P6, P7, P9)") == (
+        "median DSP-5 time", "days", "P6, P7, P9")
+    assert docs_gen.split_description("weight; A1", "deterrence") == ("deterrence", "weight", "A1")
+    assert docs_gen.split_description("denial share (probability; assumption)")[2] == "assumption"
+    assert docs_gen.split_description("a fee (P12)") == ("a fee", "", "P12")
+
+
+def test_metrics_md_defines_every_metric_with_its_unit():
+    text = (DOCS / "metrics.md").read_text(encoding="utf-8")
+    for name, spec in METRICS.items():
+        row = re.search(rf"^\| `{name}` \|(.*)$", text, re.M)
+        assert row, name
+        assert f"| {spec.unit} |" in row.group(0), name
+
+
+def test_scenarios_md_describes_every_shipped_scenario():
+    text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
+    for name in available_scenarios():
+        assert f"`{name}`" in text, name
+
+
+def test_odd_md_has_every_section_of_the_protocol():
+    text = (DOCS / "ODD.md").read_text(encoding="utf-8").lower()
+    for heading in ("purpose and patterns", "entities, state variables and scales",
+                    "process overview and scheduling", "design concepts", "initialisation",
+                    "input data", "submodels"):
+        assert re.search(rf"^## \d+\. {re.escape(heading)}$", text, re.M), heading
+    for concept in ("emergence", "adaptation", "objectives", "learning", "prediction", "sensing",
+                    "interaction", "stochasticity", "collectives", "observation"):
+        assert f"**{concept}.**" in text, concept
+
+
+def test_readme_keeps_quick_start_first_and_links_the_docs():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = text.index("## Quick start")
+    assert text.index("make run") > quick and text.index("make test") > quick
+    assert quick < text.index("## Documentation")
+    for doc in ("ODD.md", "parameters.md", "metrics.md", "scenarios.md"):
+        assert f"(docs/{doc})" in text, doc
