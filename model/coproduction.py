@@ -92,6 +92,7 @@ def _licence_done(case: Case, week: int) -> None:
         efficiency=cp.learning_initial, active_from_week=week + cp.build_weeks,
         suppliers={c: s.pid for c, s in licensor.suppliers.items()},
         licensor=licensor.pid, us_content_share=cp.us_content_share,
+        initial_backlog_weeks=0.0,  # a new line has no contracts from before the run
         source="licensed line stood up in the run",
     )
     model.add_producer(f"{nation.iso.lower()}_{case.item}_licensed_w{week}", spec)

@@ -65,3 +65,19 @@ def test_validate_history_writes_a_table_and_plots_with_sources(tmp_path):
 def test_validate_history_rejects_an_unknown_replay(tmp_path, capsys):
     assert main(["validate-history", "--only", "stinger_2022", "--out", str(tmp_path)]) == 2
     assert "javelin_2022" in capsys.readouterr().err
+
+
+def test_a_line_licensed_during_the_run_starts_without_an_order_book():
+    # Lines present at week 0 carry an order book from contracts placed before the run; a line
+    # licensed during the run has none, so its first output goes to the licensee's orders.
+    from model import CooperationModel
+    from model.loader import validate
+
+    from experiments.fact_worlds import coproduction_world
+
+    m = CooperationModel(validate(coproduction_world(1.0), "licensing world"), rng=1)
+    while m.running and not any(p.licensor for p in m.producer_list):
+        m.step()
+    line = next(p for p in m.producer_list if p.licensor)
+    assert line.book == 0.0
+    assert all(o.route != "existing" for o in line.backlog)
