@@ -97,8 +97,8 @@ def box_limits(prim_box, chosen: int, x: pd.DataFrame) -> pd.DataFrame:
                 continue
             row = {"parameter": name, "lower": np.nan, "upper": np.nan, "full_low": np.nan,
                    "full_high": np.nan, "values": ", ".join(sorted(map(str, lo)))}
-        q = qp.get(name, (np.nan, np.nan))
-        rows.append(row | {"qp_lower": q[0], "qp_upper": q[1]})
+        q = [np.nan if v is None or v < 0 else v for v in qp.get(name, (np.nan, np.nan))]
+        rows.append(row | {"qp_lower": q[0], "qp_upper": q[1]})  # EMA's -1: side unrestricted
     return pd.DataFrame(rows)
 
 

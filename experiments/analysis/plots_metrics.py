@@ -89,13 +89,16 @@ def plot_forest(table: pd.DataFrame, metric: str, out_dir: Path,
 
 
 def binned_means(runs: pd.DataFrame, metric: str, px: str, py: str,
-                 bins: int = 8) -> pd.DataFrame:
+                 bins: int | None = None) -> pd.DataFrame:
     """Mean of a metric over a 2-D grid of two parameters (cells of a grid, or bins).
 
     Parameters with at most ``bins`` distinct values keep their values; others are cut into
-    ``bins`` equal-width intervals labelled by their midpoints.
+    ``bins`` equal-width intervals labelled by their midpoints. By default ``bins`` grows with
+    the number of design points (about three points per cell, 3 to 8 bins per axis).
     """
     ok = runs[runs["status"] == "ok"]
+    if bins is None:
+        bins = int(np.clip(np.sqrt(ok["point"].nunique() / 3), 3, 8))
     keys = {}
     for p in (px, py):
         col = ok[p]
@@ -122,9 +125,9 @@ def plot_heatmap(runs: pd.DataFrame, metric: str, px: str, py: str, out_dir: Pat
     ax.set_xlabel(px)
     ax.set_ylabel(py)
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label=f"mean {metric_label(metric)}")
+    fig.colorbar(image, ax=ax, label=f"{metric_label(metric)}, mean of runs")
     where = f" ({scenario})" if scenario else ""
-    ax.set_title(f"{metric}{where}: mean over two swept settings")
+    ax.set_title(f"{metric}{where}\nmean over two swept settings (blank cells: no runs)")
     caption = (f"Mean {metric} over the two swept settings {px} and {py}; a colour gradient "
                "along one axis shows which setting drives the metric, a diagonal one an interaction.")
     name = f"heatmap_{safe_name(metric)}_{safe_name(scenario)}" if scenario \

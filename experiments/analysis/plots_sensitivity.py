@@ -49,7 +49,7 @@ def _sobol_bars(table: pd.DataFrame, title: str):
     ax.set_ylabel("swept parameter")
     ax.set_title(f"{title} — Sobol indices")
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
 
 

@@ -160,6 +160,9 @@ def analyse_metric(folder: ResultsFolder, scenario: str, metric: str, method: st
     method = choose_method(design, method, where)
     runs = folder.runs[folder.runs["scenario"] == scenario]
     x, y = point_outputs(runs, design.names, metric)
+    if np.nanstd(y) == 0:
+        raise UserError(f"{where}: metric '{metric}' is constant over the design points, so "
+                        "there is no variation to attribute")
     if method == "scores":
         return method, feature_scores(x, y, seed)
     expected = len(design.matrix) if design.matrix is not None else runs["point"].nunique()
@@ -183,6 +186,21 @@ def swept_scenarios(folder: ResultsFolder, scenario: str | None) -> list[str]:
         raise UserError(f"results folder '{folder.path}' has no swept scenario (every scenario "
                         "has one design point), so there is no sensitivity to analyse")
     return swept
+
+
+#: Below this Sobol base sample size the bootstrap intervals are too wide to rank settings.
+MIN_SOBOL_N = 64
+
+
+def small_sample_notes(folder: ResultsFolder, tables: list[pd.DataFrame]) -> list[str]:
+    """A warning per Sobol scenario whose base sample is too small for stable indices."""
+    notes = []
+    for name in {t["scenario"].iloc[0] for t in tables if t["method"].iloc[0] == "sobol"}:
+        n = design_info(folder, name).base_samples
+        if n is not None and n < MIN_SOBOL_N:
+            notes.append(f"{name}: Sobol with N={n} base samples gives wide intervals; "
+                         f"use N ≥ {MIN_SOBOL_N} (ideally 256+) before ranking settings")
+    return notes
 
 
 def run_sensitivity(path: str | Path, metrics: list[str] | None = None, method: str = "auto",
@@ -220,6 +238,7 @@ def run_sensitivity(path: str | Path, metrics: list[str] | None = None, method: 
                 continue
             tables.append(table.assign(scenario=name, metric=metric, method=used))
             records.append(plot_indices(table, used, name, metric, target, formats))
+    notes += small_sample_notes(folder, tables)
     if not tables:
         raise UserError(f"results folder '{folder.path}': no metric could be analysed "
                         f"({'; '.join(notes[:2])})")
