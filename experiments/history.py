@@ -259,7 +259,11 @@ def caption(replay: Replay) -> str:
 
 
 def plot_replay(replay: Replay, out_dir: Path) -> Path:
-    """Plot a written replay (reads ``<name>_series.csv`` and ``comparison.csv`` only)."""
+    """Plot a written replay (reads ``<name>_series.csv`` and ``comparison.csv`` only).
+
+    Rates are points with tolerance bars; milestones are dotted vertical lines, black at the
+    observed date and blue at the simulated median date.
+    """
     import textwrap
 
     import pandas as pd
@@ -268,8 +272,10 @@ def plot_replay(replay: Replay, out_dir: Path) -> Path:
 
     out_dir = Path(out_dir)
     series = pd.read_csv(out_dir / f"{replay.name}_series.csv", parse_dates=["date"])
-    comp = pd.read_csv(out_dir / "comparison.csv")
-    comp = comp[(comp["replay"] == replay.name) & comp["check"].str.startswith("rate")]
+    table = pd.read_csv(out_dir / "comparison.csv")
+    table = table[table["replay"] == replay.name]
+    comp = table[table["check"].str.startswith("rate")]
+    events = table[~table["check"].str.startswith("rate")]
     smooth = series[["median", "p10", "p90"]].rolling(2 * WINDOW_HALF_WEEKS + 1, center=True,
                                                       min_periods=1).mean()
     fig, ax = figure(8.0, 5.4)
@@ -280,14 +286,20 @@ def plot_replay(replay: Replay, out_dir: Path) -> Path:
                 color="#000000", capsize=4, label="observed ± tolerance")
     for d, v, s in zip(dates, comp["observed"], comp["source"]):
         ax.annotate(str(s), (d, v), textcoords="offset points", xytext=(5, 6), fontsize=8)
+    for _, ev in events.iterrows():
+        ax.axvline(pd.Timestamp(ev["date"]), color="#000000", ls=":", lw=1)
+        if isinstance(ev["simulated_date"], str) and ev["simulated_date"]:
+            ax.axvline(pd.Timestamp(ev["simulated_date"]), color="#0072B2", ls=":", lw=1)
+        ax.annotate(f"{ev['check']} ({ev['source']})", (pd.Timestamp(ev["date"]), 0),
+                    xytext=(3, 4), textcoords="offset points", rotation=90, fontsize=7, va="bottom")
     if replay.goal is not None:
         ax.axhline(replay.goal, ls="--", color="#D55E00", label=f"goal/ceiling ({replay.goal_source})")
     ax.set_title(replay.title)
     ax.set_ylabel(f"units per {replay.unit}")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
-    fig.text(0.01, 0.005, "\n".join(textwrap.wrap(caption(replay), 130)), fontsize=7, va="bottom")
-    fig.subplots_adjust(bottom=0.22)
+    # The caption as the x label, so the layout makes room for it below the dates.
+    ax.set_xlabel("\n".join(textwrap.wrap(caption(replay), 120)), fontsize=7, loc="left")
     main, _ = save(fig, out_dir / f"{replay.name}.png")
     return main
 
