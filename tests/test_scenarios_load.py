@@ -135,7 +135,8 @@ def test_us_alone_only_silences_allied_industry():
     allied = {pid for pid, p in base.producers.items() if p.nation != "USA"}
     prefixes = {f"producers.{pid}" for pid in allied} | {
         "sourcing.coproduction_seek_probability", "sourcing.us_buys_allied",
-        "producers.usa_army_155.suppliers", "producers.usa_gdots_mesquite_155.suppliers"}
+        "producers.usa_army_155.suppliers", "producers.usa_gdots_mesquite_155.suppliers",
+        "producers.usa_radford_propellant"}
     stray = {p for p in _changed("us_alone") if not _allowed(p, prefixes)}
     assert not stray, stray
     assert all(s.producers[pid].capacity_per_week == 0 == s.producers[pid].ceiling_per_week for pid in allied)
