@@ -128,3 +128,13 @@ def test_indexing_thresholds_removes_exactly_the_spared_notifications():
         entered.append(next(b.entered for b in m.pipeline.barriers if b.key == "congressional_review"))
     assert notified > 0 and spared > 0
     assert entered[1] < entered[0]
+
+
+def test_facts_command_writes_the_table_and_rejects_unknown_facts(tmp_path, capsys):
+    from experiments.cli import main
+
+    assert main(["facts", "--only", "congestion", "--replications", "2", "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "facts.csv").read_text(encoding="utf-8")
+    assert "congestion,mean_regulatory_delay_weeks,2," in table
+    assert main(["facts", "--only", "no_such_fact", "--out", str(tmp_path)]) == 2
+    assert "congestion" in capsys.readouterr().err

@@ -64,14 +64,16 @@ def handle_history(args: argparse.Namespace) -> int:
 def handle_facts(args: argparse.Namespace) -> int:
     """Measure the facts, print and write the table; exit 1 when a fact does not hold."""
     from experiments.facts import run_facts, write_table
-    from experiments.tables import print_rows
 
     out, seed = _checked(args)
     results = run_facts(args.only, args.replications, seed)
-    print_rows(f"dibsim facts — variant − base, {args.replications} paired replications",
-               ["fact", "metric", "n", "base", "variant", "difference", "95% low", "95% high", "claim", "holds"],
-               [(r.fact, r.metric, r.n, r.base_mean, r.variant_mean, r.diff_mean, r.ci_low,
-                 r.ci_high, r.expect, "yes" if r.holds else "NO") for r in results])
+    print(f"dibsim facts — variant − base over {args.replications} paired replications")
+    print(f"{'fact':38s} {'metric':28s} {'base':>10s} {'variant':>10s} {'difference':>11s} "
+          f"{'95% interval':>24s}  {'claim':12s} holds")
+    for r in results:
+        ci = f"[{r.ci_low:.4g}, {r.ci_high:.4g}]"
+        print(f"{r.fact:38s} {r.metric:28s} {r.base_mean:10.4g} {r.variant_mean:10.4g} "
+              f"{r.diff_mean:11.4g} {ci:>24s}  {r.expect:12s} {'yes' if r.holds else 'NO'}")
     path = write_table(results, out / "facts.csv")
     print(f"wrote {path}")
     return 0 if all(r.holds for r in results) else 1
