@@ -5,8 +5,9 @@
 
 1. refuses an existing folder unless resuming, and refuses to resume a folder started with
    other scenarios, designs, seed or horizon (experiments.manifest);
-2. cuts the runs not yet recorded into batches of consecutive runs of one scenario, so the
-   per-task overhead of a pool or a Dask cluster vanishes;
+2. cuts the runs not yet recorded into batches of consecutive runs of one scenario, sized from
+   measured run times (about a second each), so the per-task overhead of a pool or a Dask
+   cluster and the cost of writing a part vanish;
 3. hands the batches to the executor with a bounded window in flight and records each finished
    batch atomically (experiments.store), so a kill loses only the batches in flight;
 4. rebuilds ``runs.parquet`` and ``timeseries.parquet`` from the parts and closes the manifest.
@@ -34,7 +35,10 @@ from experiments.store import ResultsStore
 from experiments.worker import Batch, RunFn, RunResult, model_run, run_batch
 
 #: Largest batch: bounds what a kill can lose and what a worker holds in memory.
-MAX_BATCH = 32
+MAX_BATCH = 64
+#: Wall time a batch should take once run times are known (seconds): long enough that the
+#: per-task and per-part costs (~1-10 ms) vanish, short enough that a kill loses little.
+TARGET_BATCH_S = 1.0
 #: A lock file held while a process writes the folder (released by the OS even on SIGKILL).
 LOCK_FILE = ".lock"
 #: Seconds between refreshes of ``runs.parquet`` during a long sweep.
@@ -80,7 +84,7 @@ def run_experiment(
             folder that does not exist yet is simply started.
         run_fn: the function that executes one run (default: the model).
         progress: show a progress bar (default: when standard error is a terminal).
-        batch_size: runs per task (default: chosen from the run count and worker count).
+        batch_size: runs per task (default: :class:`BatchSizer`, from measured run times).
 
     Returns:
         The :class:`Summary`.
@@ -98,10 +102,10 @@ def run_experiment(
         session = {"started_at": now(), **ex.describe(), "finished_at": None, "runs": 0}
         manifest["sessions"].append(session)
         write_manifest(out, manifest)
-        size = batch_size or auto_batch_size(missing, ex.workers)
-        batches = iter_batches(plan, done_ids, size, run_fn)
+        sizer = BatchSizer(missing, ex.workers, batch_size)
+        batches = iter_batches(plan, done_ids, sizer, run_fn)
         try:
-            _execute(ex, store, batches, plan.n_planned, len(done_ids), progress, session)
+            _execute(ex, store, batches, sizer, plan.n_planned - missing, progress, session)
         finally:
             store.consolidate()
             summary = _close(out, store, manifest, session, time.perf_counter() - start)
@@ -149,12 +153,36 @@ def _open_folder(plan: Plan, out: Path, resume: bool) -> Iterator[dict[str, Any]
         yield refresh_for_plan(old, plan)
 
 
-def auto_batch_size(n_runs: int, workers: int) -> int:
-    """Runs per task: about 16 tasks per worker, at most :data:`MAX_BATCH`."""
-    return max(1, min(MAX_BATCH, math.ceil(n_runs / (16 * max(1, workers)))))
+class BatchSizer:
+    """Runs per batch: two at first, then as many as take about :data:`TARGET_BATCH_S`.
+
+    The size never leaves fewer than four batches per worker for what remains (so workers
+    finish together) and never exceeds :data:`MAX_BATCH`. Batch boundaries do not affect
+    results: every run depends only on its own spec.
+    """
+
+    def __init__(self, n_runs: int, workers: int, fixed: int | None = None) -> None:
+        self.remaining, self.workers, self.fixed = n_runs, max(1, workers), fixed
+        self.run_s: float | None = None
+
+    @property
+    def size(self) -> int:
+        """The size of the next batch."""
+        if self.fixed:
+            return self.fixed
+        cap = max(1, min(MAX_BATCH, math.ceil(self.remaining / (4 * self.workers))))
+        if self.run_s is None:
+            return min(cap, 2)
+        return max(1, min(cap, int(TARGET_BATCH_S / max(self.run_s, 1e-6))))
+
+    def observe(self, results: list[RunResult]) -> None:
+        """Learn the mean run time from a finished batch."""
+        self.remaining -= len(results)
+        mean = sum(r.elapsed_s for r in results) / max(1, len(results))
+        self.run_s = mean if self.run_s is None else 0.7 * self.run_s + 0.3 * mean
 
 
-def iter_batches(plan: Plan, done_ids: set[str], size: int, run_fn: RunFn) -> Iterator[Batch]:
+def iter_batches(plan: Plan, done_ids: set[str], sizer: BatchSizer, run_fn: RunFn) -> Iterator[Batch]:
     """Batches of consecutive missing runs; a batch never spans a recorded run or two scenarios."""
     for scn in plan.scenarios:
         chunk: list[Any] = []
@@ -165,22 +193,23 @@ def iter_batches(plan: Plan, done_ids: set[str], size: int, run_fn: RunFn) -> It
                 chunk = []
                 continue
             chunk.append(spec)
-            if len(chunk) == size:
+            if len(chunk) >= sizer.size:
                 yield Batch(scn.scenario, tuple(chunk), run_fn)
                 chunk = []
         if chunk:
             yield Batch(scn.scenario, tuple(chunk), run_fn)
 
 
-def _execute(ex: Executor, store: ResultsStore, batches: Iterator[Batch], planned: int,
+def _execute(ex: Executor, store: ResultsStore, batches: Iterator[Batch], sizer: BatchSizer,
              done: int, progress: bool | None, session: dict[str, Any]) -> None:
     """Run the batches, recording each as it finishes and counting it in ``session``."""
     last_refresh = time.monotonic()
-    with SweepProgress(planned, done, progress) as bar:
+    with SweepProgress(store.plan.n_planned, done, progress) as bar:
         for batch, results in ex.imap_unordered(run_batch, batches):
             if isinstance(results, BaseException):
                 results = _lost(batch, results)
             store.append(results)
+            sizer.observe(results)
             session["runs"] += len(results)
             bar.advance(len(results), sum(r.status != "ok" for r in results))
             if time.monotonic() - last_refresh > REFRESH_S:

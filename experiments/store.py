@@ -9,7 +9,8 @@ Layout of ``results/<name>/`` (docs/architecture.md, docs/experiments.md)::
     parts/timeseries/<seq>.parquet  the weekly series of that batch
 
 Every file is written to a temporary name and renamed into place, so a reader never sees a
-half-written file and a process killed at any moment loses only the batches in flight. A
+half-written file and a process killed at any moment loses only the batches in flight (a part
+that an OS crash left unreadable is dropped at the next start and its runs rerun). A
 batch's series part is written before its runs part; the runs part is the commit record, so a
 series part without its runs part is an orphan of a kill and is deleted on the next start.
 The consolidated files are streamed part by part, so memory stays bounded by one part.
@@ -105,13 +106,22 @@ def timeseries_table(results: Sequence["RunResult"]) -> pa.Table:
     return pa.table([run_ids, weeks, series, values], schema=TIMESERIES_SCHEMA)
 
 
-def write_table_atomic(table: pa.Table, path: Path) -> None:
-    """Write a parquet file under a temporary name, flush it to disk, rename it into place."""
+def write_table_atomic(table: pa.Table, path: Path, sync: bool = True) -> None:
+    """Write a parquet file under a temporary name and rename it into place.
+
+    Args:
+        table: the rows.
+        path: the final name.
+        sync: flush the file to disk before the rename (survives an OS crash, ~5 ms). Parts
+            skip it: a rename is atomic against a killed process, and a part left empty by an
+            OS crash is detected and dropped at the next start (:meth:`ResultsStore.prepare`).
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         pq.write_table(table, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
@@ -143,10 +153,14 @@ class ResultsStore:
         self.ts_dir.mkdir(parents=True, exist_ok=True)
         for tmp in list(self.root.rglob(".*.tmp")):
             tmp.unlink(missing_ok=True)
+        for part in self.runs_dir.glob("*.parquet"):
+            if not _readable(part):  # cut short by an OS crash: its runs will be rerun
+                part.unlink()
         committed = {p.name for p in self.runs_dir.glob("*.parquet")}
         for part in self.ts_dir.glob("*.parquet"):
-            if part.name not in committed:
+            if part.name not in committed or not _readable(part):
                 part.unlink()
+                (self.runs_dir / part.name).unlink(missing_ok=True)
         self._seq = max((int(p.stem) for p in self.runs_dir.glob("*.parquet")), default=0)
 
     def append(self, results: Sequence["RunResult"]) -> None:
@@ -156,8 +170,9 @@ class ResultsStore:
         self._seq += 1
         name = f"{self._seq:08d}.parquet"
         if self.plan.timeseries:
-            write_table_atomic(timeseries_table(results), self.ts_dir / name)
-        write_table_atomic(runs_table(results, self.schema, self.plan.metric_names), self.runs_dir / name)
+            write_table_atomic(timeseries_table(results), self.ts_dir / name, sync=False)
+        rows = runs_table(results, self.schema, self.plan.metric_names)
+        write_table_atomic(rows, self.runs_dir / name, sync=False)
 
     def run_parts(self) -> list[Path]:
         """The committed runs parts, oldest first."""
@@ -167,7 +182,7 @@ class ResultsStore:
         """``run_id`` and ``status`` of every recorded run (small: two columns)."""
         import pandas as pd
 
-        parts = [pq.read_table(p, columns=["run_id", "status"]) for p in self.run_parts()]
+        parts = [pq.ParquetFile(p).read(columns=["run_id", "status"]) for p in self.run_parts()]
         if not parts:
             return pd.DataFrame({"run_id": pd.Series(dtype=str), "status": pd.Series(dtype=str)})
         return pa.concat_tables(parts).to_pandas()
@@ -183,7 +198,7 @@ class ResultsStore:
         """
         plan, schema = self.plan, self.schema
         parts = self.run_parts()
-        tables = [pq.read_table(p).cast(schema) for p in parts]
+        tables = [pq.ParquetFile(p).read().cast(schema) for p in parts]
         table = pa.concat_tables(tables) if tables else schema.empty_table()
         keys = [_order(plan, row) for row in table.select(["scenario", "point", "replicate"]).to_pylist()]
         table = table.take(pa.array(sorted(range(len(keys)), key=keys.__getitem__), type=pa.int64()))
@@ -202,8 +217,18 @@ class ResultsStore:
             for part in run_parts:
                 ts = self.ts_dir / part.name
                 if ts.exists():
-                    writer.write_table(pq.read_table(ts))
+                    writer.write_table(pq.ParquetFile(ts).read())
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
+
+
+def _readable(path: Path) -> bool:
+    try:
+        pq.read_metadata(path)
+        return True
+    except (OSError, pa.ArrowInvalid):
+        return False
 
 
 def _order(plan: "Plan", row: dict[str, Any]) -> int:

@@ -174,3 +174,30 @@ def test_a_folder_in_use_is_refused(scenario, serial_out):
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(UserError, match="another dibsim process"):
             run_experiment(plan_for(scenario), serial_out, resume=True, run_fn=h.fake_run, progress=False)
+
+
+def test_unreadable_part_is_dropped_and_its_runs_rerun(scenario, serial_out, tmp_path):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(serial_out, out)
+    part = sorted((out / "parts" / "runs").glob("*.parquet"))[0]
+    lost = len(pd.read_parquet(part))
+    part.write_bytes(b"")  # what an OS crash can leave behind a rename
+    summary = run_experiment(plan_for(scenario), out, resume=True, run_fn=h.fake_run, progress=False)
+    assert summary.ran == lost and summary.done == 12
+    same_runs(runs(serial_out), runs(out))
+    pd.testing.assert_frame_equal(series(serial_out), series(out))
+
+
+def test_batch_sizer_grows_to_the_target_and_keeps_workers_busy():
+    from experiments.runner import BatchSizer
+    from experiments.worker import RunResult
+
+    sizer = BatchSizer(10_000, workers=2)
+    assert sizer.size == 2
+    sizer.observe([RunResult(None, "ok", elapsed_s=0.01)] * 2)
+    assert sizer.size == 64
+    sizer.remaining = 40
+    assert sizer.size == 5
+    assert BatchSizer(100, 2, fixed=3).size == 3
