@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import matplotlib.image as mpimg
+import pandas as pd
 import pytest
 
 from experiments.analysis import synthetic
@@ -63,6 +64,7 @@ def test_plot_cli_draws_heatmaps_of_a_sweep_and_svg_on_request(study):
 def report(study):
     crn, swept = study
     out = crn.parent / "out" / "report.html"
+    assert main(["discover", str(swept), "--metric", "surge_ratio", "--below", "2.2"]) == 0
     assert main(["report", str(crn), str(swept), "-o", str(out)]) == 0
     return out
 
@@ -86,6 +88,7 @@ def test_report_is_self_contained(report):
     for section in ("Scenarios", "Key metrics", "Comparison", "Sensitivity", "discovery"):
         assert section in text
     assert "synthetic scenario fms_reform" in text
+    assert "surge_ratio &lt; 2.2 (saved by dibsim discover)" in text
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +122,11 @@ def test_report_renders_offline_in_headless_chromium_with_every_image(report, ch
     broken = re.search(r'data-broken="(\d+)"', dom)
     assert images and broken, f"the page did not finish loading: {dom[:300]!r}"
     assert int(images.group(1)) >= 10 and int(broken.group(1)) == 0
+
+
+def test_distribution_of_a_metric_constant_up_to_rounding_draws(tmp_path):
+    from experiments.analysis.plots_metrics import plot_distribution
+
+    runs = pd.DataFrame({"scenario": "s", "status": "ok",
+                         "stock_coverage_weeks": [0.1 + 0.2, 0.3, 0.3, 0.1 + 0.2, 0.3]})
+    _check_png(plot_distribution(runs, "stock_coverage_weeks", tmp_path).path)

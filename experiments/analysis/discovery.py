@@ -145,12 +145,12 @@ def discover(path: str | Path, metric: str, below: float | None = None,
     target = Path(out) if out else folder.path / DISCOVERY_DIR
     target.mkdir(parents=True, exist_ok=True)
     stem = safe_name(condition.replace(" < ", "_below_").replace(" > ", "_above_"))
-    limits.to_csv(target / f"prim_{stem}_box.csv", index=False)
+    limits.assign(condition=condition).to_csv(target / f"prim_{stem}_box.csv", index=False)
     trajectory.to_csv(target / f"prim_{stem}_trajectory.csv", index=False)
-    records = [plot_tradeoff(trajectory, chosen, condition, target, formats)]
+    records = [plot_tradeoff(trajectory, chosen, condition, target, formats, stem)]
     if not limits.empty and limits["lower"].notna().any():
         records.append(plot_box_limits(limits.dropna(subset=["lower"]), condition, target,
-                                       formats))
+                                       formats, stem))
     return Discovery(condition, len(y), int(y.sum()), trajectory, chosen, limits, records)
 
 

@@ -58,7 +58,8 @@ def _draw_one(ax, x: int, values: np.ndarray, metric: str, colour: str, rng) -> 
     ax.scatter(x + jitter, values, s=12, color=colour, alpha=0.7, linewidths=0)
     est = _interval(values, metric)
     if np.isfinite(est.low):
-        ax.errorbar(x + 0.3, est.mean, yerr=[[est.mean - est.low], [est.high - est.mean]],
+        err = [[max(0.0, est.mean - est.low)], [max(0.0, est.high - est.mean)]]  # rounding
+        ax.errorbar(x + 0.3, est.mean, yerr=err,
                     fmt="o", color="black", capsize=4, ms=5)
 
 
@@ -71,7 +72,7 @@ def plot_forest(table: pd.DataFrame, metric: str, out_dir: Path,
     y = np.arange(len(rows))[::-1]
     colours = colours_for(rows["method"])
     for yi, r in zip(y, rows.itertuples()):
-        err = [[r.difference - r.ci_low], [r.ci_high - r.difference]]
+        err = [[max(0.0, r.difference - r.ci_low)], [max(0.0, r.ci_high - r.difference)]]
         ax.errorbar(r.difference, yi, xerr=err if np.isfinite(r.ci_low) else None, fmt="o",
                     color=colours[r.method], capsize=4, ms=6)
     for method, c in colours.items():

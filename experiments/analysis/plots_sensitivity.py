@@ -85,7 +85,7 @@ def _score_bars(table: pd.DataFrame, title: str):
 
 
 def plot_tradeoff(trajectory: pd.DataFrame, chosen: int, title: str, out: Path,
-                  formats: Iterable[str] = ("png",)) -> PlotRecord:
+                  formats: Iterable[str] = ("png",), stem: str = "") -> PlotRecord:
     """PRIM's peeling trajectory: coverage against density, coloured by restricted dims."""
     fig, ax = figure(7.5, 5.2)
     points = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"],
@@ -102,12 +102,12 @@ def plot_tradeoff(trajectory: pd.DataFrame, chosen: int, title: str, out: Path,
     caption = ("Each point is a candidate box on PRIM's peeling path: moving left buys purity "
                "(density) at the cost of explaining fewer cases (coverage); the ring is the box "
                "reported in the table.")
-    return record(fig, out / f"prim_tradeoff_{safe_name(title)}", formats,
+    return record(fig, out / f"prim_tradeoff_{stem or safe_name(title)}", formats,
                   f"PRIM trade-off: {title}", caption, "prim_tradeoff")
 
 
 def plot_box_limits(limits: pd.DataFrame, title: str, out: Path,
-                    formats: Iterable[str] = ("png",)) -> PlotRecord:
+                    formats: Iterable[str] = ("png",), stem: str = "") -> PlotRecord:
     """The chosen box's restricted ranges, each drawn within the parameter's full range."""
     fig, ax = figure(8.5, _height(len(limits)))
     for i, r in enumerate(limits.itertuples()):
@@ -123,5 +123,5 @@ def plot_box_limits(limits: pd.DataFrame, title: str, out: Path,
     ax.set_title(f"PRIM box limits: {title}")
     caption = ("The settings that define the discovered box: runs inside the blue ranges of all "
                "listed parameters are mostly cases of interest.")
-    return record(fig, out / f"prim_box_{safe_name(title)}", formats,
+    return record(fig, out / f"prim_box_{stem or safe_name(title)}", formats,
                   f"PRIM box: {title}", caption, "prim_box")

@@ -204,12 +204,13 @@ AUTO_DISCOVERY = (("deterrence_failure", None, 0.5), ("surge_ratio", 2.0, None))
 
 
 def discovery_section(folder: ResultsFolder) -> str:
-    """PRIM boxes for the standard questions, where the design has swept settings."""
-    from experiments.analysis.discovery import discover
+    """PRIM boxes for the standard questions where the design has swept settings, plus any
+    box an analyst found earlier with ``dibsim discover`` (kept in ``DIR/discovery``)."""
+    from experiments.analysis.discovery import DISCOVERY_DIR, discover
 
     if not design_info(folder).names:
         return ""
-    parts = []
+    parts, done = [], set()
     for metric, below, above in AUTO_DISCOVERY:
         if metric not in folder.runs:
             continue
@@ -218,11 +219,31 @@ def discovery_section(folder: ResultsFolder) -> str:
         except UserError as exc:
             parts.append(f"<p class='note'>{html.escape(str(exc))}</p>")
             continue
+        done.add(f"{found.records[0].path.stem.removeprefix('prim_tradeoff_')}")
         parts.append(f"<h3>{html.escape(found.condition)}</h3><p class='note'>{found.n_interest}"
                      f" of {found.n_runs} runs are cases of interest; box #{found.chosen}.</p>")
         parts.append(table_html(found.limits.round(4)) if not found.limits.empty else "")
         parts += [figure_html(r) for r in found.records]
+    parts += earlier_discoveries(folder.path / DISCOVERY_DIR, done)
     return f"<h2>Scenario discovery (PRIM) — {html.escape(folder.name)}</h2>" + "".join(parts)
+
+
+def earlier_discoveries(where: Path, done: set[str]) -> list[str]:
+    """Tables and images of boxes saved by earlier ``dibsim discover`` runs."""
+    parts = []
+    for table in sorted(where.glob("prim_*_box.csv")):
+        stem = table.name.removeprefix("prim_").removesuffix("_box.csv")
+        if stem in done:
+            continue
+        limits = pd.read_csv(table)
+        title = limits.pop("condition").iloc[0] if "condition" in limits and len(limits) else stem
+        parts.append(f"<h3>{html.escape(str(title))} (saved by dibsim discover)</h3>")
+        parts.append(table_html(limits.round(4)) if not limits.empty else "")
+        for kind in ("tradeoff", "box"):
+            image = where / f"prim_{kind}_{stem}.png"
+            if image.is_file():
+                parts.append(f"<figure>{embed(image)}</figure>")
+    return parts
 
 
 def build_report(paths: list[str | Path], out: str | Path | None = None,

@@ -62,9 +62,12 @@ def summarise_folder(folder: ResultsFolder, metrics: list[str] | None = None) ->
 
 
 def format_value(value: float) -> str:
-    """A compact human number: 3 significant figures, 'NA' for NaN."""
+    """A compact human number: 3 significant figures (thousands separated from 10,000 up),
+    'NA' for NaN."""
     if value is None or not np.isfinite(value):
         return "NA"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
     return f"{value:.3g}"
 
 
