@@ -188,11 +188,40 @@ def make_plan(
             raise UserError(f"{src}: scenario name '{scn.name}' appears twice; names must differ")
         names.add(scn.name)
         sweep = scn.sweep if use_sweeps else None
+        if sweep is not None:
+            check_overrides(scn, sweep, src)
         reps = replications or (sweep.replications if sweep else DEFAULT_REPLICATIONS)
         design = expand(sweep, seed)
         plans.append(ScenarioPlan(scn.name, src, scn, scenario_hash(scn), design, reps))
     metrics = tuple(metric_names) if metric_names is not None else default_metric_names()
     return Plan(tuple(plans), seed, steps, timeseries, metrics)
+
+
+def check_overrides(scenario: "Scenario", sweep: Any, origin: str) -> None:
+    """Validate each listed value and each range end of a sweep, one override at a time.
+
+    A value the schema rejects (a negative time, a string where a number goes) is a mistake in
+    the scenario file, reported before anything runs rather than as thousands of failed runs.
+
+    Raises:
+        model.loader.ScenarioError: naming the file, the swept path and the bad value.
+    """
+    from model.loader import ScenarioError, load_scenario
+
+    for path, p in sweep.parameters.items():
+        ends = list(p.values) if p.values is not None else [p.low, p.high]
+        for value in dict.fromkeys(_cast(p.type, v) for v in ends):
+            try:
+                load_scenario(scenario, {path: value})
+            except ScenarioError as exc:
+                why = "; ".join(line.split(": ", 1)[-1] for line in exc.problems)
+                raise ScenarioError([f"{origin}: sweep.parameters.{path}: value {value!r} is invalid: {why}"]) from None
+
+
+def _cast(kind: str, v: Any) -> Any:
+    if kind == "int" and isinstance(v, float):
+        return int(v)
+    return v
 
 
 def _check_positive(flag: str, value: int | None) -> None:

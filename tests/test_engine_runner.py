@@ -201,3 +201,19 @@ def test_batch_sizer_grows_to_the_target_and_keeps_workers_busy():
     sizer.remaining = 40
     assert sizer.size == 5
     assert BatchSizer(100, 2, fixed=3).size == 3
+
+
+def test_progress_bar_shows_rate_and_eta_when_enabled(scenario, tmp_path, capsys):
+    run_experiment(plan_for(scenario), tmp_path / "res", run_fn=h.fake_run, progress=True)
+    err = capsys.readouterr().err
+    assert "12/12" in err and "runs/s" in err and "ETA" in err
+    run_experiment(plan_for(scenario), tmp_path / "quiet", run_fn=h.fake_run, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_sweep_value_the_schema_rejects_is_a_user_error(tmp_path):
+    from model.loader import ScenarioError
+
+    bad = h.write_scenario(tmp_path, sweep=h.GRID_SWEEP.replace("[10, 30, 60]", "[10, -5]"))
+    with pytest.raises(ScenarioError, match=r"export_licence.median_days.*-5"):
+        plan_for(bad)
