@@ -35,9 +35,12 @@ def test_run_writes_three_readable_files(process_out):
     assert manifest["completed"] and manifest["done"] == 6 and manifest["steps"] == 3
 
 
-def test_serial_and_process_agree_on_the_model(process_out, tmp_path):
-    out = tmp_path / "serial"
-    assert main(["run", SWEEP, "--executor", "serial", "--out", str(out), *FAST]) == 0
+@pytest.mark.parametrize("executor", ["serial", "dask"])
+def test_serial_process_and_dask_agree_on_the_model(process_out, tmp_path, executor):
+    """Dask workers are spawned with their own hash seeds: a model that iterated a set of
+    strings, or used ``hash()``, would differ here."""
+    out = tmp_path / executor
+    assert main(["run", SWEEP, "--executor", executor, "--workers", "2", "--out", str(out), *FAST]) == 0
     a, b = (pd.read_parquet(p / "runs.parquet").drop(columns="elapsed_s") for p in (process_out, out))
     pd.testing.assert_frame_equal(a, b)
     ta, tb = (pd.read_parquet(p / "timeseries.parquet") for p in (process_out, out))
