@@ -108,15 +108,6 @@ class Plan:
                     timeseries=self.timeseries,
                 )
 
-    def order_key(self, scenario: str, point: int, replicate: int) -> int:
-        """The position of a run in plan order (for sorting stored rows)."""
-        offset = 0
-        for s in self.scenarios:
-            if s.name == scenario:
-                return offset + point * s.replications + replicate
-            offset += s.n_runs
-        raise KeyError(scenario)
-
     def fingerprint(self) -> dict[str, Any]:
         """What a resumed folder must share with this plan (replicates may only grow)."""
         return {

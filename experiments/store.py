@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -200,12 +201,10 @@ class ResultsStore:
         parts = self.run_parts()
         tables = [pq.ParquetFile(p).read().cast(schema) for p in parts]
         table = pa.concat_tables(tables) if tables else schema.empty_table()
-        keys = [_order(plan, row) for row in table.select(["scenario", "point", "replicate"]).to_pylist()]
-        table = table.take(pa.array(sorted(range(len(keys)), key=keys.__getitem__), type=pa.int64()))
+        table = table.take(pa.array(np.argsort(order_keys(plan, table), kind="stable")))
         write_table_atomic(table, self.root / RUNS_FILE)
         if plan.timeseries and timeseries:
-            starts = [min((_order(plan, r) for r in t.select(["scenario", "point", "replicate"]).to_pylist()),
-                          default=0) for t in tables]
+            starts = [int(order_keys(plan, t).min(initial=0)) if t.num_rows else 0 for t in tables]
             ordered = [p for _, p in sorted(zip(starts, parts))]
             self._stream_timeseries(ordered)
         return table.num_rows
@@ -231,8 +230,18 @@ def _readable(path: Path) -> bool:
         return False
 
 
-def _order(plan: "Plan", row: dict[str, Any]) -> int:
-    return plan.order_key(row["scenario"], row["point"], row["replicate"])
+def order_keys(plan: "Plan", table: pa.Table) -> np.ndarray:
+    """Each row's position in plan order (scenario, point, replicate), vectorised."""
+    offsets, reps, offset = {}, {}, 0
+    for s in plan.scenarios:
+        offsets[s.name], reps[s.name] = offset, s.replications
+        offset += s.n_runs
+    names = table.column("scenario").to_pylist()
+    base = np.array([offsets[n] for n in names], dtype=np.int64)
+    stride = np.array([reps[n] for n in names], dtype=np.int64)
+    point = table.column("point").to_numpy(zero_copy_only=False).astype(np.int64)
+    rep = table.column("replicate").to_numpy(zero_copy_only=False).astype(np.int64)
+    return base + point * stride + rep
 
 
 def read_runs(root: Path | str) -> "pd.DataFrame":
