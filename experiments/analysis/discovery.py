@@ -148,9 +148,8 @@ def discover(path: str | Path, metric: str, below: float | None = None,
     limits.assign(condition=condition).to_csv(target / f"prim_{stem}_box.csv", index=False)
     trajectory.to_csv(target / f"prim_{stem}_trajectory.csv", index=False)
     records = [plot_tradeoff(trajectory, chosen, condition, target, formats, stem)]
-    if not limits.empty and limits["lower"].notna().any():
-        records.append(plot_box_limits(limits.dropna(subset=["lower"]), condition, target,
-                                       formats, stem))
+    if not limits.empty:
+        records.append(plot_box_limits(limits, condition, target, formats, stem))
     return Discovery(condition, len(y), int(y.sum()), trajectory, chosen, limits, records)
 
 

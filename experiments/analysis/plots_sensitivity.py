@@ -21,6 +21,12 @@ CAPTIONS = {
 }
 
 
+def short_name(path: str) -> str:
+    """The last two parts of a dotted path ('fms_case.median_days'), for crowded labels."""
+    parts = path.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else path
+
+
 def _height(n: int) -> float:
     return max(2.8, 0.45 * n + 1.6)
 
@@ -64,9 +70,8 @@ def _morris_panels(table: pd.DataFrame, title: str):
     left.set_title(f"{title} — Morris μ*")
     right.scatter(t["mu_star"], t["sigma"], color=colour(1), s=30)
     for r in t.itertuples():
-        right.annotate(str(r.parameter).split(".")[-2 if "." in str(r.parameter) else -1],
-                       (r.mu_star, r.sigma), fontsize=8, xytext=(3, 3),
-                       textcoords="offset points")
+        right.annotate(short_name(str(r.parameter)), (r.mu_star, r.sigma), fontsize=8,
+                       xytext=(3, 3), textcoords="offset points")
     right.set_xlabel("μ* (metric units per range)")
     right.set_ylabel("σ of elementary effects (metric units per range)")
     right.set_title(f"{title} — Morris μ* vs σ")
@@ -94,7 +99,8 @@ def plot_tradeoff(trajectory: pd.DataFrame, chosen: int, title: str, out: Path,
     pick = trajectory.iloc[chosen]
     ax.scatter([pick["coverage"]], [pick["density"]], s=160, facecolors="none",
                edgecolors=colour(3), linewidths=2, zorder=4, label=f"chosen box #{chosen}")
-    fig.colorbar(points, ax=ax, label="restricted dimensions (count)")
+    bar = fig.colorbar(points, ax=ax, label="restricted dimensions (count)")
+    bar.set_ticks(range(int(trajectory["res_dim"].max()) + 1))
     ax.set_xlabel("coverage (share of all cases of interest inside the box, 0–1)")
     ax.set_ylabel("density (share of runs in the box that are of interest, 0–1)")
     ax.set_title(f"PRIM peeling trade-off: {title}")
@@ -111,9 +117,12 @@ def plot_box_limits(limits: pd.DataFrame, title: str, out: Path,
     """The chosen box's restricted ranges, each drawn within the parameter's full range."""
     fig, ax = figure(8.5, _height(len(limits)))
     for i, r in enumerate(limits.itertuples()):
+        ax.barh(i, 1.0, color="0.88", height=0.5)
+        if np.isnan(r.lower):  # a categorical setting: name the values kept
+            ax.text(0.02, i, f"only: {getattr(r, 'values', '')}", va="center", fontsize=9)
+            continue
         span = (r.full_high - r.full_low) or 1.0
         lo, hi = (r.lower - r.full_low) / span, (r.upper - r.full_low) / span
-        ax.barh(i, 1.0, color="0.88", height=0.5)
         ax.barh(i, hi - lo, left=lo, color=colour(0), height=0.5)
         ax.text(1.01, i, f"{r.lower:.3g} – {r.upper:.3g}", va="center", fontsize=8)
     ax.set_yticks(range(len(limits)), limits["parameter"])
@@ -121,7 +130,7 @@ def plot_box_limits(limits: pd.DataFrame, title: str, out: Path,
     ax.set_xlabel("position within the swept range (0 = low bound, 1 = high bound)")
     ax.set_ylabel("swept parameter")
     ax.set_title(f"PRIM box limits: {title}")
-    caption = ("The settings that define the discovered box: runs inside the blue ranges of all "
-               "listed parameters are mostly cases of interest.")
+    caption = ("The settings that define the discovered box: runs inside the blue ranges (and "
+               "with the listed values) of all these settings are mostly cases of interest.")
     return record(fig, out / f"prim_box_{stem or safe_name(title)}", formats,
                   f"PRIM box: {title}", caption, "prim_box")

@@ -91,7 +91,10 @@ def scenarios_section(folders: list[ResultsFolder]) -> str:
             rows.append({"folder": f.name, "scenario": name, "description": d.get("description", ""),
                          "question": d.get("question", ""), "design points": c["points"],
                          "runs": c["runs"], "failed": c["failed"]})
-    return "<h2>Scenarios</h2>" + table_html(pd.DataFrame(rows))
+    notes = [f"<p class='note'><b>{html.escape(f.name)} is incomplete:</b> "
+             f"{f.manifest.get('done')} of {f.manifest.get('planned')} runs recorded.</p>"
+             for f in folders if f.manifest.get("completed") is False]
+    return "<h2>Scenarios</h2>" + "".join(notes) + table_html(pd.DataFrame(rows))
 
 
 def key_metrics_section(folders: list[ResultsFolder]) -> str:
