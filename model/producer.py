@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 #: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
 #: DSP-5 licences run four years; two years of volume are authorised at a time).
 LICENCE_COVER_WEEKS = 104.0
+#: A line applies for more licensed quantity when what is left covers fewer weeks of its
+#: current use than this (assumption: amendments are filed about six months ahead).
+LICENCE_RENEWAL_WEEKS = 26.0
 
 
 class ExistingContracts:
@@ -120,7 +123,8 @@ class Producer(mesa.Agent):
     def _order_component(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
         arr = self.arrangements.get(comp)
         if arr is not None:
-            if arr.licensed < qty and not arr.pending:
+            use = self.capacity * self.efficiency * self.bom[comp]
+            if not arr.pending and arr.licensed - qty < max(use * LICENCE_RENEWAL_WEEKS, 0.0):
                 self._request_supply_licence(comp, arr, qty, week)
             qty = min(qty, arr.licensed)
             if qty <= 1e-9:
