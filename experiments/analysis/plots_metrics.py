@@ -81,7 +81,7 @@ def plot_forest(table: pd.DataFrame, metric: str, out_dir: Path,
     ax.set_yticks(y, rows["scenario"])
     ax.set_ylabel("scenario")
     ax.set_xlabel(f"difference from {base}: {metric_label(metric)}")
-    ax.set_title(f"{metric}: each scenario minus {base}, 95% interval")
+    ax.set_title(f"{metric}\neach scenario minus {base}, 95% interval", fontsize=10)
     ax.legend(loc="best", frameon=False)
     caption = (f"How much each scenario changes {metric} relative to {base}; an interval "
                "that excludes the dashed zero line is a difference the runs can resolve.")
