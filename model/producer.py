@@ -87,10 +87,11 @@ class Producer(mesa.Agent):
         self.quick_used = False
         self.output = 0.0
         self.initial_input_weeks = spec.initial_input_weeks
-        # Component lines' books belong to the system lines they feed, which order for themselves.
+        # Only lines running at week 0 hold pre-run contracts; component lines' books belong to
+        # the system lines they feed, which order for themselves.
         book = spec.capacity_per_week * spec.efficiency * spec.initial_backlog_weeks
         self.book = 0.0  # units of the week-0 order book not yet made
-        if book > 0 and model.scenario.items[spec.item].kind == "system":
+        if book > 0 and spec.active_from_week == 0 and model.scenario.items[spec.item].kind == "system":
             self.book = book
             self.accept(Order(EXISTING_CONTRACTS, self.item, book, book, self.region, 0, "existing"))
 
