@@ -204,7 +204,7 @@ class ResultsStore:
         table = table.take(pa.array(np.argsort(order_keys(plan, table), kind="stable")))
         write_table_atomic(table, self.root / RUNS_FILE)
         if plan.timeseries and timeseries:
-            starts = [int(order_keys(plan, t).min(initial=0)) if t.num_rows else 0 for t in tables]
+            starts = [int(order_keys(plan, t).min()) if t.num_rows else 0 for t in tables]
             ordered = [p for _, p in sorted(zip(starts, parts))]
             self._stream_timeseries(ordered)
         return table.num_rows
