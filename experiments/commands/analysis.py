@@ -14,9 +14,11 @@ def _folder_arg(p: argparse.ArgumentParser, many: bool = False) -> None:
 
 
 def _metric_arg(p: argparse.ArgumentParser, many: bool = True) -> None:
-    p.add_argument("--metric", action="append" if many else "store", metavar="M",
-                   required=not many, help="metric column" + (" (repeatable; default: all)"
-                                                              if many else ""))
+    if many:  # both '--metric a b' and '--metric a --metric b'
+        p.add_argument("--metric", action="extend", nargs="+", metavar="M",
+                       help="metric columns (repeatable; default: all)")
+    else:
+        p.add_argument("--metric", required=True, metavar="M", help="metric column")
 
 
 def _svg_arg(p: argparse.ArgumentParser) -> None:
