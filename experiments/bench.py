@@ -188,7 +188,41 @@ def sweep_throughput(cfg: dict[str, Any]) -> dict[str, float]:
     out["dask_time_ratio"] = med["dask_2"] / (med["process_2"] - med["process_2_start"])
     out["dask_time_ratio_with_start"] = (med["dask_2"] + med["dask_2_start"]) / med["process_2"]
     out.update(_short_runs_vs_batch_run(cfg))
+    scaling = statistics.median(machine_scaling(cfg["steps"]) for _ in range(cfg["repeats"]))
+    out["machine_scaling_2_procs"] = scaling
+    out["engine_efficiency_2_workers"] = out["speedup_2_workers"] / scaling
     return out
+
+
+def machine_scaling(steps: int, runs: int = 12) -> float:
+    """What two processes can give on this machine: plain model runs, no engine.
+
+    The time of ``runs`` runs in one forked process against two forked processes doing as many
+    each at once; 2.0 means two truly independent cores. Shared or hyper-threaded virtual CPUs
+    give less, and no executor can beat this ceiling.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+
+    def timed(n_procs: int) -> float:
+        procs = [ctx.Process(target=_plain_runs, args=(steps, runs)) for _ in range(n_procs)]
+        t = time.perf_counter()
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        return time.perf_counter() - t
+
+    return 2 * timed(1) / timed(2)
+
+
+def _plain_runs(steps: int, runs: int) -> None:
+    from model import CooperationModel, load_scenario
+
+    scn = load_scenario("baseline")
+    for seed in range(runs):
+        CooperationModel(scenario=scn, rng=seed).run(steps=steps)
 
 
 def _short_runs_vs_batch_run(cfg: dict[str, Any]) -> dict[str, float]:
