@@ -99,7 +99,8 @@ def run_experiment(
         store.prepare()
         done_ids = set(store.recorded()["run_id"])
         missing = plan.n_planned - len(done_ids)
-        session = {"started_at": now(), **ex.describe(), "finished_at": None, "runs": 0}
+        session = {"started_at": now(), **ex.describe(), "finished_at": None, "runs": 0,
+                   "code_revision": manifest["code_revision"]}
         manifest["sessions"].append(session)
         write_manifest(out, manifest)
         sizer = BatchSizer(missing, ex.workers, batch_size)
