@@ -8,7 +8,7 @@ into surge orders for producers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -34,7 +34,6 @@ class Crisis:
     requirement_multiplier: float
     budget_multiplier: float
     origin: str
-    unmet: dict[str, float] = field(default_factory=dict)
     onset_stock: float = float("nan")
 
     def active(self, week: int) -> bool:
@@ -46,10 +45,7 @@ class Crisis:
         for item, need in self.consumption.items():
             total = sum(d.stock[item] for d in self.donors)
             if total <= 1e-9:
-                self.unmet[item] = self.unmet.get(item, 0.0) + need
-                continue
+                continue  # donors are dry: the theater goes short of this item
             take = min(need, total)
             for d in self.donors:
                 d.draw(item, take * d.stock[item] / total)
-            if need > take:
-                self.unmet[item] = self.unmet.get(item, 0.0) + need - take

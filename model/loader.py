@@ -154,10 +154,8 @@ def _valid_keys(loc: str) -> str:
         fields = getattr(model, "model_fields", None)
         if fields is None:
             break
-        if part in fields:
+        if part in fields:  # a dict key (a nation code) keeps the dict's value model
             model = _inner_model(fields[part].annotation)
-        else:  # a dict key such as a nation code: step into the dict's value type
-            model = model
     fields = getattr(model, "model_fields", None)
     return f"valid fields: {', '.join(fields)}" if fields else "see `dibsim schema`"
 

@@ -39,12 +39,9 @@ class Pipeline:
         self.finished = 0
         self.denied = 0
         self.delay_sum = 0
-        self.submitted = 0
-        self.log: list[tuple[str, int, int, str]] = []
 
     def submit(self, case: Case, week: int) -> None:
         """Open a case: route it through the stages that apply, or approve it at once."""
-        self.submitted += 1
         case.submitted_week = week
         case.stages = [b for b in self.barriers if b.needed(case, week)]
         if not case.stages:
@@ -84,7 +81,6 @@ class Pipeline:
         self.delay_sum += case.delay_weeks
         if status is CaseStatus.DENIED:
             self.denied += 1
-        self.log.append((case.kind.value, case.submitted_week, week, status.value))
         if case.on_finish is not None:
             case.on_finish(case, week)
 

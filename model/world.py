@@ -27,7 +27,6 @@ class World:
         self.tokens: dict[str, frozenset[str]] = {
             iso: _tokens(iso, n.rdp_mou, n.groups) for iso, n in scenario.nations.items()
         }
-        self.region = {iso: n.region for iso, n in scenario.nations.items()}
         self.understanding = {iso: n.understanding for iso, n in scenario.nations.items()}
         self.understanding["USA"] = 1.0
         self.export_control_factor = {
