@@ -84,7 +84,7 @@ def median_time(fn: Callable[[], Any], repeats: int) -> float:
 
 def baseline_run(cfg: dict[str, Any]) -> dict[str, float]:
     """Time of one baseline run to its horizon (quick: a few weeks)."""
-    from model import CooperationModel, load_scenario
+    from ..model import CooperationModel, load_scenario
 
     scn = load_scenario("baseline")
     steps = None if cfg is FULL else cfg["steps"]
@@ -94,7 +94,7 @@ def baseline_run(cfg: dict[str, Any]) -> dict[str, float]:
 
 def agent_step_costs(cfg: dict[str, Any]) -> dict[str, float]:
     """µs per agent-step of the model and of Boltzmann, and their ratio."""
-    from model import CooperationModel, load_scenario
+    from ..model import CooperationModel, load_scenario
 
     scn, steps = load_scenario("baseline"), cfg["steps"]
 
@@ -121,7 +121,7 @@ def agent_step_costs(cfg: dict[str, Any]) -> dict[str, float]:
 
 def producers_x10(cfg: dict[str, Any]) -> dict[str, float]:
     """Step time with every producer line split into ten, against the baseline's."""
-    from model import CooperationModel, load_scenario
+    from ..model import CooperationModel, load_scenario
 
     base = load_scenario("baseline")
     big = split_producers(base, 10)
@@ -145,7 +145,7 @@ def _timed_run(model: Any, steps: int) -> float:
 
 def split_producers(scenario: Any, k: int) -> Any:
     """The scenario with each producer split into ``k`` lines of a k-th of its capacity."""
-    from model.loader import load_scenario, scenario_to_dict
+    from ..model.loader import load_scenario, scenario_to_dict
 
     data = scenario_to_dict(scenario)
     producers = {}
@@ -154,14 +154,14 @@ def split_producers(scenario: Any, k: int) -> Any:
             q = dict(p, capacity_per_week=p["capacity_per_week"] / k, ceiling_per_week=p["ceiling_per_week"] / k)
             producers[pid if i == 0 else f"{pid}__{i}"] = q
     data["producers"] = producers
-    from model.schema import Scenario
+    from ..model.schema import Scenario
 
     return load_scenario(Scenario.model_validate(data))
 
 
 def sweep_throughput(cfg: dict[str, Any]) -> dict[str, float]:
     """Runs/s of the same grid: 1 and 2 processes, mesa.batch_run (2), Dask LocalCluster (2)."""
-    from experiments.plan import make_plan
+    from .engine.plan import make_plan
 
     plan = make_plan(["sweep_export_licence"], replications=cfg["grid_reps"], steps=cfg["steps"],
                      timeseries=False)
@@ -218,7 +218,7 @@ def machine_scaling(steps: int, runs: int = 12) -> float:
 
 
 def _plain_runs(steps: int, runs: int) -> None:
-    from model import CooperationModel, load_scenario
+    from ..model import CooperationModel, load_scenario
 
     scn = load_scenario("baseline")
     for seed in range(runs):
@@ -227,7 +227,7 @@ def _plain_runs(steps: int, runs: int) -> None:
 
 def _short_runs_vs_batch_run(cfg: dict[str, Any]) -> dict[str, float]:
     """The same grid with 4-week runs, where the engines' own overheads weigh most."""
-    from experiments.plan import make_plan
+    from .engine.plan import make_plan
 
     plan = make_plan(["sweep_export_licence"], replications=cfg["grid_reps"], steps=min(4, cfg["steps"]),
                      timeseries=False)
@@ -239,8 +239,8 @@ def _short_runs_vs_batch_run(cfg: dict[str, Any]) -> dict[str, float]:
 
 def _engine_time(plan: Any, executor: str, workers: int) -> tuple[float, float]:
     """(seconds to start the executor, seconds to run the sweep on it)."""
-    from experiments.executors import make_executor
-    from experiments.runner import run_experiment
+    from .engine.executors import make_executor
+    from .engine.runner import run_experiment
 
     with tempfile.TemporaryDirectory() as tmp:
         ex = make_executor(executor, workers)
@@ -254,7 +254,7 @@ def _engine_time(plan: Any, executor: str, workers: int) -> tuple[float, float]:
 def _batch_run_time(plan: Any, processes: int) -> float:
     from mesa.batchrunner import batch_run
 
-    from model import CooperationModel
+    from ..model import CooperationModel
 
     scn = plan.scenarios[0]
     params: dict[str, Any] = {"scenario": [scn.scenario], "rng": [s.seed for s in plan.specs(scn) if s.point == 0]}
@@ -278,9 +278,9 @@ def _peak_rss_mb(runs: int, steps: int) -> float:
     import psutil
 
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "experiments.cli", "run", "baseline", "--replications", str(runs),
+        cmd = [sys.executable, "-m", "dibsim.experiments.cli", "run", "baseline", "--replications", str(runs),
                "--steps", str(steps), "--workers", "2", "--quiet", "--out", str(Path(tmp) / "r")]
-        proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
+        proc = subprocess.Popen(cmd, cwd=tmp)
         parent, peak = psutil.Process(proc.pid), 0
         while proc.poll() is None:
             try:
@@ -303,7 +303,7 @@ def _rss(p: Any) -> int:
 
 def run_bench(quick: bool = False, log: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
     """Run every measurement; returns figures, target checks and the settings used."""
-    from experiments.manifest import code_revision, now, package_versions
+    from .engine.manifest import code_revision, now, package_versions
 
     cfg = QUICK if quick else FULL
     figures: dict[str, Any] = {}

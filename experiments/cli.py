@@ -13,16 +13,16 @@ import importlib
 import sys
 from typing import Sequence
 
-from experiments.errors import UserError
+from .errors import UserError
 
 #: Subcommand modules, in the order ``dibsim --help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
-    "experiments.commands.scenarios",
-    "experiments.commands.run",
-    "experiments.commands.bench",
-    "experiments.commands.study",
-    "experiments.commands.analysis",
-    "experiments.commands.validation",
+    ".commands.scenarios",
+    ".commands.run",
+    ".commands.bench",
+    ".commands.study",
+    ".commands.analysis",
+    ".commands.validation",
 )
 
 
@@ -35,13 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        importlib.import_module(name, __package__).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dibsim`` console script; returns the exit code."""
-    from model.loader import ScenarioError
+    from ..model.loader import ScenarioError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -7,7 +7,7 @@ word *assumption* (STYLE.md pattern 5): a trailing parenthesis ``(unit; source)`
 the first semicolon; a parenthesis without one is a source when it looks like a citation, else
 a unit. ``tests/test_docs.py`` checks that the committed file equals the generated text.
 
-Usage: ``python -m experiments.docs_gen`` (writes docs/parameters.md) or ``--check``.
+Usage: ``python -m dibsim.experiments.docs_gen`` (writes docs/parameters.md) or ``--check``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "docs" / "parameters.md"
+#: Where the reference is written by default: docs/parameters.md of the checkout in the
+#: current directory (the installed package carries no docs folder).
+OUTPUT = Path("docs") / "parameters.md"
 #: Placeholder shown for the key of a mapping field, by field name.
 KEY_NAMES = {"nations": "<ISO3>", "items": "<item>", "producers": "<producer>",
              "adversaries": "<region>", "parameters": "<dotted.path>"}
@@ -31,7 +32,7 @@ _CITATION = re.compile(r"\b(assumption|[AP]\d+|CRS|GAO|DFARS|ITAR|statutory)\b",
 
 HEADER = """# Scenario parameters
 
-Generated from the scenario schema (`model/schema*.py`) by `python -m experiments.docs_gen`;
+Generated from the scenario schema (`model/schema*.py`) by `python -m dibsim.experiments.docs_gen`;
 do not edit by hand (`tests/test_docs.py` fails when this file and the schema disagree).
 Source keys (A1…, P1…) refer to `shared/research/domain.md`; *assumption* marks a modeller's
 choice. Days are calendar days; weeks are model steps. A `<…>` segment in a path is a key you
@@ -175,7 +176,7 @@ def _cell(text: str) -> str:
 
 def render() -> str:
     """The full text of docs/parameters.md."""
-    from model.schema import Scenario
+    from ..model.schema import Scenario
 
     lines = [HEADER]
     for prefix, model in merged_sections(Scenario):
@@ -194,17 +195,19 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write docs/parameters.md, or with ``--check`` exit 1 when it is out of date."""
-    argv = sys.argv[1:] if argv is None else argv
+    """Write docs/parameters.md (or the path after ``--out``), or with ``--check`` exit 1 when
+    it is out of date."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     text = render()
+    output = Path(argv[argv.index("--out") + 1]) if "--out" in argv else OUTPUT
     if "--check" in argv:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            print(f"{OUTPUT} is out of date: run python -m experiments.docs_gen", file=sys.stderr)
+            print(f"{output} is out of date: run python -m dibsim.experiments.docs_gen", file=sys.stderr)
             return 1
         return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}")
     return 0
 
 

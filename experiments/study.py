@@ -25,7 +25,7 @@ STUDY_REPLICATIONS = 5
 
 def study_scenarios(scenario_dir: Path | None = None) -> list[str]:
     """The study's scenarios that exist in ``scenarios/``."""
-    from model.loader import SCENARIO_DIR
+    from ..model.loader import SCENARIO_DIR
 
     folder = Path(scenario_dir or SCENARIO_DIR)
     return [name for name in STUDY_SCENARIOS if (folder / f"{name}.yaml").exists()]
@@ -37,8 +37,8 @@ def study_plan(replications: int | None = None, steps: int | None = None, root_s
     Raises:
         UserError: when not even the baseline scenario exists.
     """
-    from experiments.errors import UserError
-    from experiments.plan import make_plan
+    from .errors import UserError
+    from .engine.plan import make_plan
 
     names = study_scenarios()
     if "baseline" not in names:

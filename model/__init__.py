@@ -2,7 +2,7 @@
 
 Public surface::
 
-    from model import CooperationModel, load_scenario, METRICS
+    from dibsim.model import CooperationModel, load_scenario, METRICS
 
 ``CooperationModel`` and the metrics are imported on first use (Mesa's import costs seconds),
 so scenario tools such as ``dibsim validate`` and ``dibsim --help`` start quickly.
@@ -13,14 +13,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from model.loader import ScenarioError, load_scenario
-from model.schema import Scenario
+from .loader import ScenarioError, load_scenario
+from .schema import Scenario
 
 _LAZY = {
-    "CooperationModel": "model.model",
-    "METRICS": "model.metrics",
-    "MetricSpec": "model.metrics",
-    "SERIES_DOC": "model.series",
+    "CooperationModel": ".model",
+    "METRICS": ".metrics",
+    "MetricSpec": ".metrics",
+    "SERIES_DOC": ".series",
 }
 
 __all__ = ["CooperationModel", "load_scenario", "ScenarioError", "Scenario", "METRICS",
@@ -29,5 +29,5 @@ __all__ = ["CooperationModel", "load_scenario", "ScenarioError", "Scenario", "ME
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'model' has no attribute '{name}'")
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'dibsim.model' has no attribute '{name}'")

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from model.model import CooperationModel
-    from model.schema import Adversary as AdversarySpec
+    from .model import CooperationModel
+    from .schema import Adversary as AdversarySpec
 
 
 def success_chance(capability: float, requirement: float, steepness: float) -> float:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from model.cases import Case
+from .cases import Case
 
 if TYPE_CHECKING:
-    from model.schema_barriers import BarrierSettings
-    from model.world import World
+    from .schema_barriers import BarrierSettings
+    from .world import World
 
 #: Cases returned more often than this are processed as they stand (assumption).
 MAX_RETURNS = 3

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 
-from model.barrier_base import Barrier
-from model.cases import SALES, Case, CaseKind
-from model.schema_base import CLASSIFICATION_RANK
+from .barrier_base import Barrier
+from .cases import SALES, Case, CaseKind
+from .schema_base import CLASSIFICATION_RANK
 
 _US_SALES = (CaseKind.FMS_SALE, CaseKind.DCS_SALE)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.cases import Case, CaseKind, CaseStatus
-from model.schema_world import Producer as ProducerSpec
+from .cases import Case, CaseKind, CaseStatus
+from .schema_world import Producer as ProducerSpec
 
 if TYPE_CHECKING:
-    from model.model import CooperationModel
-    from model.nation import Nation
+    from .model import CooperationModel
+    from .nation import Nation
 
 #: A new licensed line's ceiling as a multiple of its initial capacity (assumption).
 CEILING_MULTIPLE = 2.0

@@ -11,16 +11,18 @@ import copy
 import hashlib
 import json
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 from pydantic import ValidationError
 
-from model.schema import Scenario
+from .schema import Scenario
 
-#: Where scenario names are looked up: $DIBSIM_SCENARIOS, else the repository's scenarios/.
-SCENARIO_DIR = Path(os.environ.get("DIBSIM_SCENARIOS", Path(__file__).resolve().parent.parent / "scenarios"))
+#: Where scenario names are looked up: $DIBSIM_SCENARIOS, else the scenarios shipped inside the
+#: package (``dibsim.scenarios``, package data read through importlib.resources).
+SCENARIO_DIR = Path(os.environ.get("DIBSIM_SCENARIOS") or str(resources.files("dibsim.scenarios")))
 
 
 #: PyYAML's safe loader, in its C implementation when libyaml is present (10× faster).

@@ -14,18 +14,18 @@ from typing import Any
 
 import mesa
 
-from model import coproduction, series
-from model.adversary import Adversary
-from model.crisis import Crisis
-from model.loader import load_scenario
-from model.metrics import RunRecord, compute_all
-from model.nation import Nation
-from model.orders import Order
-from model.pipeline import Pipeline
-from model.producer import Producer
-from model.schema import Scenario
-from model.streams import Seed, Streams
-from model.world import World
+from . import coproduction, series
+from .adversary import Adversary
+from .crisis import Crisis
+from .loader import load_scenario
+from .metrics import RunRecord, compute_all
+from .nation import Nation
+from .orders import Order
+from .pipeline import Pipeline
+from .producer import Producer
+from .schema import Scenario
+from .streams import Seed, Streams
+from .world import World
 
 #: Learning time constant of a line whose item has no coproduction block (weeks; assumption).
 DEFAULT_LEARNING_WEEKS = 26.0

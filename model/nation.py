@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from model import sourcing
-from model.cases import Case, CaseKind, CaseStatus
-from model.orders import Order
+from . import sourcing
+from .cases import Case, CaseKind, CaseStatus
+from .orders import Order
 
 if TYPE_CHECKING:
-    from model.model import CooperationModel
-    from model.producer import Producer
+    from .model import CooperationModel
+    from .producer import Producer
 
 
 class Nation(mesa.Agent):

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.barrier_base import Barrier
-from model.barriers import BARRIERS
-from model.cases import Case, CaseStatus
+from .barrier_base import Barrier
+from .barriers import BARRIERS
+from .cases import Case, CaseStatus
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.schema import Scenario
-    from model.world import World
+    from .schema import Scenario
+    from .world import World
 
 
 class Pipeline:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from model.cases import Case, CaseKind, CaseStatus
-from model.orders import Order
+from .cases import Case, CaseKind, CaseStatus
+from .orders import Order
 
 if TYPE_CHECKING:
-    from model.model import CooperationModel
-    from model.schema_world import Expansion
+    from .model import CooperationModel
+    from .schema_world import Expansion
 
 #: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
 #: DSP-5 licences run four years; two years of volume are authorised at a time).

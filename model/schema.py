@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from model.schema_barriers import Barriers, Pipeline, Policies
-from model.schema_base import GROUPS, REGIONS, Region, Strict, field
-from model.schema_sweep import Sweep
-from model.schema_world import Item, Nation, Producer
+from .schema_barriers import Barriers, Pipeline, Policies
+from .schema_base import GROUPS, REGIONS, Region, Strict, field
+from .schema_sweep import Sweep
+from .schema_world import Item, Nation, Producer
 
 
 class ScriptedCrisis(Strict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from model.schema_base import Classification, Strict, field
+from .schema_base import Classification, Strict, field
 
 
 class FastTrack(Strict):

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
-from model.schema_base import Strict, field
+from .schema_base import Strict, field
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
 

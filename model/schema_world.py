@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from model.schema_base import Classification, Region, Strict, field
+from .schema_base import Classification, Region, Strict, field
 
 
 class Goals(Strict):

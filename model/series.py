@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from model.model import CooperationModel
+    from .model import CooperationModel
 
 #: Series name pattern → (meaning, unit).
 SERIES_DOC: dict[str, tuple[str, str]] = {

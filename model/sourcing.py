@@ -14,14 +14,14 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from model.cases import Case, CaseKind
+from .cases import Case, CaseKind
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.model import CooperationModel
-    from model.nation import Nation
-    from model.producer import Producer
+    from .model import CooperationModel
+    from .nation import Nation
+    from .producer import Producer
 
 #: Route → the kind of case it opens (``None``: no cross-border case).
 ROUTE_CASE = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from model.schema import Scenario
+from .schema import Scenario
 
 
 class World:

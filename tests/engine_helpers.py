@@ -6,23 +6,12 @@ Their outcome depends only on the run's seed and overrides, like the real model'
 
 from __future__ import annotations
 
-import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-
-try:  # until the model lands, reach the schema and loader without model/__init__.py
-    import model  # noqa: F401
-    MODEL_READY = hasattr(model, "CooperationModel")
-except ImportError:
-    pkg = types.ModuleType("model")
-    pkg.__path__ = [str(ROOT / "model")]
-    sys.modules["model"] = pkg
-    MODEL_READY = False
 
 METRICS = ("m_level", "m_noise", "onset_week")
 

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.analysis import synthetic
-from experiments.analysis.compare import compare
-from experiments.analysis.summary import write_summary
-from experiments.cli import main
-from experiments.results_io import load_results
+import synthetic
+from dibsim.experiments.analysis.compare import compare
+from dibsim.experiments.analysis.summary import write_summary
+from dibsim.experiments.cli import main
+from dibsim.experiments.engine.results_io import load_results
 
 
 @pytest.fixture(scope="module")

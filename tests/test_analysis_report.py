@@ -14,9 +14,9 @@ import matplotlib.image as mpimg
 import pandas as pd
 import pytest
 
-from experiments.analysis import synthetic
-from experiments.cli import main
-from model.schema_sweep import Sweep
+import synthetic
+from dibsim.experiments.cli import main
+from dibsim.model.schema_sweep import Sweep
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
@@ -125,7 +125,7 @@ def test_report_renders_offline_in_headless_chromium_with_every_image(report, ch
 
 
 def test_distribution_of_a_metric_constant_up_to_rounding_draws(tmp_path):
-    from experiments.analysis.plots_metrics import plot_distribution
+    from dibsim.experiments.analysis.plots.metrics import plot_distribution
 
     runs = pd.DataFrame({"scenario": "s", "status": "ok",
                          "stock_coverage_weeks": [0.1 + 0.2, 0.3, 0.3, 0.1 + 0.2, 0.3]})

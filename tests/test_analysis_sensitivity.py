@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from experiments.analysis import synthetic
-from experiments.analysis.discovery import discover
-from experiments.analysis.sensitivity import run_sensitivity
-from experiments.cli import main
-from experiments.errors import UserError
-from model.schema_sweep import Sweep
+import synthetic
+from dibsim.experiments.analysis.discovery import discover
+from dibsim.experiments.analysis.sensitivity import run_sensitivity
+from dibsim.experiments.cli import main
+from dibsim.experiments.errors import UserError
+from dibsim.model.schema_sweep import Sweep
 
 ISHIGAMI_S1 = {"test.x1": 0.3139, "test.x2": 0.4424, "test.x3": 0.0}
 ISHIGAMI_ST = {"test.x1": 0.5576, "test.x2": 0.4424, "test.x3": 0.2437}

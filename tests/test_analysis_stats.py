@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.stats import (mean_interval, newcombe_difference, paired_difference,
+from dibsim.experiments.analysis.stats import (mean_interval, newcombe_difference, paired_difference,
                                         proportion_interval, welch_difference, wilson_interval)
-from experiments.analysis.summary import summarise
+from dibsim.experiments.analysis.summary import summarise
 
 REPEATS = 600
 

@@ -2,7 +2,7 @@
 
 import mesa
 
-from model import CooperationModel
+from dibsim.model import CooperationModel
 from worlds import build, two_nation_world
 
 

@@ -3,10 +3,10 @@
 import re
 from pathlib import Path
 
-from experiments import docs_gen
-from model.loader import available_scenarios
-from model.metrics import METRICS
-from model.schema import Scenario
+from dibsim.experiments import docs_gen
+from dibsim.model.loader import available_scenarios
+from dibsim.model.metrics import METRICS
+from dibsim.model.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -7,10 +7,9 @@ import json
 import pytest
 
 import engine_helpers as h
-from experiments.cli import main
+from dibsim.experiments.cli import main
 
 
-@pytest.mark.skipif(not h.MODEL_READY, reason="model.CooperationModel not available yet")
 def test_bench_quick_writes_figures_and_target_checks(tmp_path):
     assert main(["bench", "--quick", "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "bench.json").read_text())
@@ -22,8 +21,8 @@ def test_bench_quick_writes_figures_and_target_checks(tmp_path):
 
 
 def test_split_producers_multiplies_lines_and_keeps_capacity():
-    from experiments.bench import split_producers
-    from model import load_scenario
+    from dibsim.experiments.bench import split_producers
+    from dibsim.model import load_scenario
 
     base = load_scenario("baseline")
     big = split_producers(base, 10)

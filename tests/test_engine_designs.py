@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import engine_helpers  # noqa: F401  (model shim)
-from experiments.designs import expand
-from experiments.seeds import run_seed
-from model.schema_sweep import Sweep
+from dibsim.experiments.engine.designs import expand
+from dibsim.experiments.engine.seeds import design_seed, run_seed
+from dibsim.model.schema_sweep import Sweep
 
 
 def sweep(**kw):
@@ -62,7 +61,7 @@ def test_sobol_uses_salib_sample_and_order():
     s = sweep(design="sobol", samples=8, parameters={"a": {"low": 0.0, "high": 2.0}, "b": {"low": 5.0, "high": 6.0}})
     d = expand(s, 3)
     assert len(d.points) == 8 * (2 + 2)
-    x = sobol.sample(d.problem, 8, calc_second_order=False, seed=__import__("experiments.seeds").seeds.design_seed(3))
+    x = sobol.sample(d.problem, 8, calc_second_order=False, seed=design_seed(3))
     assert np.allclose(np.array(d.samples), x)
     assert d.problem["names"] == ["a", "b"]
 

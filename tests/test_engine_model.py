@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 
 import engine_helpers as h
-from experiments.cli import main
+from dibsim.experiments.cli import main
 
-pytestmark = pytest.mark.skipif(not h.MODEL_READY, reason="model.CooperationModel not available yet")
 
 SWEEP = str(h.ROOT / "scenarios" / "sweep_export_licence.yaml")
 FAST = ["--steps", "3", "--replications", "1", "--quiet"]
@@ -50,8 +49,8 @@ def test_serial_process_and_dask_agree_on_the_model(process_out, tmp_path, execu
 def test_model_run_cleans_mesa_agent_ids():
     from mesa.agent import Agent
 
-    from experiments.plan import make_plan
-    from experiments.worker import model_run
+    from dibsim.experiments.engine.plan import make_plan
+    from dibsim.experiments.engine.worker import model_run
 
     plan = make_plan(["baseline"], replications=1, steps=1)
     scn = plan.scenarios[0]
@@ -72,7 +71,7 @@ def test_user_errors_exit_2_without_writing(process_out, tmp_path, capsys):
 
 
 def test_study_runs_then_resumes_to_nothing(tmp_path, capsys):
-    from experiments.study import study_scenarios
+    from dibsim.experiments.study import study_scenarios
 
     out = tmp_path / "study"
     args = ["study", "--out", str(out), "--steps", "2", "--replications", "1", "--no-timeseries"]

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 import engine_helpers as h
-from experiments.errors import UserError
-from experiments.executors import make_executor
-from experiments.plan import make_plan
-from experiments.runner import run_experiment
+from dibsim.experiments.errors import UserError
+from dibsim.experiments.engine.executors import make_executor
+from dibsim.experiments.engine.plan import make_plan
+from dibsim.experiments.engine.runner import run_experiment
 
 TESTS = Path(__file__).resolve().parent
 
@@ -129,12 +129,10 @@ def test_changed_scenario_or_design_refuses_to_resume(scenario, serial_out, tmp_
 
 
 KILL_SCRIPT = """
-import sys
-sys.path[:0] = [{root!r}, {tests!r}]
 import engine_helpers as h
-from experiments.executors import make_executor
-from experiments.plan import make_plan
-from experiments.runner import run_experiment
+from dibsim.experiments.engine.executors import make_executor
+from dibsim.experiments.engine.plan import make_plan
+from dibsim.experiments.engine.runner import run_experiment
 if __name__ == "__main__":
     plan = make_plan([{scenario!r}], metric_names=h.METRICS, replications=10)
     run_experiment(plan, {out!r}, executor=make_executor({executor!r}, 2), run_fn=h.slow_run,
@@ -147,7 +145,8 @@ def test_sigkill_then_resume_gives_exactly_the_planned_rows(scenario, tmp_path, 
     out = tmp_path / "killed"
     script = KILL_SCRIPT.format(root=str(h.ROOT), tests=str(TESTS), scenario=str(scenario), out=str(out),
                                 executor=executor)
-    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}  # engine_helpers lives beside the tests
+    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True, env=env)
     parts = out / "parts" / "runs"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(list(parts.glob("*.parquet")) if parts.is_dir() else []) < 4:
@@ -192,8 +191,8 @@ def test_unreadable_part_is_dropped_and_its_runs_rerun(scenario, serial_out, tmp
 
 
 def test_batch_sizer_grows_to_the_target_and_keeps_workers_busy():
-    from experiments.runner import BatchSizer
-    from experiments.worker import RunResult
+    from dibsim.experiments.engine.runner import BatchSizer
+    from dibsim.experiments.engine.worker import RunResult
 
     sizer = BatchSizer(10_000, workers=2)
     assert sizer.size == 2
@@ -213,7 +212,7 @@ def test_progress_bar_shows_rate_and_eta_when_enabled(scenario, tmp_path, capsys
 
 
 def test_a_sweep_value_the_schema_rejects_is_a_user_error(tmp_path):
-    from model.loader import ScenarioError
+    from dibsim.model.loader import ScenarioError
 
     bad = h.write_scenario(tmp_path, sweep=h.GRID_SWEEP.replace("[10, 30, 60]", "[10, -5]"))
     with pytest.raises(ScenarioError, match=r"export_licence.median_days.*-5"):

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.cli import main
-from experiments.history import REPLAYS, compare, milestone_weeks, run_replay
+from dibsim.experiments.cli import main
+from dibsim.experiments.validation.history import REPLAYS, compare, milestone_weeks, run_replay
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 REPLICATIONS = {"us_155mm_2022": 3, "javelin_2022": 2, "japan_pac3_licence": 12}
@@ -70,10 +70,10 @@ def test_validate_history_rejects_an_unknown_replay(tmp_path, capsys):
 def test_a_line_licensed_during_the_run_starts_without_an_order_book():
     # Lines present at week 0 carry an order book from contracts placed before the run; a line
     # licensed during the run has none, so its first output goes to the licensee's orders.
-    from model import CooperationModel
-    from model.loader import validate
+    from dibsim.model import CooperationModel
+    from dibsim.model.loader import validate
 
-    from experiments.fact_worlds import coproduction_world
+    from dibsim.experiments.validation.fact_worlds import coproduction_world
 
     m = CooperationModel(validate(coproduction_world(1.0), "licensing world"), rng=1)
     while m.running and not any(p.licensor for p in m.producer_list):

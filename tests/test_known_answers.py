@@ -1,10 +1,10 @@
 """Known answers on tiny hand-built worlds: arithmetic a reader can check by hand."""
 
-from model import CooperationModel
-from model.cases import Case, CaseKind
-from model.pipeline import Pipeline
-from model.streams import Streams
-from model.world import World
+from dibsim.model import CooperationModel
+from dibsim.model.cases import Case, CaseKind
+from dibsim.model.pipeline import Pipeline
+from dibsim.model.streams import Streams
+from dibsim.model.world import World
 from worlds import build, no_barriers, two_nation_world
 
 

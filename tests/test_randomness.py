@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-from model import CooperationModel
-from model.streams import Streams
+from dibsim.model import CooperationModel
+from dibsim.model.streams import Streams
 from worlds import build, two_nation_world
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.loader import load_scenario
+from dibsim.model.loader import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.rglob("*.yaml"))

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from experiments.cli import main
-from model.loader import ScenarioError, load_scenario
+from dibsim.experiments.cli import main
+from dibsim.model.loader import ScenarioError, load_scenario
 from worlds import build, two_nation_world
 
 

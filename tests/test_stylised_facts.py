@@ -10,8 +10,8 @@ test pins down the model's behaviour and docs/ODD.md ('Stylised facts') explains
 
 import pytest
 
-from experiments.fact_worlds import BARRIER_KEYS, mini_alliance
-from experiments.facts import (
+from dibsim.experiments.validation.fact_worlds import BARRIER_KEYS, mini_alliance
+from dibsim.experiments.validation.facts import (
     NOT_ABOVE_TOLERANCE,
     OBSERVED_SPARED_SHARE,
     Fact,
@@ -22,7 +22,7 @@ from experiments.facts import (
     stricter,
     threshold_indexing,
 )
-from experiments.seeds import DEFAULT_ROOT_SEED, run_seed
+from dibsim.experiments.engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
 N = 20
 FACTS = all_facts()
@@ -47,7 +47,7 @@ def test_a_stricter_barrier_never_raises_surge_output(key, kind):
 
 def test_every_barrier_sees_cases_in_the_fact_world():
     # Otherwise the monotonicity facts above would hold vacuously.
-    from model import CooperationModel
+    from dibsim.model import CooperationModel
 
     base = FACTS["stricter_export_licence_delay"].base()
     entered = dict.fromkeys(BARRIER_KEYS, 0)
@@ -116,7 +116,7 @@ def test_indexed_thresholds_spare_notifications_about_twice_the_survey_share():
 
 
 def test_indexing_thresholds_removes_exactly_the_spared_notifications():
-    from model import CooperationModel
+    from dibsim.model import CooperationModel
 
     seed = run_seed(DEFAULT_ROOT_SEED, 0)
     notified, spared = notifications(seed)
@@ -131,7 +131,7 @@ def test_indexing_thresholds_removes_exactly_the_spared_notifications():
 
 
 def test_facts_command_writes_the_table_and_rejects_unknown_facts(tmp_path, capsys):
-    from experiments.cli import main
+    from dibsim.experiments.cli import main
 
     assert main(["facts", "--only", "congestion", "--replications", "2", "--out", str(tmp_path)]) == 0
     table = (tmp_path / "facts.csv").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from model.loader import set_dotted, validate
-from model.schema import Scenario
+from dibsim.model.loader import set_dotted, validate
+from dibsim.model.schema import Scenario
 
 REGIONS = ("americas", "europe", "indo_pacific", "middle_east")
 

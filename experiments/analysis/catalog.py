@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.results_io import RUN_COLUMNS, ResultsFolder
+from ..engine.results_io import RUN_COLUMNS, ResultsFolder
 
 #: metric → (short label, unit) after DESIGN.md; the order is the order of every table.
 METRIC_UNITS: dict[str, tuple[str, str]] = {
@@ -47,7 +47,7 @@ def metric_label(metric: str) -> str:
         return f"{label} ({unit})"
     unit = ""
     try:
-        from model import METRICS
+        from ...model import METRICS
 
         unit = getattr(METRICS.get(metric), "unit", "") or ""
     except Exception:  # the model is optional for reading results

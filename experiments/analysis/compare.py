@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import BINARY_METRICS, design_info, metric_columns
-from experiments.analysis.stats import LEVEL, paired_difference, unpaired_difference
-from experiments.errors import UserError
-from experiments.results_io import ResultsFolder
+from .catalog import BINARY_METRICS, design_info, metric_columns
+from .stats import LEVEL, paired_difference, unpaired_difference
+from ..errors import UserError
+from ..engine.results_io import ResultsFolder
 
 #: Share of the smaller arm's runs whose seeds must appear in the other arm to pair them.
 MIN_SHARED = 0.5

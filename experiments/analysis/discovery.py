@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import design_info, metric_columns
-from experiments.analysis.plots_common import PlotRecord, safe_name
-from experiments.errors import UserError
-from experiments.results_io import ResultsFolder, load_results
+from .catalog import design_info, metric_columns
+from .plots.common import PlotRecord, safe_name
+from ..errors import UserError
+from ..engine.results_io import ResultsFolder, load_results
 
 DISCOVERY_DIR = "discovery"
 
@@ -128,8 +128,8 @@ def discover(path: str | Path, metric: str, below: float | None = None,
     Writes ``<out>/prim_<condition>_box.csv`` (the chosen box's limits),
     ``..._trajectory.csv`` (the peeling path) and the trade-off and box plots.
     """
-    from experiments.analysis.plots import check_metrics
-    from experiments.analysis.plots_sensitivity import plot_box_limits, plot_tradeoff
+    from .plots import check_metrics
+    from .plots.sensitivity import plot_box_limits, plot_tradeoff
 
     folder = load_results(path)
     check_metrics([metric], metric_columns(folder.runs, design_info(folder).names))

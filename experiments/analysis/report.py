@@ -17,15 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import (BETTER, design_info, metric_columns, metric_label,
+from .catalog import (BETTER, design_info, metric_columns, metric_label,
                                           scenario_descriptions)
-from experiments.analysis.compare import compare, write_comparison
-from experiments.analysis.plots import make_plots
-from experiments.analysis.plots_common import PlotRecord
-from experiments.analysis.plots_metrics import plot_forest
-from experiments.analysis.summary import format_value, summarise
-from experiments.errors import UserError
-from experiments.results_io import ResultsFolder, load_results
+from .compare import compare, write_comparison
+from .plots import make_plots
+from .plots.common import PlotRecord
+from .plots.metrics import plot_forest
+from .summary import format_value, summarise
+from ..errors import UserError
+from ..engine.results_io import ResultsFolder, load_results
 
 #: The metrics a planner reads first; the report's tables and forest plots show these.
 KEY_METRICS = ("surge_ratio", "weeks_to_double", "output_12m", "allied_share",
@@ -185,7 +185,7 @@ def plots_section(folder: ResultsFolder) -> str:
 
 def sensitivity_section(folder: ResultsFolder) -> str:
     """Sensitivity of the key metrics in each swept scenario, when there is one."""
-    from experiments.analysis.sensitivity import run_sensitivity
+    from .sensitivity import run_sensitivity
 
     if folder.runs.groupby("scenario")["point"].nunique().max() < 2:
         return ""
@@ -209,7 +209,7 @@ AUTO_DISCOVERY = (("deterrence_failure", None, 0.5), ("surge_ratio", 2.0, None))
 def discovery_section(folder: ResultsFolder) -> str:
     """PRIM boxes for the standard questions where the design has swept settings, plus any
     box an analyst found earlier with ``dibsim discover`` (kept in ``DIR/discovery``)."""
-    from experiments.analysis.discovery import DISCOVERY_DIR, discover
+    from .discovery import DISCOVERY_DIR, discover
 
     if not design_info(folder).names:
         return ""

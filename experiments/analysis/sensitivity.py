@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import DesignInfo, design_info, metric_columns
-from experiments.analysis.plots_common import PlotRecord
-from experiments.errors import UserError
-from experiments.results_io import ResultsFolder, load_results
+from .catalog import DesignInfo, design_info, metric_columns
+from .plots.common import PlotRecord
+from ..errors import UserError
+from ..engine.results_io import ResultsFolder, load_results
 
 METHODS = ("auto", "sobol", "morris", "scores")
 METHOD_FOR_DESIGN = {"sobol": "sobol", "morris": "morris", "lhs": "scores", "grid": "scores",
@@ -217,8 +217,8 @@ def run_sensitivity(path: str | Path, metrics: list[str] | None = None, method: 
         written to ``<out>/sensitivity.csv``, one plot record per (scenario, metric), and
         the notes on skipped metrics.
     """
-    from experiments.analysis.plots import check_formats, check_metrics
-    from experiments.analysis.plots_sensitivity import plot_indices
+    from .plots import check_formats, check_metrics
+    from .plots.sensitivity import plot_indices
 
     folder = load_results(path)
     formats = check_formats(formats)

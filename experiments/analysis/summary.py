@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import BINARY_METRICS, design_info, metric_columns
-from experiments.analysis.stats import LEVEL, mean_interval, proportion_interval
-from experiments.results_io import ResultsFolder, load_results
+from .catalog import BINARY_METRICS, design_info, metric_columns
+from .stats import LEVEL, mean_interval, proportion_interval
+from ..engine.results_io import ResultsFolder, load_results
 
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ["scenario", "point", "metric", "mean", "sd", "ci_low", "ci_high", "n",

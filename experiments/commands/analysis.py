@@ -94,7 +94,7 @@ def summary(args: argparse.Namespace) -> int:
     """Write summary.csv and print the table."""
     from rich.console import Console
 
-    from experiments.analysis.summary import render_table, write_summary
+    from ..analysis.summary import render_table, write_summary
 
     path, table = write_summary(args.folder, args.metric, args.output)
     Console(width=200).print(render_table(table))
@@ -104,15 +104,15 @@ def summary(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     """Write comparison.csv/.md and a forest plot per metric."""
-    from experiments.analysis.compare import compare as run_compare
-    from experiments.analysis.compare import to_markdown, write_comparison
-    from experiments.analysis.plots import check_metrics
-    from experiments.analysis.plots_metrics import plot_forest
-    from experiments.results_io import load_results
+    from ..analysis.compare import compare as run_compare
+    from ..analysis.compare import to_markdown, write_comparison
+    from ..analysis.plots import check_metrics
+    from ..analysis.plots.metrics import plot_forest
+    from ..engine.results_io import load_results
 
     folders = [load_results(f) for f in args.folders]
     if args.metric:
-        from experiments.analysis.compare import common_metrics
+        from ..analysis.compare import common_metrics
 
         check_metrics(args.metric, common_metrics(folders))
     table = run_compare(folders, args.baseline, args.metric)
@@ -128,7 +128,7 @@ def compare(args: argparse.Namespace) -> int:
 
 def plot(args: argparse.Namespace) -> int:
     """Draw the standard plots."""
-    from experiments.analysis.plots import make_plots
+    from ..analysis.plots import make_plots
 
     records = make_plots(args.folder, args.out, _formats(args), args.metric)
     for r in records:
@@ -139,7 +139,7 @@ def plot(args: argparse.Namespace) -> int:
 
 def sensitivity(args: argparse.Namespace) -> int:
     """Indices table, plots and notes on skipped metrics."""
-    from experiments.analysis.sensitivity import run_sensitivity
+    from ..analysis.sensitivity import run_sensitivity
 
     table, records, notes = run_sensitivity(args.folder, args.metric, args.method,
                                             args.scenario, args.out, _formats(args))
@@ -153,7 +153,7 @@ def sensitivity(args: argparse.Namespace) -> int:
 
 def discover(args: argparse.Namespace) -> int:
     """PRIM box table and plots."""
-    from experiments.analysis.discovery import discover as run_discover
+    from ..analysis.discovery import discover as run_discover
 
     found = run_discover(args.folder, args.metric, args.below, args.above, args.scenario,
                          min_density=args.min_density, box=args.box, out=args.out,
@@ -170,7 +170,7 @@ def discover(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Write the HTML report and print its path."""
-    from experiments.analysis.report import build_report
+    from ..analysis.report import build_report
 
     path = build_report(args.folders, args.output, args.baseline)
     print(f"report: {path.resolve()}")

@@ -19,13 +19,13 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the benchmark, print the figures and target checks, write ``bench.json``."""
-    from experiments.bench import run_bench
-    from experiments.store import write_json_atomic
-    from experiments.tables import print_rows
+    from ..bench import run_bench
+    from ..engine.store import write_json_atomic
+    from ..tables import print_rows
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        from experiments.errors import UserError
+        from ..errors import UserError
 
         raise UserError(f"--out: {out} is a file, not a folder")
     report = run_bench(quick=args.quick, log=lambda s: print(s, file=sys.stderr))

@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Plan, run, report; exit 1 when any run failed."""
-    from experiments.plan import make_plan
+    from ..engine.plan import make_plan
 
     plan = make_plan(args.scenarios, replications=args.replications, root_seed=args.seed,
                      steps=args.steps, timeseries=not args.no_timeseries)
@@ -50,8 +50,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def execute(plan: Any, out: Path, args: argparse.Namespace, *, resume: bool) -> int:
     """Run a plan with the executor the flags name, then print the summary and table."""
-    from experiments.executors import make_executor
-    from experiments.runner import run_experiment
+    from ..engine.executors import make_executor
+    from ..engine.runner import run_experiment
 
     executor = make_executor(args.executor, args.workers, args.scheduler)
     summary = run_experiment(plan, out, executor=executor, resume=resume,
@@ -63,7 +63,7 @@ def execute(plan: Any, out: Path, args: argparse.Namespace, *, resume: bool) -> 
 def report(summary: Any, plan: Any, *, quiet: bool) -> None:
     """One line of counts, the failures (stderr), and the metric means (unless quiet)."""
     if not quiet:
-        from experiments.tables import print_metric_means
+        from ..tables import print_metric_means
 
         print_metric_means(summary.out, plan.metric_names)
         print(f"{summary.out}: {summary.done}/{summary.planned} runs recorded "

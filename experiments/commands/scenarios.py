@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def validate(args: argparse.Namespace) -> int:
     """Validate every file; report all problems, not just the first file's."""
-    from model.loader import ScenarioError, load_scenario
+    from ...model.loader import ScenarioError, load_scenario
 
     failed = 0
     for f in args.files:
@@ -41,7 +41,7 @@ def validate(args: argparse.Namespace) -> int:
 
 def schema(args: argparse.Namespace) -> int:
     """Print or write the scenario JSON Schema (for editor completion and checking)."""
-    from model.schema import Scenario
+    from ...model.schema import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), indent=2)
     if args.output:
@@ -55,8 +55,8 @@ def schema(args: argparse.Namespace) -> int:
 
 def list_all(args: argparse.Namespace) -> int:
     """Scenarios with their descriptions, then the metrics with unit and meaning."""
-    from model.loader import ScenarioError, available_scenarios, load_scenario
-    from model.metrics import METRICS
+    from ...model.loader import ScenarioError, available_scenarios, load_scenario
+    from ...model.metrics import METRICS
 
     print("Scenarios (scenarios/):")
     for name in available_scenarios():

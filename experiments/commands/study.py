@@ -9,7 +9,7 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add the ``study`` subcommand."""
-    from experiments.commands.run import add_engine_flags
+    from .run import add_engine_flags
 
     p = sub.add_parser("study", help="run the default study into results/default_study/",
                        description="The baseline and the reform variants in scenarios/, a few "
@@ -20,14 +20,14 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Plan the study and run it, resuming a matching folder; then write its HTML report."""
-    from experiments.commands.run import execute
-    from experiments.study import STUDY_DIR, study_plan
+    from .run import execute
+    from ..study import STUDY_DIR, study_plan
 
     plan = study_plan(args.replications, args.steps, args.seed)
     plan = plan if not args.no_timeseries else _without_series(plan)
     out = Path(args.out) if args.out else STUDY_DIR
     code = execute(plan, out, args, resume=True)
-    from experiments.analysis.report import build_report  # make run ends with the report
+    from ..analysis.report import build_report  # make run ends with the report
 
     print(f"report: {build_report([out]).resolve()}")
     return code

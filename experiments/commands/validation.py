@@ -31,8 +31,8 @@ def register(sub: Any) -> None:
 
 
 def _checked(args: argparse.Namespace) -> tuple[Path, int]:
-    from experiments.errors import UserError
-    from experiments.seeds import DEFAULT_ROOT_SEED
+    from ..errors import UserError
+    from ..engine.seeds import DEFAULT_ROOT_SEED
 
     if args.replications < 2:
         raise UserError(f"--replications must be at least 2 (got {args.replications})")
@@ -44,9 +44,9 @@ def _checked(args: argparse.Namespace) -> tuple[Path, int]:
 
 def handle_history(args: argparse.Namespace) -> int:
     """Run the replays, print the comparison, write the table and plots; exit 1 on a miss."""
-    from experiments.errors import UserError
-    from experiments.history import REPLAYS, validate_history
-    from experiments.tables import print_rows
+    from ..errors import UserError
+    from ..validation.history import REPLAYS, validate_history
+    from ..tables import print_rows
 
     out, seed = _checked(args)
     unknown = [n for n in args.only if n not in REPLAYS]
@@ -63,7 +63,7 @@ def handle_history(args: argparse.Namespace) -> int:
 
 def handle_facts(args: argparse.Namespace) -> int:
     """Measure the facts, print and write the table; exit 1 when a fact does not hold."""
-    from experiments.facts import run_facts, write_table
+    from ..validation.facts import run_facts, write_table
 
     out, seed = _checked(args)
     results = run_facts(args.only, args.replications, seed)

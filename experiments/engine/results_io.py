@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from experiments.errors import UserError
+from ..errors import UserError
 
 RUNS_FILE = "runs.parquet"
 SERIES_FILE = "timeseries.parquet"
@@ -75,7 +75,7 @@ def _require_folder(path: Path) -> Path:
 def read_manifest(path: str | Path) -> dict[str, Any]:
     """The parsed manifest (the engine's ``experiments.manifest.read_manifest``); an empty
     dict when the folder has none, so bare runs tables can still be analysed."""
-    from experiments.manifest import read_manifest as engine_read_manifest
+    from .manifest import read_manifest as engine_read_manifest
 
     if not (Path(path) / MANIFEST_FILE).is_file():
         return {}
@@ -84,7 +84,7 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
 
 def read_runs(path: str | Path) -> pd.DataFrame:
     """``runs.parquet`` with the contract's dtypes (metrics and ``onset_week`` as float)."""
-    from experiments.store import read_runs as store_read_runs  # the engine's one reader
+    from .store import read_runs as store_read_runs  # the engine's one reader
 
     folder = _require_folder(Path(path))
     try:

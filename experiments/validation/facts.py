@@ -25,9 +25,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from experiments.fact_worlds import (BARRIER_KEYS, congestion_world, coproduction_world, mini_alliance,
+from .fact_worlds import (BARRIER_KEYS, congestion_world, coproduction_world, mini_alliance,
                                      pacific_world)
-from experiments.seeds import DEFAULT_ROOT_SEED, run_seed
+from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
 #: Relative tolerance of the ``not_above`` claims: 1% of the base mean (assumption: smaller
 #: than any effect a planner would act on, larger than rounding in shifted schedules).
@@ -71,7 +71,7 @@ class FactResult:
 
 
 def _validated(data: dict[str, Any], name: str):
-    from model.loader import validate
+    from ...model.loader import validate
 
     return validate(data, name)
 
@@ -79,7 +79,7 @@ def _validated(data: dict[str, Any], name: str):
 def _scenario(world: Callable[[], dict], changes: dict[str, Any] | None = None) -> Callable[[], Any]:
     """A builder of a validated scenario: a fact world with dotted-path changes."""
     def build():
-        from experiments.fact_worlds import with_changes
+        from .fact_worlds import with_changes
 
         return _validated(with_changes(world(), changes or {}), "fact world")
     return build
@@ -91,7 +91,7 @@ def _named(name: str) -> Callable[[], str]:
 
 def stricter(key: str, kind: str) -> dict[str, Any]:
     """Changes that make barrier ``key`` slower (``kind='delay'``) or deny more ('denial')."""
-    from model.schema_barriers import Barriers
+    from ...model.schema_barriers import Barriers
 
     s = getattr(Barriers(), key)
     if kind == "denial":
@@ -158,7 +158,7 @@ def all_facts() -> dict[str, Fact]:
 
 def run_metrics(scenario: Any, seed: int, overrides: Sequence[tuple[str, Any]] = ()) -> dict[str, float]:
     """One run's metrics."""
-    from model import CooperationModel
+    from ...model import CooperationModel
 
     return CooperationModel(scenario, rng=seed, **dict(overrides)).run().metrics()
 
@@ -222,7 +222,7 @@ def run_facts(names: Sequence[str] = (), replications: int = 20,
     facts = all_facts()
     unknown = [n for n in names if n not in facts and n != "threshold_indexing"]
     if unknown:
-        from experiments.errors import UserError
+        from ..errors import UserError
 
         raise UserError(f"unknown fact(s) {', '.join(unknown)} (known: {', '.join(facts)})")
     out: list[FactResult] = []
@@ -257,8 +257,8 @@ SPARED_SHARE_TOLERANCE = 0.05
 def notifications(seed: int, scenario: str = "baseline", horizon: int = BASELINE_HORIZON) -> tuple[int, int]:
     """Sales notified to Congress at FY2003 thresholds in one run, and how many of them an
     inflation-indexed threshold would have spared (same cases, so the comparison is exact)."""
-    from model import CooperationModel
-    from model.cases import CaseKind
+    from ...model import CooperationModel
+    from ...model.cases import CaseKind
 
     m = CooperationModel(scenario, rng=seed, horizon_weeks=horizon)
     seen = []

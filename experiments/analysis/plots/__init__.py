@@ -12,14 +12,14 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import design_info, metric_columns
-from experiments.analysis.plots_common import PlotRecord
-from experiments.analysis.plots_metrics import plot_distribution, plot_heatmap
-from experiments.analysis.plots_series import (OUTPUT_LABEL, OUTPUT_SERIES, plot_fan,
+from ..catalog import design_info, metric_columns
+from .common import PlotRecord
+from .metrics import plot_distribution, plot_heatmap
+from .series import (OUTPUT_LABEL, OUTPUT_SERIES, plot_fan,
                                                plot_open_cases, plot_stacked_output,
                                                plot_surge)
-from experiments.errors import UserError
-from experiments.results_io import ResultsFolder, load_results
+from ...errors import UserError
+from ...engine.results_io import ResultsFolder, load_results
 
 PLOTS_DIR = "plots"
 #: Metrics drawn as heatmaps over two swept parameters when no --metric is given.

@@ -81,7 +81,7 @@ class ProcessExecutor(Executor):
         import concurrent.futures as cf
         import multiprocessing
 
-        from experiments.worker import noop
+        from .worker import noop
 
         if self._pool is None:
             ctx = multiprocessing.get_context("fork")
@@ -201,7 +201,7 @@ class DaskExecutor(Executor):
                 queue.add(new)
 
 
-def preload(modules: tuple[str, ...] = ("experiments.worker", "model")) -> None:
+def preload(modules: tuple[str, ...] = ("dibsim.experiments.engine.worker", "dibsim.model")) -> None:
     """Import what runs need in a freshly started (spawned) worker; missing modules are skipped."""
     import importlib
 
@@ -245,7 +245,7 @@ def make_executor(name: str, workers: int | None = None, scheduler: str | None =
     Raises:
         UserError: on an unknown name, a bad worker count, or ``scheduler`` without Dask.
     """
-    from experiments.errors import UserError
+    from ..errors import UserError
 
     if name not in EXECUTORS:
         raise UserError(f"--executor: unknown executor '{name}' (known: {', '.join(EXECUTORS)})")

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from experiments.designs import Design, expand
-from experiments.errors import UserError
-from experiments.seeds import DEFAULT_ROOT_SEED, run_seed
+from .designs import Design, expand
+from ..errors import UserError
+from .seeds import DEFAULT_ROOT_SEED, run_seed
 
 if TYPE_CHECKING:
-    from model.schema import Scenario
+    from ...model.schema import Scenario
 
 #: Replicates per point when neither ``--replications`` nor the sweep block says.
 DEFAULT_REPLICATIONS = 10
@@ -128,7 +128,7 @@ def run_id(scenario: str, point: int, replicate: int) -> str:
 
 def default_metric_names() -> tuple[str, ...]:
     """The model's metric names (``model.METRICS``) plus ``onset_week``."""
-    from model import METRICS
+    from ...model import METRICS
 
     names = tuple(METRICS)
     return names if "onset_week" in names else names + ("onset_week",)
@@ -163,7 +163,7 @@ def make_plan(
         UserError: on a bad flag value or two scenarios with the same name.
         model.loader.ScenarioError: on a scenario that does not load.
     """
-    from model.loader import load_scenario, scenario_hash
+    from ...model.loader import load_scenario, scenario_hash
 
     _check_positive("--replications", replications)
     _check_positive("--steps", steps)
@@ -197,7 +197,7 @@ def check_overrides(scenario: "Scenario", sweep: Any, origin: str) -> None:
     Raises:
         model.loader.ScenarioError: naming the file, the swept path and the bad value.
     """
-    from model.loader import ScenarioError, load_scenario
+    from ...model.loader import ScenarioError, load_scenario
 
     for path, p in sweep.parameters.items():
         ends = list(p.values) if p.values is not None else [p.low, p.high]

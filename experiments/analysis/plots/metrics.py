@@ -8,10 +8,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.catalog import BINARY_METRICS, metric_label
-from experiments.analysis.plots_common import (SEQUENTIAL_CMAP, PlotRecord, colours_for,
+from ..catalog import BINARY_METRICS, metric_label
+from .common import (SEQUENTIAL_CMAP, PlotRecord, colours_for,
                                                figure, record, safe_name)
-from experiments.analysis.stats import mean_interval, proportion_interval
+from ..stats import mean_interval, proportion_interval
 
 
 def _interval(values: np.ndarray, metric: str):

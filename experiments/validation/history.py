@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from experiments.seeds import DEFAULT_ROOT_SEED, run_seed
+from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
 #: Half-width of the window averaged around an observation date (weeks; assumption: a reported
 #: monthly rate is roughly the output of the two months around the report).
@@ -148,7 +148,7 @@ def date_of(week: float, start_date: str) -> str:
 
 def simulate(replay: Replay, seed: int) -> tuple[np.ndarray, float, str]:
     """One run: the weekly output of the replay's lines in its nation, the licence week."""
-    from model import CooperationModel
+    from ...model import CooperationModel
 
     m = CooperationModel(replay.scenario, rng=seed)
     out = [0.0]
@@ -268,7 +268,7 @@ def plot_replay(replay: Replay, out_dir: Path) -> Path:
 
     import pandas as pd
 
-    from experiments.analysis.plots_common import figure, save
+    from ..analysis.plots.common import figure, save
 
     out_dir = Path(out_dir)
     series = pd.read_csv(out_dir / f"{replay.name}_series.csv", parse_dates=["date"])

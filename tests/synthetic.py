@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from experiments.seeds import run_seed
+from dibsim.experiments.engine.seeds import run_seed
 
 WEEKS = 60
 ONSET = 12
@@ -123,7 +123,7 @@ def sweep_study(path: Path, sweep: Any, fn: Callable[[pd.DataFrame, np.random.Ge
         root_seed: the root seed (design sample and run seeds).
         scenario: the scenario's name.
     """
-    from experiments.designs import expand
+    from dibsim.experiments.engine.designs import expand
 
     design = expand(sweep, root_seed)
     rng = np.random.default_rng(root_seed)

@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from experiments.plan import RunSpec
+from .plan import RunSpec
 
 if TYPE_CHECKING:
-    from model.schema import Scenario
+    from ...model.schema import Scenario
 
 #: One run: (scenario, spec) → (metrics, weekly series or None).
 RunFn = Callable[["Scenario", RunSpec], "tuple[Mapping[str, float], Mapping[str, Sequence[float]] | None]"]
@@ -59,7 +59,7 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
     """
     from mesa.agent import Agent
 
-    from model import CooperationModel
+    from ...model import CooperationModel
 
     before = set(Agent._ids)
     try:

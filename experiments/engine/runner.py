@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from experiments.errors import UserError
-from experiments.executors import Executor, SerialExecutor
-from experiments.manifest import check_resumable, new_manifest, now, read_manifest, refresh_for_plan, write_manifest
-from experiments.plan import Plan
-from experiments.progress import SweepProgress
-from experiments.store import ResultsStore
-from experiments.worker import Batch, RunFn, RunResult, model_run, run_batch
+from ..errors import UserError
+from .executors import Executor, SerialExecutor
+from .manifest import check_resumable, new_manifest, now, read_manifest, refresh_for_plan, write_manifest
+from .plan import Plan
+from .progress import SweepProgress
+from .store import ResultsStore
+from .worker import Batch, RunFn, RunResult, model_run, run_batch
 
 #: Largest batch: bounds what a kill can lose and what a worker holds in memory.
 MAX_BATCH = 64

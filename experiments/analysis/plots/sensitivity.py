@@ -8,7 +8,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.plots_common import (SEQUENTIAL_CMAP, PlotRecord, colour, figure,
+from .common import (SEQUENTIAL_CMAP, PlotRecord, colour, figure,
                                                grid_figure, record, safe_name)
 
 CAPTIONS = {

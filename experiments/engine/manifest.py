@@ -19,16 +19,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from experiments.errors import UserError
-from experiments.store import MANIFEST_FILE, write_json_atomic
+from ..errors import UserError
+from .store import MANIFEST_FILE, write_json_atomic
 
 if TYPE_CHECKING:
-    from experiments.plan import Plan
+    from .plan import Plan
 
 FORMAT = "dibsim-results/1"
 PACKAGES = ("mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "pydantic", "dask",
             "distributed", "rich", "ema_workbench")
-REPO = Path(__file__).resolve().parent.parent
+#: The folder holding model/ and experiments/: a source checkout when installed editable.
+REPO = Path(__file__).resolve().parent.parent.parent
 
 
 def now() -> str:
@@ -38,7 +39,7 @@ def now() -> str:
 
 def new_manifest(plan: "Plan") -> dict[str, Any]:
     """The manifest of a fresh experiment (no session yet, nothing done)."""
-    from model.loader import scenario_to_dict
+    from ...model.loader import scenario_to_dict
 
     return {
         "format": FORMAT,
@@ -130,7 +131,8 @@ def _check_scenario(old: dict[str, Any], new: dict[str, Any], folder: Path, hint
 
 
 def code_revision() -> dict[str, Any]:
-    """The git commit of the code and whether the working tree differs from it."""
+    """The package version, and where the code is a git checkout, its commit and whether the
+    working tree differs from it (an installed wheel has no checkout: commit and dirty are None)."""
     def git(*args: str) -> str | None:
         try:
             out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
@@ -138,9 +140,23 @@ def code_revision() -> dict[str, Any]:
             return None
         return out.stdout.strip() if out.returncode == 0 else None
 
+    version = package_version()
+    top = git("rev-parse", "--show-toplevel") if (REPO / ".git").exists() else None
+    if top is None or Path(top).resolve() != REPO:
+        return {"version": version, "commit": None, "dirty": None}
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no", "--", "model", "experiments")
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+    status = git("status", "--porcelain", "--untracked-files=no", "--", "model", "experiments", "scenarios")
+    return {"version": version, "commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def package_version() -> str | None:
+    """The installed version of dibsim itself."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("dibsim")
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def package_versions() -> dict[str, str | None]:

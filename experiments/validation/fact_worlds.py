@@ -143,7 +143,7 @@ def pacific_world(us_share_forward: float = 0.1, transit_to_theater: float = 10.
 
 def with_changes(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """A deep copy of ``base`` with dotted-path changes applied."""
-    from model.loader import set_dotted
+    from ...model.loader import set_dotted
 
     data = copy.deepcopy(base)
     for path, value in changes.items():

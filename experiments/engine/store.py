@@ -31,8 +31,8 @@ import pyarrow.parquet as pq
 if TYPE_CHECKING:
     import pandas as pd
 
-    from experiments.plan import Plan
-    from experiments.worker import RunResult
+    from .plan import Plan
+    from .worker import RunResult
 
 RUNS_FILE, TIMESERIES_FILE, MANIFEST_FILE = "runs.parquet", "timeseries.parquet", "manifest.json"
 

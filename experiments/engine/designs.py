@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from experiments.seeds import design_seed
+from .seeds import design_seed
 
 if TYPE_CHECKING:  # the model package is imported lazily (see experiments.plan)
-    from model.schema_sweep import Sweep, SweepParameter
+    from ...model.schema_sweep import Sweep, SweepParameter
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.plots_common import (ONSET_COLOUR, PlotRecord, colour, colours_for,
+from .common import (ONSET_COLOUR, PlotRecord, colour, colours_for,
                                                grid_figure, label_panel, line_style, record,
                                                safe_name)
 
