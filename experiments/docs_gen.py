@@ -34,7 +34,7 @@ HEADER = """# Scenario parameters
 
 Generated from the scenario schema (`model/schema*.py`) by `python -m dibsim.experiments.docs_gen`;
 do not edit by hand (`tests/test_docs.py` fails when this file and the schema disagree).
-Source keys (A1…, P1…) refer to `shared/research/domain.md`; *assumption* marks a modeller's
+Source keys (A1…, P1…) are listed in `docs/sources.md`; *assumption* marks a modeller's
 choice. Days are calendar days; weeks are model steps. A `<…>` segment in a path is a key you
 choose (a nation's ISO3 code, an item or producer id, a region); `<i>` is a list position.
 Defaults shown are the schema's; a scenario file (e.g. `scenarios/baseline.yaml`) may set

@@ -21,7 +21,7 @@ class ScriptedCrisis(Strict):
 
     region: Region = field(..., description="theater of the crisis")
     start_week: int = field(..., ge=0, description="onset (week)")
-    duration_weeks: int = field(156, ge=1, description="length (weeks; A5 mean war ~15 months)")
+    duration_weeks: int = field(156, ge=1, description="length (weeks; A5: mean war ~15 months, major-power wars 36–52 months)")
     consumption_per_week: dict[str, float] = field(
         ..., description="theater consumption per item drawn from donors' stocks (units/week)"
     )
@@ -29,7 +29,7 @@ class ScriptedCrisis(Strict):
         (), description="ISO3/groups whose stocks feed the theater; empty = region's nations + USA"
     )
     requirement_multiplier: float = field(
-        2.0, ge=1.0, description="donors' stock objectives during the crisis (×; A10 PAC-3 ×4)"
+        2.0, ge=1.0, description="donors' stock objectives during the crisis (×; assumption; A10: PAC-3 objective ×4)"
     )
     budget_multiplier: float = field(
         2.0, ge=1.0, description="donors' budgets during the crisis, a supplemental (×; assumption)"
@@ -54,7 +54,7 @@ class Adversary(Strict):
         ..., gt=0.0, description="allied capability that makes success a coin flip (points; assumption)"
     )
     warning_weeks: int = field(
-        8, ge=0, description="time allies have to reinforce (weeks; P30 'tyranny of time')"
+        8, ge=0, description="time allies have to reinforce (weeks; assumption, after P30 'tyranny of time')"
     )
     steepness: float = field(
         4.0, gt=0.0, description="slope of success chance in capability ratio (unitless; assumption)"

@@ -1,7 +1,8 @@
 """Scenario schema of the regulatory pipeline: the ten barriers, reform policies, resubmission.
 
-Default values are calibrated to the figures in ``shared/research/domain.md``; each field's
-description names its source key (CSIS survey A1, GAO/CRS pages P6–P25) or says *assumption*.
+Default values are calibrated to the figures of the sources in ``docs/sources.md``; each field's
+description names its source key (CSIS survey A1; GAO, CRS, DSCA and trade-press pages P6, P7,
+P9, P11, P12, P16–P18, P22, P23, P25) or says *assumption*.
 Days are calendar days; the model converts them to weeks.
 """
 
@@ -93,7 +94,7 @@ class TechnicalAssistance(BarrierSettings):
 
 
 class TechnologyRelease(BarrierSettings):
-    """TSFD / LO-CLO / anti-tamper review for advanced items: 6–18 months for complex
+    """TSFD / LO-CLO / anti-tamper review for advanced items: 12–18 months for complex
     programmes (A4); rated the hardest barrier with ITAR by the survey (A1)."""
 
     median_days: float = field(365.0, ge=0.0, description="median TSFD time (days; A4)")
@@ -139,7 +140,7 @@ class CongressionalReview(BarrierSettings):
 
 class ThirdPartyTransfer(BarrierSettings):
     """Re-transfer consent for allied-made items with US content going to a third country.
-    Not named in the survey text (domain.md §1): timing is an assumption like a DSP-5."""
+    Not named in the survey text (A1): timing is an assumption like a DSP-5."""
 
     median_days: float = field(60.0, ge=0.0, description="median consent time (days; assumption)")
     denial_probability: float = field(0.03, ge=0.0, le=1.0, description="probability; assumption")

@@ -17,7 +17,7 @@ REGIONS: tuple[str, ...] = ("americas", "europe", "indo_pacific", "middle_east")
 
 #: Groups a nation can belong to. ``rdp_mou`` is derived from ``Nation.rdp_mou``; the rest are
 #: listed in ``Nation.groups``. ``nato_plus`` is the AECA §36 group with higher notification
-#: thresholds (NATO members, Japan, Australia, South Korea, Israel, New Zealand; CRS RL31675).
+#: thresholds (NATO members, Japan, Australia, South Korea, Israel, New Zealand; CRS RL31675, P16).
 GROUPS: tuple[str, ...] = (
     "rdp_mou",
     "nato",

@@ -1,6 +1,7 @@
 """Scenario schema of the world: nations, items (systems and components), producers.
 
-Figures cited by key are in ``shared/research/domain.md`` and in ``docs/parameters.md``.
+Source keys are listed in ``docs/sources.md``; every field with its source is in
+``docs/parameters.md``.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class Expansion(Strict):
     sustain_weeks: int = field(8, ge=1, description="weeks the backlog must persist (weeks; assumption)")
     max_concurrent: int = field(2, ge=0, description="expansions under way at once (count; assumption)")
     restart_weeks: int = field(
-        0, ge=0, description="extra time to restart a cold line (weeks; P49 Stinger ~30 months)"
+        0, ge=0, description="extra time to restart a cold line (weeks; 0 = none, assumption; P49: Stinger ~30 months)"
     )
 
 

@@ -50,7 +50,7 @@ class World:
         return any(t in mine for t in tokens)
 
     def nato_plus(self, iso: str) -> bool:
-        """Whether the nation has NATO+ treatment under AECA §36 (CRS RL31675)."""
+        """Whether the nation has NATO+ treatment under AECA §36 (CRS RL31675, P16)."""
         return "nato_plus" in self.tokens.get(iso, ())
 
     def notification_threshold(self, iso: str) -> float:

@@ -1,6 +1,6 @@
 """Scenario files: every file loads, names are unique, the baseline covers the survey frame,
 each variant changes only what it is about, and every number in the shipped files carries a
-source key or the word 'assumption' (domain.md keys A1-A13, P1-P87)."""
+source key or the word 'assumption' (keys listed in docs/sources.md)."""
 
 import re
 from pathlib import Path

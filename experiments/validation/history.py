@@ -1,7 +1,7 @@
 """Historical replays: run them, set them against the public record, tabulate and plot.
 
 Each replay is a scenario under ``scenarios/historical/`` plus what was observed: dated
-production rates (with their source keys from ``shared/research/domain.md`` and a stated
+production rates (with their source keys, listed in ``docs/sources.md``, and a stated
 relative tolerance) and dated milestones (first licensed production, a licence granted, a
 line reaching a rate) with a tolerance in weeks. The observed figures live here, not in the
 scenario files, because the scenario schema is strict and a replay's observations are not
@@ -255,7 +255,7 @@ def caption(replay: Replay) -> str:
     """The figure caption: what is shown, what was calibrated, the sources."""
     return (f"Simulated (median and 10-90% band over replications, {2 * WINDOW_HALF_WEEKS + 1}-week "
             f"mean) against observed (points, bars = tolerance). Calibrated on this replay: "
-            f"{replay.calibrated}. Sources: {replay.sources} (shared/research/domain.md).")
+            f"{replay.calibrated}. Sources: {replay.sources} (docs/sources.md).")
 
 
 def plot_replay(replay: Replay, out_dir: Path) -> Path:
