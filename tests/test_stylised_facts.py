@@ -1,8 +1,8 @@
 """Stylised facts: what a defense-industrial analyst expects, over 20 paired replications.
 
 Each fact runs a base and a variant on the same seeds (common random numbers) and judges the
-mean paired difference with an explicit tolerance (``experiments/facts.py``). Most facts run
-on small worlds (``experiments/fact_worlds.py``); the US-alone and threshold-indexing facts on
+mean paired difference with an explicit tolerance (``experiments/validation/facts.py``). Most facts run
+on small worlds (``experiments/validation/fact_worlds.py``); the US-alone and threshold-indexing facts on
 the baseline with a 60-week horizon. ``dibsim facts --replications 100`` runs the full-size
 versions and writes the table. Where the field's expectation does not hold in the model, the
 test pins down the model's behaviour and docs/ODD.md ('Stylised facts') explains it.
