@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     ".commands.study",
     ".commands.analysis",
     ".commands.validation",
+    ".commands.regression",
 )
 
 

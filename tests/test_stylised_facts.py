@@ -1,8 +1,8 @@
 """Stylised facts: what a defense-industrial analyst expects, over 20 paired replications.
 
 Each fact runs a base and a variant on the same seeds (common random numbers) and judges the
-mean paired difference with an explicit tolerance (``experiments/facts.py``). Most facts run
-on small worlds (``experiments/fact_worlds.py``); the US-alone and threshold-indexing facts on
+mean paired difference with an explicit tolerance (``experiments/validation/facts.py``). Most facts run
+on small worlds (``experiments/validation/fact_worlds.py``); the US-alone and threshold-indexing facts on
 the baseline with a 60-week horizon. ``dibsim facts --replications 100`` runs the full-size
 versions and writes the table. Where the field's expectation does not hold in the model, the
 test pins down the model's behaviour and docs/ODD.md ('Stylised facts') explains it.
@@ -13,7 +13,6 @@ import pytest
 from dibsim.experiments.validation.fact_worlds import BARRIER_KEYS, mini_alliance
 from dibsim.experiments.validation.facts import (
     NOT_ABOVE_TOLERANCE,
-    OBSERVED_SPARED_SHARE,
     Fact,
     _scenario,
     all_facts,
@@ -105,14 +104,16 @@ def test_the_us_alone_surges_least():
     assert res["output_12m"].holds and res["output_12m"].ci_high < 0, res
 
 
-def test_indexed_thresholds_spare_notifications_about_twice_the_survey_share():
-    # The field's figure is 11% (14 of 123 notifications of 2023, A1). The model spares about
-    # twice that because its sales are order-sized buys, not the bundled packages Congress sees
-    # (docs/ODD.md); the test holds the model to the same order: between 5% and 35%.
+def test_indexed_thresholds_spare_notifications_of_the_survey_share_order():
+    # The field's figure is 11% (14 of 123 notifications of 2023, A1). The fact's judgement
+    # (facts.SPARED_SHARE_FACTOR, the same one `dibsim facts` prints) is the order of magnitude:
+    # within a factor of three. The model spares about twice the survey's share because its
+    # sales are order-sized buys, not the bundled packages Congress sees (docs/ODD.md, F6), so
+    # it overstates the effect, as the ODD says.
     r = threshold_indexing(N)
     assert r.n == N
-    assert 0.05 <= r.variant_mean <= 0.35, r
-    assert r.base_mean == OBSERVED_SPARED_SHARE
+    assert r.holds, r
+    assert r.variant_mean > r.base_mean, r
 
 
 def test_indexing_thresholds_removes_exactly_the_spared_notifications():
