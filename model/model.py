@@ -175,7 +175,7 @@ class CooperationModel(mesa.Model):
         for c in self.crises:
             if not c.active(week):
                 continue
-            if week == c.start_week:
+            if math.isnan(c.onset_stock):  # its first active week (week 1 for a start at 0)
                 c.onset_stock = self.forward_units(c.region, c.consumption)
             for d in c.donors:
                 d.requirement_mult = max(d.requirement_mult, c.requirement_multiplier)

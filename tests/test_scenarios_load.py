@@ -108,11 +108,7 @@ NAN_WHEN = {
 
 #: Known gaps: (scenario, metric) → why it is NaN against its documentation. The test xfails
 #: while the gap is there and fails once it is gone, so the entry is removed with the fix.
-KNOWN_GAPS = {
-    (replay, "stock_coverage_weeks"): "model/model.py records a crisis's onset stock only when "
-    "week == start_week, but the first step is week 1, so a crisis starting at week 0 never "
-    "records it" for replay in ("historical/javelin_2022", "historical/us_155mm_2022")
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize("name", available_scenarios())
