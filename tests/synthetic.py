@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from dibsim.experiments.engine.results import RUN_COLUMNS
 from dibsim.experiments.engine.seeds import run_seed
 
 WEEKS = 60
@@ -36,9 +37,10 @@ def write_folder(path: Path, runs: pd.DataFrame, manifest: dict[str, Any],
 
 
 def _fixed(scenario: str, point: int, rep: int, seed: int, ok: bool = True) -> dict[str, Any]:
-    return {"run_id": f"{scenario}:{point}:{rep}", "scenario": scenario, "point": point,
-            "replicate": rep, "seed": seed, "status": "ok" if ok else "failed",
-            "error": "" if ok else "RuntimeError: fabricated failure", "elapsed_s": 0.01}
+    """The fixed columns of one run, in the engine's order (``RUN_COLUMNS``)."""
+    values = (f"{scenario}:{point}:{rep}", scenario, point, rep, seed, "ok" if ok else "failed",
+              "" if ok else "RuntimeError: fabricated failure", 0.01)
+    return dict(zip(RUN_COLUMNS, values, strict=True))
 
 
 def _manifest(entries: list[dict[str, Any]], root_seed: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import engine_helpers as h
 from dibsim.experiments.errors import UserError
 from dibsim.experiments.engine.executors import make_executor
 from dibsim.experiments.engine.plan import make_plan
+from dibsim.experiments.engine.results import RUN_COLUMNS, TIMESERIES_SCHEMA
 from dibsim.experiments.engine.runner import run_experiment
 
 TESTS = Path(__file__).resolve().parent
@@ -55,13 +56,14 @@ def serial_out(scenario, tmp_path_factory):
 def test_writes_the_three_files_with_the_contract_columns(serial_out):
     df = runs(serial_out)
     assert len(df) == 12 and (df["status"] == "ok").all()
-    assert list(df.columns[:8]) == ["run_id", "scenario", "point", "replicate", "seed", "status", "error", "elapsed_s"]
+    assert list(df.columns[:len(RUN_COLUMNS)]) == list(RUN_COLUMNS)
+    assert [str(df[c].dtype) for c in ("point", "seed", "elapsed_s")] == ["int64", "int64", "float64"]
     assert {"barriers.export_licence.median_days", "barriers.fms_case.median_days", "m_level"} <= set(df.columns)
     assert df["seed"].dtype == "int64"
     # common random numbers: a replicate has the same seed at every point
     assert df.groupby("replicate")["seed"].nunique().eq(1).all()
     ts = pd.read_parquet(serial_out / "timeseries.parquet")
-    assert list(ts.columns) == ["run_id", "week", "series", "value"]
+    assert list(ts.columns) == TIMESERIES_SCHEMA.names
     assert len(ts) == 12 * 2 * 9
     manifest = json.loads((serial_out / "manifest.json").read_text())
     assert manifest["completed"] and manifest["planned"] == manifest["done"] == 12
@@ -132,6 +134,7 @@ KILL_SCRIPT = """
 import engine_helpers as h
 from dibsim.experiments.engine.executors import make_executor
 from dibsim.experiments.engine.plan import make_plan
+from dibsim.experiments.engine.results import RUN_COLUMNS, TIMESERIES_SCHEMA
 from dibsim.experiments.engine.runner import run_experiment
 if __name__ == "__main__":
     plan = make_plan([{scenario!r}], metric_names=h.METRICS, replications=10)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..engine.results_io import RUN_COLUMNS, ResultsFolder
+from ..engine.results import RUN_COLUMNS, ResultsFolder
 
 #: metric → (short label, unit) after DESIGN.md; the order is the order of every table.
 METRIC_UNITS: dict[str, tuple[str, str]] = {

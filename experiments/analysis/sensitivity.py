@@ -23,7 +23,7 @@ import pandas as pd
 from .catalog import DesignInfo, design_info, metric_columns
 from .plots.common import PlotRecord
 from ..errors import UserError
-from ..engine.results_io import ResultsFolder, load_results
+from ..engine.results import ResultsFolder, load_results
 
 METHODS = ("auto", "sobol", "morris", "scores")
 METHOD_FOR_DESIGN = {"sobol": "sobol", "morris": "morris", "lhs": "scores", "grid": "scores",
