@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from dibsim.experiments import docs_gen
+from dibsim.experiments.engine.results import RUN_COLUMNS
 from dibsim.model.loader import available_scenarios
 from dibsim.model.metrics import METRICS
 from dibsim.model.schema import Scenario
@@ -54,6 +55,13 @@ def test_metrics_md_defines_every_metric_with_its_unit():
         row = re.search(rf"^\| `{name}` \|(.*)$", text, re.M)
         assert row, name
         assert f"| {spec.unit} |" in row.group(0), name
+
+
+def test_architecture_md_lists_the_run_table_columns_in_order():
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    bullet = text[text.index("* `runs.parquet`"):text.index("* `timeseries.parquet`")]
+    places = [bullet.find(f"`{c}`") for c in RUN_COLUMNS]
+    assert -1 not in places and places == sorted(places), dict(zip(RUN_COLUMNS, places))
 
 
 def test_scenarios_md_describes_every_shipped_scenario():
