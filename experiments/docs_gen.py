@@ -1,30 +1,40 @@
-"""Generate ``docs/parameters.md`` from the scenario schema, so the reference cannot drift.
+"""Generate ``docs/parameters.md`` from the scenario schema and the table of ``docs/metrics.md``
+from the metric declarations, so neither reference can drift.
 
 Every field of every pydantic model reachable from :class:`model.schema.Scenario` becomes one
 row: dotted path, meaning, unit, default, range, source. Meaning, unit and source are read from
 the field's description, which the schema requires to carry its unit and its source or the
 word *assumption* (STYLE.md pattern 5): a trailing parenthesis ``(unit; source)`` is split at
 the first semicolon; a parenthesis without one is a source when it looks like a citation, else
-a unit. ``tests/test_docs.py`` checks that the committed file equals the generated text.
+a unit. The metrics table (one row per entry of ``model.metrics.METRICS``) replaces the text
+between two marker comments of ``docs/metrics.md``; the prose around it is hand-written.
+``tests/test_docs.py`` checks that the committed files equal the generated text.
 
-Usage: ``python -m dibsim.experiments.docs_gen`` (writes docs/parameters.md) or ``--check``.
+Usage: ``python -m dibsim.experiments.docs_gen`` (writes both files under ``docs/``, or under the
+folder after ``--docs``) or ``--check``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import types
 import typing
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-#: Where the reference is written by default: docs/parameters.md of the checkout in the
-#: current directory (the installed package carries no docs folder).
-OUTPUT = Path("docs") / "parameters.md"
+#: Where the references are written by default: docs/ of the checkout in the current directory
+#: (the installed package carries no docs folder).
+DOCS = Path("docs")
+PARAMETERS_FILE, METRICS_FILE = "parameters.md", "metrics.md"
+#: The marker comments around the generated table of docs/metrics.md.
+METRICS_BEGIN = ("<!-- generated from model/metrics.py (METRICS) by python -m dibsim.experiments.docs_gen;"
+                 " do not edit the table by hand -->")
+METRICS_END = "<!-- end of the generated metrics table -->"
 #: Placeholder shown for the key of a mapping field, by field name.
 KEY_NAMES = {"nations": "<ISO3>", "items": "<item>", "producers": "<producer>",
              "adversaries": "<region>", "parameters": "<dotted.path>"}
@@ -116,13 +126,6 @@ def split_description(text: str, name: str = "") -> tuple[str, str, str]:
     return meaning, inside, ""
 
 
-def type_name(annotation: Any) -> str:
-    """A short, readable type."""
-    text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
-    text = re.sub(r"typing\.|model\.\w+\.", "", text)
-    return text.replace("NoneType", "null")
-
-
 def fmt_default(field: Any) -> str:
     """The default as YAML would show it."""
     d = field.default
@@ -194,21 +197,55 @@ def render() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def metrics_table() -> str:
+    """The generated table of docs/metrics.md, marker comments included."""
+    from ..model.metrics import METRICS
+
+    lines = [METRICS_BEGIN, "", "| metric | definition | unit | range | better |", "|---|---|---|---|---|"]
+    for name, spec in METRICS.items():
+        span = f"{spec.low:g}–{spec.high:g}" if math.isfinite(spec.high) else f"≥ {spec.low:g}"
+        if spec.missing:
+            span += f"; NaN {spec.missing}"
+        better = "higher" if spec.better > 0 else "lower"
+        lines.append("| " + " | ".join(_cell(x) for x in (
+            f"`{name}`", spec.description, spec.unit, span, better)) + " |")
+    return "\n".join(lines + ["", METRICS_END])
+
+
+def render_metrics(current: str) -> str:
+    """docs/metrics.md with the text between the markers replaced by :func:`metrics_table`."""
+    begin, end = current.find(METRICS_BEGIN), current.find(METRICS_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"{METRICS_FILE}: the marker comments of the generated table are missing")
+    return current[:begin] + metrics_table() + current[end + len(METRICS_END):]
+
+
+#: Generated file → its text from the current text (parameters.md is generated whole).
+GENERATORS: dict[str, Callable[[str], str]] = {
+    PARAMETERS_FILE: lambda current: render(),
+    METRICS_FILE: render_metrics,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write docs/parameters.md (or the path after ``--out``), or with ``--check`` exit 1 when
-    it is out of date."""
+    """Write docs/parameters.md and the table of docs/metrics.md (under the folder after
+    ``--docs``), or with ``--check`` exit 1 when either is out of date."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    text = render()
-    output = Path(argv[argv.index("--out") + 1]) if "--out" in argv else OUTPUT
-    if "--check" in argv:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            print(f"{output} is out of date: run python -m dibsim.experiments.docs_gen", file=sys.stderr)
-            return 1
-        return 0
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output}")
-    return 0
+    folder = Path(argv[argv.index("--docs") + 1]) if "--docs" in argv else DOCS
+    stale = []
+    for name, generate in GENERATORS.items():
+        path = folder / name
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        text = generate(current)
+        if "--check" in argv:
+            if current != text:
+                stale.append(path)
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    for path in stale:
+        print(f"{path} is out of date: run python -m dibsim.experiments.docs_gen", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,8 +3,9 @@
 A barrier decides whether it applies to a case, draws the case's processing time, admits at
 most ``capacity_per_week`` cases a week into processing (first come, first served, so a surge
 of cases congests it), and at the end of processing denies, returns or passes the case.
-Subclasses in ``model/barriers.py`` define only what differs: ``applies`` and, where the
-regulation says so, ``plan``.
+Subclasses define only what differs: ``applies`` and, where the regulation says so, ``plan``;
+each declares its scenario key, its settings model, a short description and its stage
+position, and is registered with :func:`model.barriers.register` (the one registry).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import math
 from collections import deque
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
 from .cases import Case
+from .schema_barriers import BarrierSettings
 
 if TYPE_CHECKING:
-    from .schema_barriers import BarrierSettings
+    import numpy as np
+
     from .world import World
 
 #: Cases returned more often than this are processed as they stand (assumption).
@@ -26,17 +27,26 @@ MAX_RETURNS = 3
 
 
 class Barrier:
-    """Base class of the ten barriers.
+    """Base class of the barrier plug-ins.
 
     Args:
         settings: this barrier's validated scenario settings.
         world: static facts of the world (memberships, items, policies).
         rng: this barrier's named random stream.
+
+    Attributes:
+        key: the scenario key (``barriers.<key>``), also the name of its random stream.
+        settings_model: the pydantic model of its settings (a :class:`BarrierSettings`).
+        description: a few words for the schema and docs/parameters.md.
+        stage: its position in the pipeline; a case meets the stages in increasing order.
     """
 
     key: ClassVar[str] = ""
+    settings_model: ClassVar[type[BarrierSettings]] = BarrierSettings
+    description: ClassVar[str] = ""
+    stage: ClassVar[int] = 0
 
-    def __init__(self, settings: "BarrierSettings", world: "World", rng: np.random.Generator):
+    def __init__(self, settings: BarrierSettings, world: "World", rng: "np.random.Generator"):
         self.s = settings
         self.world = world
         self.rng = rng

@@ -1,16 +1,87 @@
-"""The ten barriers of DESIGN.md as plug-ins, and the registry from scenario key to class.
+"""The barriers of DESIGN.md as plug-ins, and the one registry from scenario key to class.
 
 Each class says which cases it applies to and, where the regulation has its own rule, how
-time and denial are drawn. Sources of the defaults are in ``model/schema_barriers.py``.
+time and denial are drawn; it declares its scenario key, its settings model (the ten built-in
+ones are in ``model/schema_barriers.py``, with the sources of their defaults), a short
+description and its stage position, and :func:`register` adds it. Everything else follows
+from the registry: the pipeline's stages and their order (:data:`BARRIERS`), the scenario
+schema's ``barriers`` block (:data:`Barriers`, built here) and so ``docs/parameters.md``.
+Adding a barrier is one registered class (and its test); see ``tests/test_barrier_plugin.py``.
 """
 
 from __future__ import annotations
 
 import math
 
+from pydantic import create_model
+
+from . import schema_barriers as cfg
 from .barrier_base import Barrier
 from .cases import SALES, Case, CaseKind
-from .schema_base import CLASSIFICATION_RANK
+from .schema_base import CLASSIFICATION_RANK, Strict, field
+
+#: Scenario key → barrier class, in stage order (the order a case meets the stages).
+BARRIERS: dict[str, type[Barrier]] = {}
+#: The ``barriers`` schema block built for each set of barriers (so unregistering a plug-in
+#: brings back the very class the scenario schema had).
+_MODELS: dict[tuple[type[Barrier], ...], type[Strict]] = {}
+
+
+def register(cls: type[Barrier]) -> type[Barrier]:
+    """Add a barrier plug-in to the registry and to the scenario schema (a class decorator).
+
+    Raises:
+        ValueError: when the key or the stage position is taken, or a declaration is missing.
+    """
+    problems = [f"{what} is missing" for what, ok in (
+        ("a key (an identifier)", cls.key.isidentifier()), ("a description", cls.description),
+        ("a BarrierSettings settings_model", issubclass(cls.settings_model, cfg.BarrierSettings)),
+    ) if not ok]
+    taken = {b.stage: k for k, b in BARRIERS.items()}
+    if cls.key in BARRIERS:
+        problems.append(f"key '{cls.key}' is registered already")
+    elif cls.stage in taken:
+        problems.append(f"stage {cls.stage} is taken by '{taken[cls.stage]}'")
+    if problems:
+        raise ValueError(f"barrier {cls.__name__}: " + "; ".join(problems))
+    _order({**BARRIERS, cls.key: cls})
+    return cls
+
+
+def unregister(key: str) -> None:
+    """Remove a barrier from the registry and the scenario schema (for tests and plug-ins)."""
+    if key not in BARRIERS:
+        raise KeyError(f"unknown barrier '{key}' (known: {', '.join(BARRIERS)})")
+    _order({k: b for k, b in BARRIERS.items() if k != key})
+
+
+def _order(barriers: dict[str, type[Barrier]]) -> None:
+    BARRIERS.clear()
+    BARRIERS.update(sorted(barriers.items(), key=lambda kv: kv[1].stage))
+    if _MODELS:  # the built-in ten are registered before the schema block is first built
+        _rebuild_schema()
+
+
+def barriers_model() -> type[Strict]:
+    """The scenario schema's ``barriers`` block: one field per registered barrier, in stage
+    order, defaulting to the barrier's settings model (built once per set of barriers)."""
+    plugins = tuple(BARRIERS.values())
+    if plugins not in _MODELS:
+        fields = {b.key: (b.settings_model, field(b.settings_model(), description=b.description))
+                  for b in plugins}
+        _MODELS[plugins] = create_model(
+            "Barriers", __base__=Strict, __module__=__name__,
+            __doc__="The barriers of DESIGN.md, in the order a case meets them.", **fields)
+    return _MODELS[plugins]
+
+
+def _rebuild_schema() -> None:
+    global Barriers
+    from .schema import use_barriers  # the scenario schema imports this module
+
+    Barriers = barriers_model()
+    use_barriers(Barriers)
+
 
 _US_SALES = (CaseKind.FMS_SALE, CaseKind.DCS_SALE)
 
@@ -23,6 +94,7 @@ def _into_us_programme(case: Case) -> bool:
     return case.kind is CaseKind.COMPONENT_SUPPLY and case.buyer == "USA" and case.seller != "USA"
 
 
+@register
 class ExportLicence(Barrier):
     """ITAR DSP-5: US-origin hardware leaving the US by direct commercial sale or as components.
 
@@ -31,6 +103,9 @@ class ExportLicence(Barrier):
     """
 
     key = "export_licence"
+    settings_model = cfg.ExportLicence
+    description = "ITAR DSP-5"
+    stage = 90
 
     def applies(self, case: Case) -> bool:
         return case.seller == "USA" and case.buyer != "USA" and case.kind in (
@@ -44,15 +119,20 @@ class ExportLicence(Barrier):
         return True
 
 
+@register
 class TechnicalAssistance(Barrier):
     """TAA / manufacturing licence agreement: sharing technical data for a licensed line."""
 
     key = "technical_assistance"
+    settings_model = cfg.TechnicalAssistance
+    description = "TAA/MLA"
+    stage = 60
 
     def applies(self, case: Case) -> bool:
         return case.kind is CaseKind.COPRODUCTION_LICENCE and case.seller == "USA"
 
 
+@register
 class TechnologyRelease(Barrier):
     """TSFD / LO-CLO / anti-tamper review of advanced US items, for sales and licences.
 
@@ -60,6 +140,9 @@ class TechnologyRelease(Barrier):
     """
 
     key = "technology_release"
+    settings_model = cfg.TechnologyRelease
+    description = "TSFD"
+    stage = 50
 
     def applies(self, case: Case) -> bool:
         if case.seller != "USA" or case.buyer == "USA":
@@ -75,6 +158,7 @@ class TechnologyRelease(Barrier):
         return f
 
 
+@register
 class FmsCase(Barrier):
     """Foreign Military Sales from letter of request to contract award (P12, A5).
 
@@ -82,6 +166,9 @@ class FmsCase(Barrier):
     """
 
     key = "fms_case"
+    settings_model = cfg.FmsCase
+    description = "FMS LOR to contract"
+    stage = 70
 
     def applies(self, case: Case) -> bool:
         return case.kind is CaseKind.FMS_SALE
@@ -94,6 +181,7 @@ class FmsCase(Barrier):
         return f
 
 
+@register
 class CongressionalReview(Barrier):
     """AECA §36 notification of sales of major defense equipment above the thresholds.
 
@@ -102,6 +190,9 @@ class CongressionalReview(Barrier):
     """
 
     key = "congressional_review"
+    settings_model = cfg.CongressionalReview
+    description = "AECA §36"
+    stage = 80
 
     def applies(self, case: Case) -> bool:
         if case.kind not in _US_SALES or not self.world.items[case.item].major_defense_equipment:
@@ -115,10 +206,14 @@ class CongressionalReview(Barrier):
         return days, self.s.denial_probability
 
 
+@register
 class ThirdPartyTransfer(Barrier):
     """Re-transfer consent: allied-made goods with US content going to a third country."""
 
     key = "third_party_transfer"
+    settings_model = cfg.ThirdPartyTransfer
+    description = "re-transfer"
+    stage = 100
 
     def applies(self, case: Case) -> bool:
         return (
@@ -129,6 +224,7 @@ class ThirdPartyTransfer(Barrier):
         )
 
 
+@register
 class DomesticContent(Barrier):
     """Buy American / Berry on US government buys from foreign producers and on foreign
     components entering US lines.
@@ -139,6 +235,9 @@ class DomesticContent(Barrier):
     """
 
     key = "domestic_content"
+    settings_model = cfg.DomesticContent
+    description = "Buy American"
+    stage = 20
 
     def applies(self, case: Case) -> bool:
         return _into_us_programme(case)
@@ -152,10 +251,14 @@ class DomesticContent(Barrier):
         return days, self.s.denial_probability
 
 
+@register
 class InformationSecurity(Barrier):
     """NOFORN / CUI releasability for foreign suppliers and licensees of marked items."""
 
     key = "information_security"
+    settings_model = cfg.InformationSecurity
+    description = "NOFORN/CUI"
+    stage = 30
 
     def applies(self, case: Case) -> bool:
         if not (_into_us_programme(case) or case.kind is CaseKind.COPRODUCTION_LICENCE):
@@ -164,19 +267,27 @@ class InformationSecurity(Barrier):
         return marking >= CLASSIFICATION_RANK[self.s.min_classification]
 
 
+@register
 class InvestmentReview(Barrier):
     """CFIUS / FOCI mitigation: foreign-owned producers in the US expanding or qualifying."""
 
     key = "investment_review"
+    settings_model = cfg.InvestmentReview
+    description = "CFIUS/FOCI"
+    stage = 40
 
     def applies(self, case: Case) -> bool:
         return case.kind in (CaseKind.QUALIFICATION, CaseKind.EXPANSION_REVIEW)
 
 
+@register
 class PartnerExportControl(Barrier):
     """Allies' own export regimes on exports from allied producers (per-nation time factor)."""
 
     key = "partner_export_control"
+    settings_model = cfg.PartnerExportControl
+    description = "allied export regimes"
+    stage = 10
 
     def applies(self, case: Case) -> bool:
         return case.seller != "USA" and case.buyer != case.seller and (
@@ -190,27 +301,5 @@ class PartnerExportControl(Barrier):
         return super().time_factor(case, week) * self.world.export_control_factor.get(case.seller, 1.0)
 
 
-#: Scenario key → barrier class, in the order a case meets the stages.
-BARRIERS: dict[str, type[Barrier]] = {
-    cls.key: cls
-    for cls in (
-        PartnerExportControl,
-        DomesticContent,
-        InformationSecurity,
-        InvestmentReview,
-        TechnologyRelease,
-        TechnicalAssistance,
-        FmsCase,
-        CongressionalReview,
-        ExportLicence,
-        ThirdPartyTransfer,
-    )
-}
-
-
-def barrier_class(key: str) -> type[Barrier]:
-    """The class registered for a scenario key; an unknown key names the known ones."""
-    try:
-        return BARRIERS[key]
-    except KeyError:
-        raise KeyError(f"unknown barrier '{key}' (known: {', '.join(BARRIERS)})") from None
+#: The scenario schema's ``barriers`` block, built from the registry (rebuilt by ``register``).
+Barriers = barriers_model()

@@ -1,8 +1,9 @@
 """Run metrics (DESIGN.md 'What is measured'): pure functions of a finished run's record.
 
 Each metric is a module-level function of a :class:`RunRecord` (so it pickles into worker
-processes), documented with its definition, unit and range, and gathered in :data:`METRICS`,
-the one mapping that the model's ``metrics()`` and the results tables share. Surge metrics
+processes), documented with its definition, unit and range, and declared in :data:`METRICS`,
+the one mapping that the model's ``metrics()``, the results tables, the analysis (labels, which
+way is better, which metrics are probabilities) and the table of ``docs/metrics.md`` share. Surge metrics
 count from the onset (the scripted crisis's start, else the first crisis an adversary
 starts); without a crisis they are NaN, never zero.
 
@@ -148,27 +149,91 @@ def allied_capacity_growth(r: RunRecord) -> float:
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """A metric's function, one-line description, unit and range (NaN bounds: unbounded)."""
+    """Everything said about a metric, declared once: the model computes it, the results
+    tables and plots label and judge it, and ``docs/metrics.md`` tabulates it from here.
+
+    Attributes:
+        function: the pure function of a :class:`RunRecord`.
+        label: a short label for axes and tables.
+        description: the definition, one sentence (the docs table's "definition").
+        unit: the unit of one run's value.
+        low: the lowest possible value.
+        high: the highest possible value (``math.inf``: unbounded).
+        better: +1 when higher is better, −1 when lower is better.
+        probability: 0/1 per run, so its mean over runs is a probability (binomial interval).
+        missing: when the value is NaN (empty: never).
+    """
 
     function: Callable[[RunRecord], float]
+    label: str
     description: str
     unit: str
     low: float
     high: float
+    better: int
+    probability: bool = False
+    missing: str = ""
+
+    def __post_init__(self) -> None:
+        if self.better not in (1, -1) or not self.low <= self.high:
+            raise ValueError(f"{self.label}: better must be +1 or -1 and low ≤ high")
 
 
+#: name → spec, in the order of every table; the model, the results and the docs use it.
 METRICS: dict[str, MetricSpec] = {
-    "surge_ratio": MetricSpec(surge_ratio, "peak weekly output in 52 weeks after onset ÷ pre-crisis", "ratio", 0.0, math.inf),
-    "weeks_to_double": MetricSpec(weeks_to_double, "weeks from onset until output first doubles", "weeks", 0.0, math.inf),
-    "output_12m": MetricSpec(output_12m, "crisis-system units delivered in 52 weeks after onset", "units", 0.0, math.inf),
-    "allied_share": MetricSpec(allied_share, "share of post-onset output made outside the US", "share", 0.0, 1.0),
-    "coproduction_lines": MetricSpec(coproduction_lines, "licensed coproduction lines producing at the horizon", "count", 0.0, math.inf),
-    "mean_regulatory_delay_weeks": MetricSpec(mean_regulatory_delay_weeks, "mean weeks cases spent in the barrier pipeline", "weeks", 0.0, math.inf),
-    "denied_share": MetricSpec(denied_share, "share of cross-border cases denied", "share", 0.0, 1.0),
-    "stock_coverage_weeks": MetricSpec(stock_coverage_weeks, "forward stock at onset ÷ crisis consumption per week", "weeks", 0.0, math.inf),
-    "deterrence_index": MetricSpec(deterrence_index, "mean of 1 − adversary's assessed success chance", "0–1", 0.0, 1.0),
-    "deterrence_failure": MetricSpec(deterrence_failure, "1 when an adversary started a crisis, else 0", "0/1", 0.0, 1.0),
-    "allied_capacity_growth": MetricSpec(allied_capacity_growth, "allied capacity at horizon ÷ at start (value-weighted)", "ratio", 0.0, math.inf),
+    "surge_ratio": MetricSpec(
+        surge_ratio, "surge ratio",
+        "peak weekly output of the crisis systems in the 52 weeks from onset ÷ pre-crisis weekly "
+        "output (1 = no surge)",
+        "× pre-crisis output", 0.0, math.inf, +1,
+        missing="without a crisis or without pre-crisis output"),
+    "weeks_to_double": MetricSpec(
+        weeks_to_double, "weeks to double output",
+        "weeks from onset until weekly output first reaches twice the pre-crisis level",
+        "weeks", 0.0, math.inf, -1, missing="when never reached within the horizon or without a crisis"),
+    "output_12m": MetricSpec(
+        output_12m, "output in 12 months after onset",
+        "units of the crisis systems completed in the 52 weeks from onset",
+        "units", 0.0, math.inf, +1, missing="without a crisis"),
+    "allied_share": MetricSpec(
+        allied_share, "allied share of output",
+        "share of those 52 weeks' crisis-system output made outside the US (allied and licensed "
+        "lines)",
+        "share", 0.0, 1.0, +1, missing="without a crisis or without output"),
+    "coproduction_lines": MetricSpec(
+        coproduction_lines, "coproduction lines at horizon",
+        "licensed coproduction lines producing at the horizon (scenario lines with a licensor and "
+        "lines licensed during the run)",
+        "lines", 0.0, math.inf, +1),
+    "mean_regulatory_delay_weeks": MetricSpec(
+        mean_regulatory_delay_weeks, "mean regulatory delay",
+        "mean weeks that finished cross-border cases spent in the barrier pipeline, from "
+        "submission to approval or denial, resubmissions included",
+        "weeks", 0.0, math.inf, -1, missing="when no case finished"),
+    "denied_share": MetricSpec(
+        denied_share, "share of cases denied",
+        "share of finished cross-border cases that were denied at some stage",
+        "share", 0.0, 1.0, -1, missing="when no case finished"),
+    "stock_coverage_weeks": MetricSpec(
+        stock_coverage_weeks, "forward stock coverage at onset",
+        "units of the consumed items held in the crisis region at onset ÷ the crisis's "
+        "consumption per week",
+        "weeks", 0.0, math.inf, +1, missing="without a crisis"),
+    "deterrence_index": MetricSpec(
+        deterrence_index, "deterrence index",
+        "mean over weeks 1…horizon and over adversaries of 1 − the adversary's assessed chance "
+        "that a campaign succeeds",
+        "index", 0.0, 1.0, +1, missing="without an adversary"),
+    "deterrence_failure": MetricSpec(
+        deterrence_failure, "deterrence failure",
+        "1 when an adversary started a crisis during the run, else 0; its mean over replications "
+        "is the probability of deterrence failure",
+        "0/1", 0.0, 1.0, -1, probability=True),
+    "allied_capacity_growth": MetricSpec(
+        allied_capacity_growth, "allied capacity growth",
+        "installed non-US capacity of systems at the horizon ÷ at week 0, each line valued at its "
+        "item's unit cost so shells and interceptors add up (1 = no growth)",
+        "× start", 0.0, math.inf, +1, missing="without allied capacity at week 0"),
 }
 
 

@@ -35,17 +35,22 @@ class CooperationModel(mesa.Model):
     """US–allied defense-industrial cooperation under regulatory friction.
 
     Args:
-        scenario: a scenario name from ``scenarios/``, a YAML path, or a loaded ``Scenario``.
+        scenario: a scenario name from ``scenarios/``, a YAML path, or a loaded ``Scenario``;
+            a loaded one without overrides is used as it is (validated and frozen, so runs may
+            share it), which is how the experiment engine passes each design point's scenario.
         rng: the run seed (int); ``None`` draws OS entropy, recorded in ``self.seed``.
-        **overrides: dotted scenario paths and values,
-            e.g. ``**{"barriers.export_licence.median_days": 10}``.
+        **overrides: dotted scenario paths and values, applied and validated here
+            (e.g. ``**{"barriers.export_licence.median_days": 10}``, as ``mesa.batch_run`` passes).
     """
 
     def __init__(self, scenario: str | Path | Scenario = "baseline", rng: Seed = None, **overrides: Any):
         self.streams = Streams(rng)
         self.seed = self.streams.entropy
         super().__init__(rng=self.seed)
-        self.scenario = load_scenario(scenario, overrides)
+        if isinstance(scenario, Scenario) and not overrides:
+            self.scenario = scenario
+        else:
+            self.scenario = load_scenario(scenario, overrides)
         self.world = World(self.scenario)
         self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
         self.horizon = self.scenario.horizon_weeks

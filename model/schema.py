@@ -9,8 +9,10 @@ checked here so that a run never starts on a broken world.
 from __future__ import annotations
 
 from pydantic import model_validator
+from pydantic.fields import FieldInfo
 
-from .schema_barriers import Barriers, Pipeline, Policies
+from .barriers import Barriers
+from .schema_barriers import Pipeline, Policies
 from .schema_base import GROUPS, REGIONS, Region, Strict, field
 from .schema_sweep import Sweep
 from .schema_world import Item, Nation, Producer
@@ -149,6 +151,14 @@ class Scenario(Strict):
     def systems(self) -> list[str]:
         """Keys of the items that are systems, in file order."""
         return [k for k, it in self.items.items() if it.kind == "system"]
+
+
+def use_barriers(model: type[Strict]) -> None:
+    """Give the scenario's ``barriers`` block a new model (the barrier registry changed)."""
+    old = Scenario.model_fields["barriers"]
+    Scenario.__pydantic_fields__["barriers"] = FieldInfo.from_annotated_attribute(
+        model, field(model(), description=old.description or ""))
+    Scenario.model_rebuild(force=True)
 
 
 def _reference_problems(s: Scenario) -> list[str]:

@@ -199,23 +199,6 @@ class PartnerExportControl(BarrierSettings):
     source: str = field("A1", description="citation")
 
 
-class Barriers(Strict):
-    """The ten barriers of DESIGN.md, in the order a case meets them."""
-
-    export_licence: ExportLicence = field(ExportLicence(), description="ITAR DSP-5")
-    technical_assistance: TechnicalAssistance = field(TechnicalAssistance(), description="TAA/MLA")
-    technology_release: TechnologyRelease = field(TechnologyRelease(), description="TSFD")
-    fms_case: FmsCase = field(FmsCase(), description="FMS LOR to contract")
-    congressional_review: CongressionalReview = field(CongressionalReview(), description="AECA §36")
-    third_party_transfer: ThirdPartyTransfer = field(ThirdPartyTransfer(), description="re-transfer")
-    domestic_content: DomesticContent = field(DomesticContent(), description="Buy American")
-    information_security: InformationSecurity = field(InformationSecurity(), description="NOFORN/CUI")
-    investment_review: InvestmentReview = field(InvestmentReview(), description="CFIUS/FOCI")
-    partner_export_control: PartnerExportControl = field(
-        PartnerExportControl(), description="allied export regimes"
-    )
-
-
 class Policies(Strict):
     """Reform levers that act on several barriers or on demand (A1 recommendations)."""
 

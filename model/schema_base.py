@@ -8,12 +8,13 @@ the word *assumption* (STYLE.md pattern 5).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Region = Literal["americas", "europe", "indo_pacific", "middle_east"]
-REGIONS: tuple[str, ...] = ("americas", "europe", "indo_pacific", "middle_east")
+#: The regions, in order (declared once, by the type above).
+REGIONS: tuple[str, ...] = get_args(Region)
 
 #: Groups a nation can belong to. ``rdp_mou`` is derived from ``Nation.rdp_mou``; the rest are
 #: listed in ``Nation.groups``. ``nato_plus`` is the AECA §36 group with higher notification

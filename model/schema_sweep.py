@@ -14,6 +14,9 @@ from pydantic import model_validator
 from .schema_base import Strict, field
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
+#: The root seed of an experiment when neither ``--seed`` nor ``sweep.root_seed`` gives one
+#: (the experiment engine re-exports it, so a sweep-less scenario and a default sweep agree).
+DEFAULT_ROOT_SEED = 20250623
 
 
 class SweepParameter(Strict):
@@ -59,7 +62,7 @@ class Sweep(Strict):
         16, ge=1, description="base sample size N for lhs/sobol/morris (sobol: power of 2 ideal)"
     )
     replications: int = field(10, ge=1, description="replicates per design point (count)")
-    root_seed: int = field(20250623, ge=0, description="root of every run's seed")
+    root_seed: int = field(DEFAULT_ROOT_SEED, ge=0, description="root of every run's seed")
     second_order: bool = field(False, description="sobol: also second-order indices")
     morris_levels: int = field(4, ge=2, description="morris: grid levels")
 

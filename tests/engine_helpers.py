@@ -11,14 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
+from dibsim.model.schema_base import REGIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 METRICS = ("m_level", "m_noise", "onset_week")
 
-TRANSIT = "\n".join(
-    f"  {a}: {{americas: 2, europe: 3, indo_pacific: 4, middle_east: 3}}"
-    for a in ("americas", "europe", "indo_pacific", "middle_east")
-)
+#: Weeks to each region, the same from every region (the rows of ``transit_weeks``).
+_TO = ", ".join(f"{r}: {w}" for r, w in zip(REGIONS, (2, 3, 4, 3), strict=True))
+TRANSIT = "\n".join(f"  {a}: {{{_TO}}}" for a in REGIONS)
 
 SCENARIO = """\
 name: {name}

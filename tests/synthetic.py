@@ -15,12 +15,18 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from dibsim.experiments.engine.results import RUN_COLUMNS
 from dibsim.experiments.engine.seeds import run_seed
+from dibsim.model.barriers import BARRIERS
+from dibsim.model.schema_base import REGIONS
 
 WEEKS = 60
 ONSET = 12
-BARRIERS = ("export_licence", "fms_case", "technology_release")
-REGIONS = ("europe", "indo_pacific")
+#: The barriers and the contested regions that the fabricated series name: a few of the
+#: model's own (checked), so the folders look like the engine's.
+SERIES_BARRIERS = ("export_licence", "fms_case", "technology_release")
+CONTESTED = ("europe", "indo_pacific")
+assert set(SERIES_BARRIERS) <= set(BARRIERS) and set(CONTESTED) <= set(REGIONS)
 
 
 def write_folder(path: Path, runs: pd.DataFrame, manifest: dict[str, Any],
@@ -36,9 +42,10 @@ def write_folder(path: Path, runs: pd.DataFrame, manifest: dict[str, Any],
 
 
 def _fixed(scenario: str, point: int, rep: int, seed: int, ok: bool = True) -> dict[str, Any]:
-    return {"run_id": f"{scenario}:{point}:{rep}", "scenario": scenario, "point": point,
-            "replicate": rep, "seed": seed, "status": "ok" if ok else "failed",
-            "error": "" if ok else "RuntimeError: fabricated failure", "elapsed_s": 0.01}
+    """The fixed columns of one run, in the engine's order (``RUN_COLUMNS``)."""
+    values = (f"{scenario}:{point}:{rep}", scenario, point, rep, seed, "ok" if ok else "failed",
+              "" if ok else "RuntimeError: fabricated failure", 0.01)
+    return dict(zip(RUN_COLUMNS, values, strict=True))
 
 
 def _manifest(entries: list[dict[str, Any]], root_seed: int) -> dict[str, Any]:
@@ -100,9 +107,9 @@ def _series(row: dict[str, Any], s_idx: int, rng: np.random.Generator) -> pd.Dat
     us = 10 + 10 * ramp * (1 + 0.1 * s_idx) + rng.normal(0, 0.5, weeks.size)
     allied = 3 + (4 + 3 * s_idx) * ramp + rng.normal(0, 0.3, weeks.size)
     data = {"output_us": us, "output_allied": allied, "output.missile": us + allied}
-    for i, region in enumerate(REGIONS):
+    for i, region in enumerate(CONTESTED):
         data[f"deterrence.{region}"] = np.clip(0.7 - 0.2 * ramp * (i + 1) + 0.02 * s_idx, 0, 1)
-    for j, b in enumerate(BARRIERS):
+    for j, b in enumerate(SERIES_BARRIERS):
         data[f"open_cases.{b}"] = np.maximum(0, 5 + (j + 1) * 8 * ramp / (1 + s_idx)
                                              + rng.normal(0, 1, weeks.size))
     return pd.concat([pd.DataFrame({"run_id": row["run_id"], "week": weeks, "series": k,

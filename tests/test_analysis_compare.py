@@ -8,7 +8,7 @@ import synthetic
 from dibsim.experiments.analysis.compare import compare
 from dibsim.experiments.analysis.summary import write_summary
 from dibsim.experiments.cli import main
-from dibsim.experiments.engine.results_io import load_results
+from dibsim.experiments.engine.results import load_results
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,15 @@
 """Sensitivity and PRIM against known answers, on sweeps made by the engine's own designs."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 import synthetic
+from dibsim.experiments.analysis.catalog import design_info
 from dibsim.experiments.analysis.discovery import discover
-from dibsim.experiments.analysis.sensitivity import run_sensitivity
+from dibsim.experiments.analysis.sensitivity import design_problem, run_sensitivity
+from dibsim.experiments.engine.results import load_results
 from dibsim.experiments.cli import main
 from dibsim.experiments.errors import UserError
 from dibsim.model.schema_sweep import Sweep
@@ -34,6 +38,20 @@ def test_sobol_indices_of_ishigami_match_known_values(tmp_path):
         assert abs(r.S1 - ISHIGAMI_S1[r.parameter]) < 0.06
         assert abs(r.ST - ISHIGAMI_ST[r.parameter]) < 0.06
     assert records[0].path.stat().st_size > 5000
+
+
+def test_a_folder_without_the_recorded_problem_gets_the_engines_problem_back(tmp_path):
+    sweep = Sweep(design="sobol", samples=8, parameters={
+        "test.x1": {"low": 0.0, "high": 2.0}, "test.n": {"low": 1, "high": 4, "type": "int"},
+        "test.c": {"values": ["a", "b", "c"], "type": "categorical"}})
+    folder = load_results(synthetic.sweep_study(tmp_path / "s", sweep, lambda x, rng: {}))
+    recorded = design_info(folder, "sweep")
+    assert recorded.problem["bounds"] == [[0.0, 2.0], [1.0, 5.0], [0.0, 3.0]]
+    rebuilt = design_problem(replace(recorded, problem=None), "here")
+    assert rebuilt == {k: recorded.problem[k] for k in ("num_vars", "names", "bounds")}
+    with pytest.raises(UserError, match="'test.x1' has no numeric bounds"):
+        design_problem(replace(recorded, problem=None, parameters=(
+            replace(recorded.parameters[0], low=None, high=None),)), "here")
 
 
 def linear(x, rng):

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from dibsim.experiments import docs_gen
+from dibsim.experiments.engine.results import RUN_COLUMNS
 from dibsim.model.loader import available_scenarios
 from dibsim.model.metrics import METRICS
 from dibsim.model.schema import Scenario
@@ -14,7 +15,7 @@ DOCS = ROOT / "docs"
 
 def test_parameters_md_is_generated_from_the_current_schema():
     committed = (DOCS / "parameters.md").read_text(encoding="utf-8")
-    assert committed == docs_gen.render(), "run: python -m experiments.docs_gen"
+    assert committed == docs_gen.render(), "run: python -m dibsim.experiments.docs_gen"
 
 
 def test_parameters_md_has_a_row_for_every_schema_field():
@@ -33,12 +34,34 @@ def test_description_split_reads_unit_and_source():
     assert docs_gen.split_description("a fee (P12)") == ("a fee", "", "P12")
 
 
+def test_metrics_md_table_is_generated_from_the_metric_declarations():
+    committed = (DOCS / "metrics.md").read_text(encoding="utf-8")
+    assert docs_gen.metrics_table() in committed, "run: python -m dibsim.experiments.docs_gen"
+    assert docs_gen.render_metrics(committed) == committed
+
+
+def test_docs_gen_check_fails_on_a_stale_file(tmp_path):
+    for name in (docs_gen.PARAMETERS_FILE, docs_gen.METRICS_FILE):
+        (tmp_path / name).write_text((DOCS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert docs_gen.main(["--check", "--docs", str(tmp_path)]) == 0
+    stale = (DOCS / "metrics.md").read_text(encoding="utf-8").replace("| higher |", "| lower |", 1)
+    (tmp_path / docs_gen.METRICS_FILE).write_text(stale, encoding="utf-8")
+    assert docs_gen.main(["--check", "--docs", str(tmp_path)]) == 1
+
+
 def test_metrics_md_defines_every_metric_with_its_unit():
     text = (DOCS / "metrics.md").read_text(encoding="utf-8")
     for name, spec in METRICS.items():
         row = re.search(rf"^\| `{name}` \|(.*)$", text, re.M)
         assert row, name
         assert f"| {spec.unit} |" in row.group(0), name
+
+
+def test_architecture_md_lists_the_run_table_columns_in_order():
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    bullet = text[text.index("* `runs.parquet`"):text.index("* `timeseries.parquet`")]
+    places = [bullet.find(f"`{c}`") for c in RUN_COLUMNS]
+    assert -1 not in places and places == sorted(places), dict(zip(RUN_COLUMNS, places))
 
 
 def test_scenarios_md_describes_every_shipped_scenario():

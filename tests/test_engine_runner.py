@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import engine_helpers as h
 from dibsim.experiments.errors import UserError
 from dibsim.experiments.engine.executors import make_executor
 from dibsim.experiments.engine.plan import make_plan
+from dibsim.experiments.engine.results import RUN_COLUMNS, TIMESERIES_SCHEMA
 from dibsim.experiments.engine.runner import run_experiment
 
 TESTS = Path(__file__).resolve().parent
@@ -55,13 +57,14 @@ def serial_out(scenario, tmp_path_factory):
 def test_writes_the_three_files_with_the_contract_columns(serial_out):
     df = runs(serial_out)
     assert len(df) == 12 and (df["status"] == "ok").all()
-    assert list(df.columns[:8]) == ["run_id", "scenario", "point", "replicate", "seed", "status", "error", "elapsed_s"]
+    assert list(df.columns[:len(RUN_COLUMNS)]) == list(RUN_COLUMNS)
+    assert [str(df[c].dtype) for c in ("point", "seed", "elapsed_s")] == ["int64", "int64", "float64"]
     assert {"barriers.export_licence.median_days", "barriers.fms_case.median_days", "m_level"} <= set(df.columns)
     assert df["seed"].dtype == "int64"
     # common random numbers: a replicate has the same seed at every point
     assert df.groupby("replicate")["seed"].nunique().eq(1).all()
     ts = pd.read_parquet(serial_out / "timeseries.parquet")
-    assert list(ts.columns) == ["run_id", "week", "series", "value"]
+    assert list(ts.columns) == TIMESERIES_SCHEMA.names
     assert len(ts) == 12 * 2 * 9
     manifest = json.loads((serial_out / "manifest.json").read_text())
     assert manifest["completed"] and manifest["planned"] == manifest["done"] == 12
@@ -217,3 +220,39 @@ def test_a_sweep_value_the_schema_rejects_is_a_user_error(tmp_path):
     bad = h.write_scenario(tmp_path, sweep=h.GRID_SWEEP.replace("[10, 30, 60]", "[10, -5]"))
     with pytest.raises(ScenarioError, match=r"export_licence.median_days.*-5"):
         plan_for(bad)
+
+
+def scenario_seen(scenario, spec):
+    """A stand-in that reports the override as the resolved scenario holds it."""
+    return {"m_level": scenario.barriers.export_licence.median_days, "m_noise": id(scenario),
+            "onset_week": float("nan")}, None
+
+
+def test_each_point_is_resolved_once_per_batch_and_its_runs_share_it(scenario, monkeypatch):
+    from dibsim.experiments.engine import worker
+    from dibsim.model import loader
+
+    plan = plan_for(scenario)  # 6 points × 2 replicates, one batch
+    specs = tuple(plan.specs(plan.scenarios[0]))
+    calls = []
+    real = loader.load_scenario
+    monkeypatch.setattr(loader, "load_scenario", lambda s, o=None: calls.append(o) or real(s, o))
+    results = worker.run_batch(worker.Batch(plan.scenarios[0].scenario, specs, scenario_seen))
+    assert len(calls) == 6 and all(r.status == "ok" for r in results)
+    for r in results:  # the model sees the point's value; the spec still records it
+        assert r.metrics["m_level"] == r.spec.params["barriers.export_licence.median_days"]
+    by_point = {}
+    for r in results:
+        by_point.setdefault(r.spec.point, set()).add(r.metrics["m_noise"])
+    assert all(len(ids) == 1 for ids in by_point.values()) and len(by_point) == 6
+
+
+def test_a_point_whose_overrides_do_not_validate_fails_its_runs_only(scenario):
+    from dibsim.experiments.engine import worker
+
+    plan = plan_for(scenario)
+    good = next(plan.specs(plan.scenarios[0]))
+    bad = replace(good, run_id="tiny:9:0", point=9, params={"barriers.export_licence.median_days": -1})
+    results = worker.run_batch(worker.Batch(plan.scenarios[0].scenario, (bad, good), scenario_seen))
+    assert [r.status for r in results] == ["failed", "ok"]
+    assert "ScenarioError" in results[0].error and "median_days" in results[0].error

@@ -22,7 +22,6 @@ RDP_MOU = set(
 NON_NATO = {"AUS", "AUT", "CHE", "EGY", "ISR", "JPN"}
 
 #: Variant → dotted prefixes where it may differ from the baseline (besides its labels).
-ALLIED_LINES = None  # filled from the baseline in test_us_alone_only_silences_allied_industry
 VARIANTS = {
     "status_quo": set(),
     "aukus_exemption_widened": {"barriers.export_licence.exempt", "barriers.technical_assistance.exempt"},

@@ -10,7 +10,7 @@ test pins down the model's behaviour and docs/ODD.md ('Stylised facts') explains
 
 import pytest
 
-from dibsim.experiments.validation.fact_worlds import BARRIER_KEYS, mini_alliance
+from dibsim.experiments.validation.fact_worlds import mini_alliance
 from dibsim.experiments.validation.facts import (
     NOT_ABOVE_TOLERANCE,
     Fact,
@@ -22,6 +22,7 @@ from dibsim.experiments.validation.facts import (
     threshold_indexing,
 )
 from dibsim.experiments.engine.seeds import DEFAULT_ROOT_SEED, run_seed
+from dibsim.model.barriers import BARRIERS
 
 N = 20
 FACTS = all_facts()
@@ -34,7 +35,7 @@ def results(name):
     return {r.metric: r for r in measure(FACTS[name], N, cache=CACHE)}
 
 
-@pytest.mark.parametrize("key,kind", [(k, kind) for k in BARRIER_KEYS for kind in ("delay", "denial")
+@pytest.mark.parametrize("key,kind", [(k, kind) for k in BARRIERS for kind in ("delay", "denial")
                                       if (k, kind) not in ROUTED_AROUND])
 def test_a_stricter_barrier_never_raises_surge_output(key, kind):
     res = results(f"stricter_{key}_{kind}")
@@ -49,7 +50,7 @@ def test_every_barrier_sees_cases_in_the_fact_world():
     from dibsim.model import CooperationModel
 
     base = FACTS["stricter_export_licence_delay"].base()
-    entered = dict.fromkeys(BARRIER_KEYS, 0)
+    entered = dict.fromkeys(BARRIERS, 0)
     for i in range(3):
         m = CooperationModel(base, rng=run_seed(DEFAULT_ROOT_SEED, i)).run()
         for b in m.pipeline.barriers:

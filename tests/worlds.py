@@ -9,23 +9,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from dibsim.experiments.validation.fact_worlds import transit
+from dibsim.model.barriers import BARRIERS
 from dibsim.model.loader import set_dotted, validate
 from dibsim.model.schema import Scenario
 
-REGIONS = ("americas", "europe", "indo_pacific", "middle_east")
-
-
-def transit(same: float = 1.0, other: float = 3.0) -> dict[str, dict[str, float]]:
-    """A transit matrix: ``same`` within a region, ``other`` between regions (weeks)."""
-    return {a: {b: (same if a == b else other) for b in REGIONS} for a in REGIONS}
-
 
 def no_barriers() -> dict[str, Any]:
-    """Every barrier disabled."""
-    keys = ("export_licence", "technical_assistance", "technology_release", "fms_case",
-            "congressional_review", "third_party_transfer", "domestic_content",
-            "information_security", "investment_review", "partner_export_control")
-    return {k: {"enabled": False} for k in keys}
+    """Every registered barrier disabled."""
+    return {k: {"enabled": False} for k in BARRIERS}
 
 
 def two_nation_world() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The analysis layer: statistics, comparisons, plots, sensitivity, discovery and the report.
 
-It reads stored results folders only (``dibsim.experiments.engine.results_io``) and never runs the model.
+It reads stored results folders only (``dibsim.experiments.engine.results``) and never runs the model.
 One module per concept:
 
 * :mod:`~dibsim.experiments.analysis.stats` — interval statistics (pure functions);

@@ -1,59 +1,42 @@
 """What a results folder holds: its metrics (with units), swept parameters and design.
 
-Metric names, meanings and units follow DESIGN.md 'What is measured' (``model.METRICS`` gives
-units for metrics not listed here). The design is read from the manifest's ``design`` block and,
-failing that, from a resolved scenario's ``sweep`` block, then from the runs table itself.
+Metric names, labels, units, which way is better and which are probabilities come from the
+model's one declaration (``model.metrics.METRICS``). The design is read from the manifest's
+``design`` block and, failing that, from a resolved scenario's ``sweep`` block, then from the
+runs table itself.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
-from ..engine.results_io import RUN_COLUMNS, ResultsFolder
+from ...model.metrics import METRICS
+from ..engine.results import RUN_COLUMNS, ResultsFolder
 
-#: metric → (short label, unit) after DESIGN.md; the order is the order of every table.
-METRIC_UNITS: dict[str, tuple[str, str]] = {
-    "surge_ratio": ("surge ratio", "× pre-crisis output"),
-    "weeks_to_double": ("weeks to double output", "weeks"),
-    "output_12m": ("output in 12 months after onset", "units"),
-    "allied_share": ("allied share of output", "share 0–1"),
-    "coproduction_lines": ("coproduction lines at horizon", "lines"),
-    "mean_regulatory_delay_weeks": ("mean regulatory delay", "weeks"),
-    "denied_share": ("share of cases denied", "share 0–1"),
-    "stock_coverage_weeks": ("forward stock coverage at onset", "weeks"),
-    "deterrence_index": ("deterrence index", "index 0–1"),
-    "deterrence_failure": ("deterrence failure", "probability; runs are 0/1"),
-    "allied_capacity_growth": ("allied capacity growth", "× start"),
-}
 #: Metrics that are 0/1 per run, so their mean is a probability with a binomial interval.
-BINARY_METRICS: frozenset[str] = frozenset({"deterrence_failure"})
-#: Which way is better, per metric: +1 higher is better, −1 lower is better (DESIGN.md).
-BETTER: dict[str, int] = {
-    "surge_ratio": 1, "weeks_to_double": -1, "output_12m": 1, "allied_share": 1,
-    "coproduction_lines": 1, "mean_regulatory_delay_weeks": -1, "denied_share": -1,
-    "stock_coverage_weeks": 1, "deterrence_index": 1, "deterrence_failure": -1,
-    "allied_capacity_growth": 1,
-}
+BINARY_METRICS: frozenset[str] = frozenset(m for m, s in METRICS.items() if s.probability)
+#: Which way is better, per metric: +1 higher is better, −1 lower is better.
+BETTER: dict[str, int] = {m: s.better for m, s in METRICS.items()}
 NON_METRIC_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) | {"onset_week", "source"}
 
 
 def metric_label(metric: str) -> str:
-    """'label (unit)' for an axis: DESIGN.md's wording, else the model's unit, else the name."""
-    if metric in METRIC_UNITS:
-        label, unit = METRIC_UNITS[metric]
-        return f"{label} ({unit})"
-    unit = ""
-    try:
-        from ...model import METRICS
-
-        unit = getattr(METRICS.get(metric), "unit", "") or ""
-    except Exception:  # the model is optional for reading results
-        pass
-    label = metric.replace("_", " ")
-    return f"{label} ({unit})" if unit else label
+    """'label (unit)' for an axis or a table header; a column the model does not declare is
+    shown by its name."""
+    spec = METRICS.get(metric)
+    if spec is None:
+        return metric.replace("_", " ")
+    if spec.probability:
+        unit = f"probability; runs are {spec.unit}"
+    elif math.isfinite(spec.low) and math.isfinite(spec.high):
+        unit = f"{spec.unit} {spec.low:g}–{spec.high:g}"
+    else:
+        unit = spec.unit
+    return f"{spec.label} ({unit})"
 
 
 @dataclass(frozen=True)
@@ -106,11 +89,11 @@ class DesignInfo:
 
 
 def metric_columns(runs: pd.DataFrame, params: list[str] | None = None) -> list[str]:
-    """Metric columns of a runs table: DESIGN.md's metrics first, then other numeric ones."""
+    """Metric columns of a runs table: the model's metrics first, then other numeric ones."""
     params = set(params or []) | {c for c in runs.columns if "." in c}
-    known = [m for m in METRIC_UNITS if m in runs.columns]
+    known = [m for m in METRICS if m in runs.columns]
     other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in params
-             and c not in METRIC_UNITS and pd.api.types.is_numeric_dtype(runs[c])
+             and c not in METRICS and pd.api.types.is_numeric_dtype(runs[c])
              and not pd.api.types.is_bool_dtype(runs[c])]
     return known + other
 

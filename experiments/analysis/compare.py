@@ -19,7 +19,7 @@ import pandas as pd
 from .catalog import BINARY_METRICS, design_info, metric_columns
 from .stats import LEVEL, paired_difference, unpaired_difference
 from ..errors import UserError
-from ..engine.results_io import ResultsFolder
+from ..engine.results import ResultsFolder
 
 #: Share of the smaller arm's runs whose seeds must appear in the other arm to pair them.
 MIN_SHARED = 0.5

@@ -20,7 +20,7 @@ import pandas as pd
 from .catalog import design_info, metric_columns
 from .plots.common import PlotRecord, safe_name
 from ..errors import UserError
-from ..engine.results_io import ResultsFolder, load_results
+from ..engine.results import ResultsFolder, load_results
 
 DISCOVERY_DIR = "discovery"
 

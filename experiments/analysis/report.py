@@ -25,7 +25,7 @@ from .plots.common import PlotRecord
 from .plots.metrics import plot_forest
 from .summary import format_value, summarise
 from ..errors import UserError
-from ..engine.results_io import ResultsFolder, load_results
+from ..engine.results import ResultsFolder, load_results
 
 #: The metrics a planner reads first; the report's tables and forest plots show these.
 KEY_METRICS = ("surge_ratio", "weeks_to_double", "output_12m", "allied_share",

@@ -23,7 +23,7 @@ import pandas as pd
 from .catalog import DesignInfo, design_info, metric_columns
 from .plots.common import PlotRecord
 from ..errors import UserError
-from ..engine.results_io import ResultsFolder, load_results
+from ..engine.results import ResultsFolder, load_results
 
 METHODS = ("auto", "sobol", "morris", "scores")
 METHOD_FOR_DESIGN = {"sobol": "sobol", "morris": "morris", "lhs": "scores", "grid": "scores",
@@ -46,17 +46,22 @@ def choose_method(design: DesignInfo, asked: str, where: str) -> str:
                     f"design: {asked}")
 
 
-def salib_problem(design: DesignInfo, where: str) -> dict:
-    """The SALib problem: the engine's recorded one, else names and bounds of the parameters."""
+def design_problem(design: DesignInfo, where: str) -> dict:
+    """The SALib problem: the one the engine recorded, else the engine's own
+    :func:`~experiments.engine.designs.salib_problem` of the parameters in the manifest."""
     if design.problem and design.problem.get("names") == design.names:
         return dict(design.problem)
-    bounds = []
+    from ...model.schema_sweep import SweepParameter
+    from ..engine.designs import salib_problem
+
+    params = {}
     for p in design.parameters:
-        if p.bounds is None:
+        try:
+            params[p.name] = SweepParameter(values=p.values, low=p.low, high=p.high, type=p.kind)
+        except ValueError:  # pydantic's ValidationError: no range and no values
             raise UserError(f"{where}: parameter '{p.name}' has no numeric bounds in the "
-                            "manifest, so SALib cannot analyse it")
-        bounds.append(list(p.bounds))
-    return {"num_vars": len(design.names), "names": design.names, "bounds": bounds}
+                            "manifest, so SALib cannot analyse it") from None
+    return salib_problem(params)
 
 
 def point_outputs(runs: pd.DataFrame, names: list[str], metric: str) -> tuple[pd.DataFrame,
@@ -100,7 +105,7 @@ def sobol_indices(design: DesignInfo, x: np.ndarray, y: np.ndarray, where: str,
     """First-order and total Sobol indices with 95% bootstrap half-widths."""
     from SALib.analyze import sobol
 
-    problem = salib_problem(design, where)
+    problem = design_problem(design, where)
     check_saltelli_order(x, design.second_order, where)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -114,7 +119,7 @@ def morris_indices(design: DesignInfo, x: np.ndarray, y: np.ndarray, where: str,
     """Morris μ*, its 95% interval half-width, μ and σ per parameter."""
     from SALib.analyze import morris
 
-    problem = salib_problem(design, where)
+    problem = design_problem(design, where)
     if x.shape[0] % (len(design.names) + 1):
         raise UserError(f"{where}: {x.shape[0]} points do not form Morris trajectories of "
                         f"{len(design.names) + 1} points")

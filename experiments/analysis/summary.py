@@ -14,7 +14,7 @@ import pandas as pd
 
 from .catalog import BINARY_METRICS, design_info, metric_columns
 from .stats import LEVEL, mean_interval, proportion_interval
-from ..engine.results_io import ResultsFolder, load_results
+from ..engine.results import ResultsFolder, load_results
 
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ["scenario", "point", "metric", "mean", "sd", "ci_low", "ci_high", "n",
@@ -26,7 +26,7 @@ def summarise(runs: pd.DataFrame, metrics: list[str] | None = None,
     """Per (scenario, point, metric): mean, sd, interval, n, missing and failed counts.
 
     Args:
-        runs: a runs table as read by :func:`experiments.results_io.read_runs`.
+        runs: a runs table as read by :func:`experiments.engine.results.read_runs`.
         metrics: metric columns to summarise (default: all found).
         params: swept-parameter columns to carry along (their value at the point).
         level: confidence level.

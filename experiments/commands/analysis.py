@@ -108,7 +108,7 @@ def compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import to_markdown, write_comparison
     from ..analysis.plots import check_metrics
     from ..analysis.plots.metrics import plot_forest
-    from ..engine.results_io import load_results
+    from ..engine.results import load_results
 
     folders = [load_results(f) for f in args.folders]
     if args.metric:

@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run the benchmark, print the figures and target checks, write ``bench.json``."""
     from ..bench import run_bench
-    from ..engine.store import write_json_atomic
+    from ..engine.results import write_json_atomic
     from ..tables import print_rows
 
     out = Path(args.out)

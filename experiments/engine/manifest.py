@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from .store import MANIFEST_FILE, write_json_atomic
+from .results import MANIFEST_FILE, write_json_atomic
 
 if TYPE_CHECKING:
     from .plan import Plan

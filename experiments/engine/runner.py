@@ -9,7 +9,7 @@
    measured run times (about a second each), so the per-task overhead of a pool or a Dask
    cluster and the cost of writing a part vanish;
 3. hands the batches to the executor with a bounded window in flight and records each finished
-   batch atomically (experiments.store), so a kill loses only the batches in flight;
+   batch atomically (experiments.engine.results), so a kill loses only the batches in flight;
 4. rebuilds ``runs.parquet`` and ``timeseries.parquet`` from the parts and closes the manifest.
 
 Results do not depend on the executor or the worker count: a run's outcome depends only on
@@ -31,7 +31,7 @@ from .executors import Executor, SerialExecutor
 from .manifest import check_resumable, new_manifest, now, read_manifest, refresh_for_plan, write_manifest
 from .plan import Plan
 from .progress import SweepProgress
-from .store import ResultsStore
+from .results import ResultsStore
 from .worker import Batch, RunFn, RunResult, model_run, run_batch
 
 #: Largest batch: bounds what a kill can lose and what a worker holds in memory.

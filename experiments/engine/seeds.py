@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-#: The root seed used when neither ``--seed`` nor a scenario's ``sweep.root_seed`` gives one
-#: (the schema's own default, so a sweep-less scenario and a default sweep agree).
-DEFAULT_ROOT_SEED = 20250623
+from ...model.schema_sweep import DEFAULT_ROOT_SEED
+
+__all__ = ["DEFAULT_ROOT_SEED", "design_seed", "run_seed"]
 
 
 def run_seed(root_seed: int, replicate: int) -> int:

@@ -1,6 +1,8 @@
 """What a worker does: run a batch of runs of one scenario, each guarded, and report back.
 
-The function that executes one run is injectable (a :data:`RunFn`): the default,
+A batch carries its scenario once; each design point's overrides are applied and validated
+once per batch (:class:`PointScenarios`), and every run of the point gets that resolved
+scenario. The function that executes one run is injectable (a :data:`RunFn`): the default,
 :func:`model_run`, builds a :class:`model.CooperationModel`; tests hand in stand-ins. It must
 be a module-level function so it pickles for worker processes and Dask.
 
@@ -19,7 +21,8 @@ from .plan import RunSpec
 if TYPE_CHECKING:
     from ...model.schema import Scenario
 
-#: One run: (scenario, spec) → (metrics, weekly series or None).
+#: One run: (the run's resolved scenario, spec) → (metrics, weekly series or None). The
+#: scenario already holds the point's overrides; ``spec.params`` lists them for the record.
 RunFn = Callable[["Scenario", RunSpec], "tuple[Mapping[str, float], Mapping[str, Sequence[float]] | None]"]
 
 
@@ -44,15 +47,41 @@ class Batch:
     run_fn: RunFn
 
 
+class PointScenarios:
+    """The scenario of each design point of a batch, resolved once and shared by its runs.
+
+    A point without overrides runs the batch's scenario itself. A point whose overrides do
+    not validate raises :class:`~model.loader.ScenarioError` for each of its runs, so each is
+    recorded as failed with the reason.
+
+    Args:
+        scenario: the batch's scenario (validated, without the point's overrides).
+    """
+
+    def __init__(self, scenario: "Scenario") -> None:
+        self.scenario = scenario
+        self._resolved: dict[int, "Scenario"] = {}
+
+    def __call__(self, spec: RunSpec) -> "Scenario":
+        if not spec.params:
+            return self.scenario
+        resolved = self._resolved.get(spec.point)
+        if resolved is None:
+            from ...model.loader import load_scenario
+
+            resolved = self._resolved[spec.point] = load_scenario(self.scenario, spec.params)
+        return resolved
+
+
 def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], dict[str, list[float]] | None]:
-    """Run the model once: build it with the point's overrides and seed, run, measure.
+    """Run the model once on the run's resolved scenario with its seed, run, measure.
 
     Mesa 3.3.1 keeps a per-model id counter in ``Agent._ids`` that holds every model alive;
     the entries this run added are removed afterwards so a long-lived worker stays flat.
 
     Args:
-        scenario: the resolved scenario.
-        spec: the run (seed, overrides, horizon, whether to keep the weekly series).
+        scenario: the run's resolved scenario (its point's overrides applied and validated).
+        spec: the run (seed, horizon, whether to keep the weekly series).
 
     Returns:
         The metrics and, when asked for, the weekly series.
@@ -63,7 +92,7 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
 
     before = set(Agent._ids)
     try:
-        model = CooperationModel(scenario=scenario, rng=spec.seed, **spec.params)
+        model = CooperationModel(scenario=scenario, rng=spec.seed)
         if spec.steps is None:
             model.run()
         else:
@@ -78,14 +107,16 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
 
 def run_batch(batch: Batch) -> list[RunResult]:
     """Run every spec of a batch in order; a run that raises is recorded and the batch goes on."""
-    return [guarded_run(batch.run_fn, batch.scenario, spec) for spec in batch.specs]
+    scenarios = PointScenarios(batch.scenario)
+    return [guarded_run(batch.run_fn, scenarios, spec) for spec in batch.specs]
 
 
-def guarded_run(run_fn: RunFn, scenario: "Scenario", spec: RunSpec) -> RunResult:
-    """One run with its wall time; any exception becomes a failed result with its message."""
+def guarded_run(run_fn: RunFn, scenarios: Callable[[RunSpec], "Scenario"], spec: RunSpec) -> RunResult:
+    """One run with its wall time (resolving its scenario included); any exception becomes a
+    failed result with its message."""
     start = time.perf_counter()
     try:
-        metrics, series = run_fn(scenario, spec)
+        metrics, series = run_fn(scenarios(spec), spec)
     except Exception as exc:  # noqa: BLE001 - a failed run must never stop the sweep
         return RunResult(spec, "failed", _describe(exc), time.perf_counter() - start)
     elapsed = time.perf_counter() - start

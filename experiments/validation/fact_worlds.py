@@ -23,10 +23,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-REGIONS = ("americas", "europe", "indo_pacific", "middle_east")
-BARRIER_KEYS = ("export_licence", "technical_assistance", "technology_release", "fms_case",
-                "congressional_review", "third_party_transfer", "domestic_content",
-                "information_security", "investment_review", "partner_export_control")
+from ...model.barriers import BARRIERS
+from ...model.schema_base import REGIONS
 
 
 def transit(same: float = 1.0, other: float = 3.0) -> dict[str, dict[str, float]]:
@@ -164,7 +162,7 @@ def congestion_world(n_buyers: int, capacity_per_week: int | None = 2) -> dict[s
         n["stocks"] = {"shell": n["stocks"]["shell"]}
         n["requirements"] = {"shell": n["requirements"]["shell"]}
         n["peacetime_use_per_week"] = {"shell": n["requirements"]["shell"] / 20.0}
-    w["barriers"] = {k: {"enabled": False} for k in BARRIER_KEYS}
+    w["barriers"] = {k: {"enabled": False} for k in BARRIERS}
     w["barriers"]["export_licence"] = {"median_days": 14.0, "spread": 0.0, "denial_probability": 0.0,
                                        "capacity_per_week": capacity_per_week}
     w["crises"] = []

@@ -25,8 +25,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .fact_worlds import (BARRIER_KEYS, congestion_world, coproduction_world, mini_alliance,
-                                     pacific_world)
+from .fact_worlds import congestion_world, coproduction_world, mini_alliance, pacific_world
+from ...model.barriers import BARRIERS
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
 #: Relative tolerance of the ``not_above`` claims: 1% of the base mean (assumption: smaller
@@ -91,9 +91,7 @@ def _named(name: str) -> Callable[[], str]:
 
 def stricter(key: str, kind: str) -> dict[str, Any]:
     """Changes that make barrier ``key`` slower (``kind='delay'``) or deny more ('denial')."""
-    from ...model.schema_barriers import Barriers
-
-    s = getattr(Barriers(), key)
+    s = BARRIERS[key].settings_model()
     if kind == "denial":
         return {f"barriers.{key}.denial_probability": min(1.0, s.denial_probability + MORE_DENIALS)}
     out = {f"barriers.{key}.median_days": max(7.0, s.median_days) * SLOWER}
@@ -107,7 +105,7 @@ def barrier_facts() -> list[Fact]:
     """A stricter barrier (slower or more denials) never raises surge output, for all ten."""
     facts = []
     base = _scenario(mini_alliance)
-    for key in BARRIER_KEYS:
+    for key in BARRIERS:
         for kind in ("delay", "denial"):
             facts.append(Fact(
                 f"stricter_{key}_{kind}",

@@ -31,7 +31,7 @@ _API: dict[str, str] = {
     "make_plan": "dibsim.experiments.engine.plan",
     "run_experiment": "dibsim.experiments.engine.runner",
     "make_executor": "dibsim.experiments.engine.executors",
-    "load_results": "dibsim.experiments.engine.results_io",
+    "load_results": "dibsim.experiments.engine.results",
     "study_plan": "dibsim.experiments.study",
 }
 

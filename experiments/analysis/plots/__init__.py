@@ -19,7 +19,7 @@ from .series import (OUTPUT_LABEL, OUTPUT_SERIES, plot_fan,
                                                plot_open_cases, plot_stacked_output,
                                                plot_surge)
 from ...errors import UserError
-from ...engine.results_io import ResultsFolder, load_results
+from ...engine.results import ResultsFolder, load_results
 
 PLOTS_DIR = "plots"
 #: Metrics drawn as heatmaps over two swept parameters when no --metric is given.

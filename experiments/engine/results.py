@@ -1,12 +1,16 @@
-"""The results store: a folder that grows one atomic part file per finished batch.
+"""A results folder: its declared tables, the store that writes it, the reader that loads it.
 
 Layout of ``results/<name>/`` (docs/architecture.md, docs/experiments.md)::
 
-    manifest.json                 the experiment's metadata (experiments.manifest)
+    manifest.json                 the experiment's metadata (experiments.engine.manifest)
     runs.parquet                  one row per run, in plan order     (rebuilt from the parts)
     timeseries.parquet            run_id, week, series, value        (rebuilt from the parts)
     parts/runs/<seq>.parquet      the runs of one finished batch     (the record of truth)
     parts/timeseries/<seq>.parquet  the weekly series of that batch
+
+The run table's fixed columns and the series table are declared once here
+(:data:`RUN_COLUMNS`, :data:`TIMESERIES_SCHEMA`); the store writes with them, the reader
+restores them, and the tests check against them.
 
 Every file is written to a temporary name and renamed into place, so a reader never sees a
 half-written file and a process killed at any moment loses only the batches in flight (a part
@@ -14,6 +18,9 @@ that an OS crash left unreadable is dropped at the next start and its runs rerun
 batch's series part is written before its runs part; the runs part is the commit record, so a
 series part without its runs part is an orphan of a kill and is deleted on the next start.
 The consolidated files are streamed part by part, so memory stays bounded by one part.
+
+Every reader raises :class:`~experiments.errors.UserError` naming the folder and file when
+something is missing or unreadable, so the CLI can print one line and exit 2.
 """
 
 from __future__ import annotations
@@ -21,12 +28,15 @@ from __future__ import annotations
 import json
 import math
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from ..errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,17 +46,25 @@ if TYPE_CHECKING:
 
 RUNS_FILE, TIMESERIES_FILE, MANIFEST_FILE = "runs.parquet", "timeseries.parquet", "manifest.json"
 
-FIXED_FIELDS: tuple[pa.Field, ...] = (
-    pa.field("run_id", pa.string()),
-    pa.field("scenario", pa.string()),
-    pa.field("point", pa.int64()),
-    pa.field("replicate", pa.int64()),
-    pa.field("seed", pa.int64()),
-    pa.field("status", pa.string()),
-    pa.field("error", pa.string()),
-    pa.field("elapsed_s", pa.float64()),
-)
-
+#: The runs table's fixed columns, in order, with their types; after them come one column per
+#: swept dotted path (typed from its values) and one float64 column per metric.
+RUN_COLUMNS: dict[str, pa.DataType] = {
+    "run_id": pa.string(),
+    "scenario": pa.string(),
+    "point": pa.int64(),
+    "replicate": pa.int64(),
+    "seed": pa.int64(),
+    "status": pa.string(),
+    "error": pa.string(),
+    "elapsed_s": pa.float64(),
+}
+#: Columns a runs table must hold to be read at all (the others get defaults).
+REQUIRED_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "point", "replicate", "seed")
+#: What a reader fills in for a fixed column that an older or hand-made table lacks.
+_FILL: dict[str, Any] = {"status": "ok", "error": "", "elapsed_s": 0.0}
+#: Every metric column's type (a metric a run did not report is NaN, never missing).
+METRIC_TYPE = pa.float64()
+#: The weekly series in long format, one row per (run, series, week).
 TIMESERIES_SCHEMA = pa.schema(
     [("run_id", pa.string()), ("week", pa.int64()), ("series", pa.string()), ("value", pa.float64())]
 )
@@ -54,9 +72,10 @@ TIMESERIES_SCHEMA = pa.schema(
 
 def runs_schema(plan: "Plan") -> pa.Schema:
     """The runs table's columns: fixed ones, one per swept path, one per metric."""
+    fixed = [pa.field(name, dtype) for name, dtype in RUN_COLUMNS.items()]
     params = [pa.field(p, _param_type(_values_of(plan, p))) for p in plan.param_paths]
-    metrics = [pa.field(m, pa.float64()) for m in plan.metric_names]
-    return pa.schema(list(FIXED_FIELDS) + params + metrics)
+    metrics = [pa.field(m, METRIC_TYPE) for m in plan.metric_names]
+    return pa.schema(fixed + params + metrics)
 
 
 def _values_of(plan: "Plan", path: str) -> list[Any]:
@@ -76,7 +95,7 @@ def _param_type(values: Sequence[Any]) -> pa.DataType:
 def runs_table(results: Sequence["RunResult"], schema: pa.Schema, metric_names: Iterable[str]) -> pa.Table:
     """The rows of finished runs, typed by ``schema``; a metric a run did not report is NaN."""
     columns: dict[str, list[Any]] = {f.name: [] for f in schema}
-    fixed, metrics = {f.name for f in FIXED_FIELDS}, set(metric_names)
+    fixed, metrics = set(RUN_COLUMNS), set(metric_names)
     for r in results:
         s = r.spec
         row = {"run_id": s.run_id, "scenario": s.scenario, "point": s.point, "replicate": s.replicate,
@@ -244,8 +263,120 @@ def order_keys(plan: "Plan", table: pa.Table) -> np.ndarray:
     return base + point * stride + rep
 
 
-def read_runs(root: Path | str) -> "pd.DataFrame":
-    """The runs table of a results folder, with its stored dtypes."""
+# -- reading a folder back ----------------------------------------------------------------------
+
+
+@dataclass
+class ResultsFolder:
+    """One results folder: the runs table, the manifest and a lazy time-series reader.
+
+    Attributes:
+        path: the folder.
+        runs: one row per run, with the types of :data:`RUN_COLUMNS`; metrics are float.
+        manifest: the parsed ``manifest.json`` (empty dict when the file is absent).
+    """
+
+    path: Path
+    runs: "pd.DataFrame"
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The folder's name, used to label it beside other folders."""
+        return self.path.name
+
+    def timeseries(self, series: Iterable[str] | None = None) -> "pd.DataFrame":
+        """Weekly series of every run (long format), optionally only the named ones."""
+        return read_timeseries(self.path, series)
+
+    def series_names(self) -> list[str]:
+        """The distinct series names stored in ``timeseries.parquet`` (empty when absent)."""
+        return list_series(self.path)
+
+
+def _require_folder(path: Path) -> Path:
+    path = Path(path)
+    if not path.is_dir():
+        raise UserError(f"results folder '{path}' does not exist")
+    if not (path / RUNS_FILE).is_file():
+        raise UserError(f"results folder '{path}' has no {RUNS_FILE} (is it a results folder?)")
+    return path
+
+
+def _pandas_type(dtype: pa.DataType) -> Any:
+    """The pandas type a column of ``dtype`` is read back as (text as ``str``)."""
+    return str if pa.types.is_string(dtype) else dtype.to_pandas_dtype()
+
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The parsed manifest (:func:`experiments.engine.manifest.read_manifest`); an empty dict
+    when the folder has none, so bare runs tables can still be analysed."""
+    from .manifest import read_manifest as engine_read_manifest
+
+    if not (Path(path) / MANIFEST_FILE).is_file():
+        return {}
+    return engine_read_manifest(Path(path))
+
+
+def read_runs(path: str | Path) -> "pd.DataFrame":
+    """``runs.parquet`` with the types of :data:`RUN_COLUMNS` (metrics and ``onset_week`` float).
+
+    A fixed column the table lacks is filled in (status ``ok``, empty text, zero).
+    """
     import pandas as pd
 
-    return pd.read_parquet(Path(root) / RUNS_FILE)
+    folder = _require_folder(Path(path))
+    try:
+        runs = pd.read_parquet(folder / RUNS_FILE)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise UserError(f"cannot read '{folder / RUNS_FILE}': {exc}") from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in runs]
+    if missing:
+        raise UserError(f"'{folder / RUNS_FILE}' lacks the column(s) {', '.join(missing)}")
+    runs = runs.copy()
+    for col, dtype in RUN_COLUMNS.items():
+        text = pa.types.is_string(dtype)
+        if col not in runs:
+            runs[col] = _FILL.get(col, "" if text else 0)
+        runs[col] = (runs[col].fillna("") if text else runs[col]).astype(_pandas_type(dtype))
+    return runs.reset_index(drop=True)
+
+
+def read_timeseries(path: str | Path, series: Iterable[str] | None = None) -> "pd.DataFrame":
+    """``timeseries.parquet`` (the columns of :data:`TIMESERIES_SCHEMA`), filtered on read.
+
+    Returns an empty frame with those columns when the file is absent.
+    """
+    import pandas as pd
+
+    file = Path(path) / TIMESERIES_FILE
+    types = {f.name: _pandas_type(f.type) for f in TIMESERIES_SCHEMA}
+    if not file.is_file():
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
+    wanted = None if series is None else list(series)
+    filters = None if wanted is None else [("series", "in", wanted)]
+    try:
+        ts = pd.read_parquet(file, columns=list(types), filters=filters)
+    except Exception as exc:
+        raise UserError(f"cannot read '{file}': {exc}") from exc
+    return ts.astype(types)
+
+
+def list_series(path: str | Path) -> list[str]:
+    """Distinct series names in ``timeseries.parquet``, sorted; empty when absent."""
+    file = Path(path) / TIMESERIES_FILE
+    if not file.is_file():
+        return []
+    import pandas as pd
+
+    try:
+        col = pd.read_parquet(file, columns=["series"])["series"]
+    except Exception as exc:
+        raise UserError(f"cannot read '{file}': {exc}") from exc
+    return sorted(col.astype(str).unique().tolist())
+
+
+def load_results(path: str | Path) -> ResultsFolder:
+    """Read a results folder: runs with their types and the manifest (series read lazily)."""
+    folder = _require_folder(Path(path))
+    return ResultsFolder(path=folder, runs=read_runs(folder), manifest=read_manifest(folder))
