@@ -162,6 +162,7 @@ class MetricSpec:
         better: +1 when higher is better, −1 when lower is better.
         probability: 0/1 per run, so its mean over runs is a probability (binomial interval).
         missing: when the value is NaN (empty: never).
+        whole: a whole number per run (a count or a 0/1 flag), compared exactly in regressions.
     """
 
     function: Callable[[RunRecord], float]
@@ -173,6 +174,7 @@ class MetricSpec:
     better: int
     probability: bool = False
     missing: str = ""
+    whole: bool = False
 
     def __post_init__(self) -> None:
         if self.better not in (1, -1) or not self.low <= self.high:
@@ -204,7 +206,7 @@ METRICS: dict[str, MetricSpec] = {
         coproduction_lines, "coproduction lines at horizon",
         "licensed coproduction lines producing at the horizon (scenario lines with a licensor and "
         "lines licensed during the run)",
-        "lines", 0.0, math.inf, +1),
+        "lines", 0.0, math.inf, +1, whole=True),
     "mean_regulatory_delay_weeks": MetricSpec(
         mean_regulatory_delay_weeks, "mean regulatory delay",
         "mean weeks that finished cross-border cases spent in the barrier pipeline, from "

@@ -29,7 +29,7 @@ RUNS: tuple[tuple[str, int], ...] = (("baseline", 0), ("baseline", 1), ("baselin
 #: another platform, far below any modelled effect.
 REL_TOL = 1e-9
 #: Metrics compared exactly: whole numbers (counts, 0/1 flags) and the onset week.
-EXACT = {name for name, spec in METRICS.items() if spec.unit in ("count", "0/1")} | {"onset_week"}
+EXACT = {name for name, spec in METRICS.items() if spec.whole or spec.probability} | {"onset_week"}
 FORMAT = "dibsim-regression/1"
 
 
@@ -142,7 +142,7 @@ def version_notes(path: Path) -> list[str]:
 def refresh(path: Path, runs: Iterable[tuple[str, int]] = RUNS,
             root_seed: int = DEFAULT_ROOT_SEED) -> dict[str, Any]:
     """Measure the runs and write them to ``path`` (atomically); returns what was written."""
-    from ..engine.store import write_json_atomic
+    from ..engine.results import write_json_atomic
 
     path = Path(path)
     if not path.parent.is_dir():
