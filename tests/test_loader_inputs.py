@@ -238,7 +238,14 @@ def test_deep_merge_keeps_its_signature_and_leaves_inputs_alone():
     assert base == {"a": {"b": 1, "l": [1]}, "c": [1, 2]}
 
 
-# ---- characters the fuzz found --------------------------------------------------------
+# ---- numbers and characters the fuzz found ------------------------------------------------
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "1e400"])
+def test_non_finite_numbers_are_refused(capsys, tmp_path, value):
+    p = variant(tmp_path, f"transit_weeks:\n  europe: {{americas: {value}}}\n")
+    line = the_one_error(capsys, tmp_path, p)
+    assert "transit_weeks.europe.americas: Input should be a finite number" in line
+
 
 def test_control_character_in_a_key_stays_on_one_line(capsys, tmp_path):
     p = variant(tmp_path, 'barriers:\n  "bad\\u2028key": 1\n')
