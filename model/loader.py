@@ -7,7 +7,6 @@ the CLI can print them without a traceback.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -18,23 +17,32 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
+from .scenario_yaml import DuplicateKeyError, ScenarioYamlLoader, UnreadableValueError
 from .schema import Scenario
+from .variants import MergeError, deep_merge, merge_variant, resolve_lists
+
+__all__ = ["ScenarioError", "available_scenarios", "deep_merge", "load_raw", "load_scenario",
+           "resolve_path", "scenario_hash", "scenario_to_dict", "set_dotted", "validate"]
 
 #: Where scenario names are looked up: $DIBSIM_SCENARIOS, else the scenarios shipped inside the
 #: package (``dibsim.scenarios``, package data read through importlib.resources).
 SCENARIO_DIR = Path(os.environ.get("DIBSIM_SCENARIOS") or str(resources.files("dibsim.scenarios")))
 
 
-#: PyYAML's safe loader, in its C implementation when libyaml is present (10× faster).
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; ``problems`` holds one line per problem."""
+    """A scenario that cannot be used; ``problems`` holds one line per problem.
+
+    Characters that would break or hide a line (newlines, control characters, e.g. in a key
+    the user typed) are shown escaped, so each problem prints as exactly one line.
+    """
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        self.problems = [p if p.isprintable() else _escaped(p) for p in problems]
+        super().__init__("\n".join(self.problems))
+
+
+def _escaped(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def resolve_path(source: str | Path) -> Path:
@@ -57,49 +65,100 @@ def available_scenarios() -> list[str]:
 
 
 def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The scenario as a plain dict with its ``extends:`` chain merged (base first)."""
+    """The scenario as a plain dict with its ``extends:`` chain merged (base first).
+
+    Variants merge onto their base by the rule of :mod:`model.variants` (mappings key by key;
+    a list that would drop its base's entries must say ``add`` or ``replace``).
+    """
     path = Path(path)
     if path.resolve() in _seen:
         chain = " → ".join(str(p) for p in _seen + (path,))
         raise ScenarioError([f"{path}: extends: circular chain {chain}"])
     data = _read_yaml(path)
     base_ref = data.pop("extends", None)
-    if base_ref is None:
-        return data
-    if not isinstance(base_ref, str):
-        raise ScenarioError([f"{path}: extends: must be a file name (got {base_ref!r})"])
-    base_path = (path.parent / base_ref) if not Path(base_ref).is_absolute() else Path(base_ref)
-    if not base_path.exists():
-        raise ScenarioError([f"{path}: extends: no such file '{base_ref}' (looked for {base_path})"])
-    return deep_merge(load_raw(base_path, _seen + (path.resolve(),)), data)
+    try:
+        if base_ref is None:
+            return resolve_lists(data, str(path))
+        if not isinstance(base_ref, str) or not base_ref.strip():
+            raise ScenarioError([f"{path}: extends: must be a file name (got {base_ref!r})"])
+        base_path = (path.parent / base_ref) if not Path(base_ref).is_absolute() else Path(base_ref)
+        if not base_path.is_file():
+            what = "is a directory" if base_path.is_dir() else "no such file"
+            raise ScenarioError([f"{path}: extends: {what} '{base_ref}' (looked for {base_path}); "
+                                 "name the base scenario file, e.g. baseline.yaml"])
+        base = load_raw(base_path, _seen + (path.resolve(),))
+        return merge_variant(base, data, str(path), str(base_path))
+    except MergeError as exc:
+        raise ScenarioError([str(exc)]) from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([f"{path}: cannot read ({exc.strerror})"]) from None
-    try:
-        data = yaml.load(text, Loader=SAFE_LOADER)  # safe_load semantics, C speed
+        data = yaml.load(text, Loader=ScenarioYamlLoader)  # safe_load semantics, C speed
+    except DuplicateKeyError as exc:
+        where = ".".join(str(k) for k in exc.where) or "the top level"
+        raise ScenarioError([
+            f"{path}: line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}: "
+            f"key {exc.key!r} given twice in {where} (first at line {exc.first.line + 1}); "
+            "YAML would silently keep only the last: delete one or merge them"
+        ]) from None
+    except UnreadableValueError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ScenarioError([f"{path}: {where}{exc.problem}; fix it, or quote it to make it text"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        if mark is not None:
+            where = f"line {mark.line + 1}, column {mark.column + 1}"
+        elif getattr(exc, "position", None) is not None:
+            where = f"character {exc.position}"  # a reader error (e.g. a control character)
+        else:
+            where = "unknown position"
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError([f"{path}: YAML syntax error at {where}: {what}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{path}: nested too deeply to read; a scenario is a few levels deep"]) from None
+    if data is None:
+        raise ScenarioError([f"{path}: no fields (only comments or blank); {_NEEDS}"])
     if not isinstance(data, dict):
-        raise ScenarioError([f"{path}: top level must be a mapping of fields (got {type(data).__name__})"])
+        raise ScenarioError([f"{path}: top level must be a mapping of fields such as 'name: ...' "
+                             f"(got {type(data).__name__}); {_NEEDS}"])
     return data
 
 
-def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Mappings merge key by key; anything else in ``over`` replaces what ``base`` had."""
-    out = copy.deepcopy(dict(base))
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
-            out[k] = deep_merge(out[k], v)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
+#: What to tell someone whose file holds no scenario.
+_NEEDS = ("a scenario gives name, transit_weeks, nations, items and producers, or "
+          "'extends: baseline.yaml' and the fields it changes")
+
+
+def _read_text(path: Path) -> str:
+    """The file as text, or a :class:`ScenarioError` saying what it is instead and what to do."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise ScenarioError([f"{path}: is a directory, not a scenario file; give a .yaml file"]) from None
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such file; check the path (`dibsim list` shows the "
+                             "shipped scenario names)"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot read ({exc.strerror}); check that the file is "
+                             "readable"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        hint = ("it looks like UTF-16: save it as UTF-8" if raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+                else "give a YAML scenario file saved as UTF-8")
+        raise ScenarioError([f"{path}: not UTF-8 text: byte 0x{raw[exc.start]:02x} at position "
+                             f"{exc.start} (line {line}); {hint}"]) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ScenarioError([f"{path}: a binary file, not YAML text: NUL byte at position {nul}; "
+                             "give a YAML scenario file"]) from None
+    if not text.strip():
+        raise ScenarioError([f"{path}: empty file; {_NEEDS}"])
+    return text
 
 
 def set_dotted(data: dict[str, Any], path: str, value: Any, origin: str = "override") -> None:
@@ -143,10 +202,16 @@ def _format_error(origin: str, err: Mapping[str, Any]) -> str:
     loc = ".".join(str(x) for x in err.get("loc", ()))
     msg = err.get("msg", "invalid").removeprefix("Value error, ")
     if err.get("type") == "extra_forbidden":
-        return f"{origin}: {loc}: unknown field (got {err.get('input')!r}); {_valid_keys(loc)}"
+        return f"{origin}: {loc}: unknown field (got {_short_repr(err.get('input'))}); {_valid_keys(loc)}"
     bad = err.get("input")
-    shown = "" if isinstance(bad, (dict, list)) or loc == "" else f" (got {bad!r})"
+    shown = "" if isinstance(bad, (dict, list)) or loc == "" else f" (got {_short_repr(bad)})"
     return f"{origin}: {loc or '(top level)'}: {msg}{shown}"
+
+
+def _short_repr(value: Any, limit: int = 80) -> str:
+    """``repr`` cut to ``limit`` characters (a 400-digit number stays readable)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 5]}…{text[-4:]}"
 
 
 def _valid_keys(loc: str) -> str:

@@ -2,7 +2,7 @@
 
 Every scenario model derives from :class:`Strict`: unknown keys are errors (pydantic lists
 the valid ones through our loader), instances are frozen so a resolved scenario cannot
-drift during a run, and every field carries a description with its unit and its source or
+drift during a run, numbers are finite, and every field carries a description with its unit and its source or
 the word *assumption* (STYLE.md pattern 5).
 """
 
@@ -35,9 +35,14 @@ CLASSIFICATION_RANK = {"unclassified": 0, "cui": 1, "noforn": 2}
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown keys forbidden, instances frozen."""
+    """Base of every scenario model: unknown keys forbidden, instances frozen, numbers finite.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    NaN and infinity are refused in every float field (and in dicts and tuples of floats):
+    ``nan`` passes no bound (it compares false), and ``inf`` would pass a lower bound and
+    then poison every sum a run makes; no setting of a scenario means either.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 def field(default: Any = ..., description: str = "", **kwargs: Any) -> Any:
