@@ -81,7 +81,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
             return resolve_lists(data, str(path))
         if not isinstance(base_ref, str) or not base_ref.strip():
             raise ScenarioError([f"{path}: extends: must be a file name (got {base_ref!r})"])
-        base_path = (path.parent / base_ref) if not Path(base_ref).is_absolute() else Path(base_ref)
+        base_path = base_file(path, base_ref)
         if not base_path.is_file():
             what = "is a directory" if base_path.is_dir() else "no such file"
             raise ScenarioError([f"{path}: extends: {what} '{base_ref}' (looked for {base_path}); "
@@ -90,6 +90,18 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         return merge_variant(base, data, str(path), str(base_path))
     except MergeError as exc:
         raise ScenarioError([str(exc)]) from None
+
+
+def base_file(path: Path, base_ref: str) -> Path:
+    """Where ``extends: base_ref`` of the file ``path`` points: the file relative to ``path``'s
+    folder (or an absolute path); failing that, a shipped scenario of that name, so a planner's
+    own variant anywhere on disk may write ``extends: baseline.yaml``."""
+    ref = Path(base_ref)
+    local = ref if ref.is_absolute() else path.parent / ref
+    if local.exists() or ref.is_absolute():
+        return local
+    shipped = SCENARIO_DIR / (ref if ref.suffix in (".yaml", ".yml") else ref.with_suffix(".yaml"))
+    return shipped if shipped.is_file() else local
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

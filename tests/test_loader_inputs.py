@@ -263,3 +263,19 @@ def test_the_example_in_docs_scenarios_md_does_what_it_says(tmp_path):
     assert scn.barriers.technical_assistance.exempt == ("CAN",)
     assert scn.crises[0] == base.crises[0] and scn.crises[1].region == "indo_pacific"
     assert base.producers["usa_lm_pac3"].planned_expansions and not scn.producers["usa_lm_pac3"].planned_expansions
+
+
+def test_a_variant_anywhere_on_disk_extends_a_shipped_scenario_by_name(tmp_path, monkeypatch):
+    # A planner's own file outside the checkout: 'extends:' finds a file beside it first,
+    # then a shipped scenario of that name.
+    from dibsim.model.loader import load_scenario
+
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("extends: baseline.yaml\nname: mine\nhorizon_weeks: 52\n", encoding="utf-8")
+    scn = load_scenario(mine)
+    assert scn.name == "mine" and scn.horizon_weeks == 52
+    assert scn.nations.keys() == load_scenario("baseline").nations.keys()
+    (tmp_path / "baseline.yaml").write_text("name: local_base\nhorizon_weeks: 10\n", encoding="utf-8")
+    with pytest.raises(ScenarioError):  # the local file wins, and it is no complete world
+        load_scenario(mine)
