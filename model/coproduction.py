@@ -4,8 +4,9 @@ An allied nation that puts domestic capacity first (A1) and can fund a line seek
 for a US system it needs. The licence is a case through the technical-assistance agreement,
 technology release and releasability stages; once granted, the line is built
 (``build_weeks``), starts at a low efficiency and learns. It brings its own supply chain
-(``own_chain``): the licensee's plants first, then other allies', the licensor's suppliers only
-for an input no ally makes; each cross-border link needs its own supply licence. Its output
+(``own_chain``): the licensee's plants first, then other allies', the licensor's suppliers last,
+so that it turns to them only when no allied plant has room (and depends on them where no ally
+makes the input); each cross-border link needs its own supply licence. Its output
 carries US content, so exports to a third country need re-transfer consent
 (``third_party_transfer``).
 """
@@ -85,17 +86,20 @@ def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") 
     """A licensed line's suppliers of each input, in order of preference.
 
     The licensee's own plants of the input first, then other allies' (those in the licensee's
-    region before the rest; larger plants first within each), and the licensor's suppliers only
-    for an input that no ally makes (a plant with a ceiling of zero makes nothing).
+    region before the rest; larger ceilings first within each; a plant with a ceiling of zero
+    makes nothing and is left out), and the licensor's suppliers last. A line turns down its list
+    only when the suppliers before have no room (``Producer.supply_room``), so it draws on the
+    licensor's suppliers only where no allied plant makes the input or none has room.
     """
     chain: dict[str, tuple[str, ...]] = {}
     for comp in model.scenario.items[item].bill_of_materials:
         allied = [p for p in model.producers_by_item.get(comp, ())
                   if p.nation.iso != "USA" and p.ceiling > 0]
         allied.sort(key=lambda p: (p.nation is not nation, p.region != nation.region, -p.ceiling, p.pid))
-        ids = tuple(p.pid for p in allied) or tuple(s.pid for s in licensor.suppliers.get(comp, ()))
+        ids = [p.pid for p in allied]
+        ids += [s.pid for s in licensor.suppliers.get(comp, ()) if s.pid not in ids]
         if ids:
-            chain[comp] = ids
+            chain[comp] = tuple(ids)
     return chain
 
 

@@ -151,9 +151,11 @@ class Producer(Strict):
     planned_expansions: tuple[PlannedExpansion, ...] = field((), description="scripted changes")
     suppliers: dict[str, tuple[str, ...]] = field(
         {},
-        description="component key → producer ids in order of preference (one id alone is "
-        "accepted): the line orders from the first that has room and a licence, then down the "
-        "list (convention, assumption: domestic plants first, then allies', then the US's)",
+        description="component key → producer ids in order of preference, or one id: the line "
+        "orders from the first supplier with room (its capacity × learning over the line's input "
+        "cover, less its backlog) and an open link, then down the list; the first link of a line "
+        "present at week 0 is already licensed (assumption: list domestic plants first, then "
+        "allies', then the US's)",
     )
     input_cover_weeks: float = field(
         6.0, ge=0.0, description="input inventory target (weeks of production; assumption)"

@@ -29,7 +29,8 @@ def run_chain(allied_motor_plant: bool, licence: bool):
 def test_a_licensed_line_with_its_own_chain_adds_its_capacity_to_allied_and_total_output():
     with_line, without = run_chain(True, licence=True), run_chain(True, licence=False)
     line = next(p for p in with_line.producer_list if p.licensor is not None)
-    assert [s.pid for s in line.suppliers["motor"]] == ["aus_motor"]  # not the US plant
+    assert [s.pid for s in line.suppliers["motor"]] == ["aus_motor", "usa_motor"]  # US plant last …
+    assert with_line.producers["aus_motor"].output == 5.0  # … and never needed
     out, base = with_line.timeseries(), without.timeseries()
     # 10 a week from the motor-bound US line, plus the licensed line's 5 a week.
     assert late_mean(base["output.missile"]) == 10.0
@@ -49,7 +50,7 @@ def test_a_licensed_line_sharing_the_saturated_us_supplier_adds_no_output():
     assert 0 <= sum(out["output.missile"]) - sum(base["output.missile"]) <= 60
 
 
-def test_own_chain_prefers_the_licensee_then_its_region_then_other_allies():
+def test_own_chain_prefers_the_licensee_then_its_region_then_other_allies_then_the_licensor():
     w = chain_world(True)
     w["nations"]["JPN"] = {"name": "Japan", "region": "indo_pacific", "budget_musd_per_year": 1.0}
     w["nations"]["NOR"] = {"name": "Norway", "region": "europe", "budget_musd_per_year": 1.0}
@@ -60,7 +61,8 @@ def test_own_chain_prefers_the_licensee_then_its_region_then_other_allies():
                                         "capacity_per_week": 0.0, "ceiling_per_week": 0.0}
     m = CooperationModel(build(w, sourcing__coproduction_seek_probability=0.0), rng=1)
     aus, licensor = m.nations["AUS"], m.producers["usa_missile"]
-    assert own_chain(aus, "missile", licensor, m) == {"motor": ("aus_motor", "jpn_motor", "nor_motor")}
+    assert own_chain(aus, "missile", licensor, m) == {
+        "motor": ("aus_motor", "jpn_motor", "nor_motor", "usa_motor")}
     m2 = CooperationModel(build(chain_world(False), sourcing__coproduction_seek_probability=0.0), rng=1)
     assert own_chain(m2.nations["AUS"], "missile", m2.producers["usa_missile"], m2) == {"motor": ("usa_motor",)}
 
