@@ -178,6 +178,24 @@ class Producer(mesa.Agent):
         What no supplier has room for queues at the open link with the shortest wait.
         """
         use = self.capacity * self.efficiency * self.bom[comp]
+        if len(links) == 1:  # one supplier takes it all, as far as its link allows
+            plan = [min(qty, self._link_allowance(comp, links[0], qty, use, True, week))]
+        else:
+            plan = self._spread(comp, links, qty, use, week)
+        unit_cost = self.model.scenario.items[comp].unit_cost_musd
+        for link, amount in zip(links, plan):
+            if amount <= 1e-9:
+                continue
+            if link.cross_border:
+                link.licensed -= amount
+            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost)
+            self.inputs_on_order[comp] += amount
+            link.supplier.accept(order)
+
+    def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
+                week: int) -> list[float]:
+        """Quantities for each link: down the list by room and allowance, the rest to the open
+        link with the shortest wait."""
         plan = [0.0] * len(links)
         allowed = [0.0] * len(links)
         left = qty
@@ -192,17 +210,8 @@ class Producer(mesa.Agent):
             open_links = [i for i in range(len(links)) if allowed[i] - plan[i] > 1e-9]
             if open_links:
                 best = min(open_links, key=lambda i: production_wait(links[i].supplier, 0.0, week))
-                extra = min(left, allowed[best] - plan[best])
-                plan[best] += extra
-        unit_cost = self.model.scenario.items[comp].unit_cost_musd
-        for link, amount in zip(links, plan):
-            if amount <= 1e-9:
-                continue
-            if link.cross_border:
-                link.licensed -= amount
-            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost)
-            self.inputs_on_order[comp] += amount
-            link.supplier.accept(order)
+                plan[best] += min(left, allowed[best] - plan[best])
+        return plan
 
     def _link_allowance(self, comp: str, link: SupplyArrangement, wanted: float, use: float,
                         sought: bool, week: int) -> float:
