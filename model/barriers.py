@@ -134,7 +134,9 @@ class TechnicalAssistance(Barrier):
 
 @register
 class TechnologyRelease(Barrier):
-    """TSFD / LO-CLO / anti-tamper review of advanced US items, for sales and licences.
+    """TSFD / LO-CLO / anti-tamper review of advanced US items, for sales, licences and the
+    first supply of an advanced US component to a nation (later licences of a released
+    component, and the components of a licensed system, need no new release).
 
     Design for exportability (policy) shortens the review (A1 recommendation 5).
     """
@@ -147,7 +149,10 @@ class TechnologyRelease(Barrier):
     def applies(self, case: Case) -> bool:
         if case.seller != "USA" or case.buyer == "USA":
             return False
-        if case.kind not in _US_SALES and case.kind is not CaseKind.COPRODUCTION_LICENCE:
+        if case.kind is CaseKind.COMPONENT_SUPPLY:
+            if not case.new_technology:
+                return False
+        elif case.kind not in _US_SALES and case.kind is not CaseKind.COPRODUCTION_LICENCE:
             return False
         return self.world.items[case.item].technology_level >= self.s.min_technology_level
 
@@ -253,7 +258,8 @@ class DomesticContent(Barrier):
 
 @register
 class InformationSecurity(Barrier):
-    """NOFORN / CUI releasability for foreign suppliers and licensees of marked items."""
+    """NOFORN / CUI releasability for foreign suppliers, foreign-owned US plants qualifying
+    into US programmes (FOCI limits their access to marked data) and licensees of marked items."""
 
     key = "information_security"
     settings_model = cfg.InformationSecurity
@@ -261,7 +267,8 @@ class InformationSecurity(Barrier):
     stage = 30
 
     def applies(self, case: Case) -> bool:
-        if not (_into_us_programme(case) or case.kind is CaseKind.COPRODUCTION_LICENCE):
+        if not (_into_us_programme(case) or case.kind in (CaseKind.COPRODUCTION_LICENCE,
+                                                           CaseKind.QUALIFICATION)):
             return False
         marking = CLASSIFICATION_RANK[self.world.items[case.item].classification]
         return marking >= CLASSIFICATION_RANK[self.s.min_classification]

@@ -50,6 +50,8 @@ class Case:
         us_content_share: US-origin share of the goods' value (re-transfer consent).
         submitted_week: week the case entered the pipeline.
         on_finish: callback ``(case, week)`` run when the case is approved or denied.
+        new_technology: a US component whose technology the buyer's nation has not had
+            released before (a new supply link; technology release applies).
     """
 
     kind: CaseKind
@@ -71,6 +73,7 @@ class Case:
     stage_deny_p: float = 0.0
     u_deny: float = 1.0
     u_return: float = 1.0
+    new_technology: bool = False
 
     @property
     def partner(self) -> str:

@@ -3,8 +3,12 @@
 An allied nation that puts domestic capacity first (A1) and can fund a line seeks a licence
 for a US system it needs. The licence is a case through the technical-assistance agreement,
 technology release and releasability stages; once granted, the line is built
-(``build_weeks``), starts at a low efficiency and learns. Its output carries US content, so
-exports to a third country need re-transfer consent (``third_party_transfer``).
+(``build_weeks``), starts at a low efficiency and learns. It brings its own supply chain
+(``own_chain``): the licensee's plants first, then other allies', the licensor's suppliers last,
+so that it turns to them only when no allied plant has room (and depends on them where no ally
+makes the input); each cross-border link needs its own supply licence. Its output
+carries US content, so exports to a third country need re-transfer consent
+(``third_party_transfer``).
 """
 
 from __future__ import annotations
@@ -78,21 +82,45 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
         model.pipeline.submit(case, week)
 
 
+def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") -> dict[str, tuple[str, ...]]:
+    """A licensed line's suppliers of each input, in order of preference.
+
+    The licensee's own plants of the input first, then other allies' (those in the licensee's
+    region before the rest; larger ceilings first within each; a plant with a ceiling of zero
+    makes nothing and is left out), and the licensor's suppliers last. A line turns down its list
+    only when the suppliers before have no room (``Producer.supply_room``), so it draws on the
+    licensor's suppliers only where no allied plant makes the input or none has room.
+    """
+    chain: dict[str, tuple[str, ...]] = {}
+    for comp in model.scenario.items[item].bill_of_materials:
+        allied = [p for p in model.producers_by_item.get(comp, ())
+                  if p.nation.iso != "USA" and p.ceiling > 0]
+        allied.sort(key=lambda p: (p.nation is not nation, p.region != nation.region, -p.ceiling, p.pid))
+        ids = [p.pid for p in allied]
+        ids += [s.pid for s in licensor.suppliers.get(comp, ()) if s.pid not in ids]
+        if ids:
+            chain[comp] = tuple(ids)
+    return chain
+
+
 def _licence_done(case: Case, week: int) -> None:
     model, nation, licensor = case.payload
     nation.licence_pending = False
     if case.status is not CaseStatus.APPROVED:
         nation.licences.discard(case.item)
         return
+    # The licence's technology release covers the system and the components it is made of.
+    nation.released.update((case.item, *model.scenario.items[case.item].bill_of_materials))
     cp = model.scenario.items[case.item].coproduction
     spec = ProducerSpec(
         nation=nation.iso, item=case.item,
         capacity_per_week=cp.line_capacity_per_week,
         ceiling_per_week=cp.line_capacity_per_week * CEILING_MULTIPLE,
         efficiency=cp.learning_initial, active_from_week=week + cp.build_weeks,
-        suppliers={c: s.pid for c, s in licensor.suppliers.items()},
+        suppliers=own_chain(nation, case.item, licensor, model),
         licensor=licensor.pid, us_content_share=cp.us_content_share,
         initial_backlog_weeks=0.0,  # a new line has no contracts from before the run
+        initial_input_weeks=0.0,  # nor inputs: it orders them from its own chain
         source="licensed line stood up in the run",
     )
     model.add_producer(f"{nation.iso.lower()}_{case.item}_licensed_w{week}", spec)

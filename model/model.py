@@ -79,8 +79,8 @@ class CooperationModel(mesa.Model):
         for pid, spec in s.producers.items():
             self._create_producer(pid, spec)
         for pid, spec in s.producers.items():
-            for comp, sup in spec.suppliers.items():
-                self.producers[pid].connect(comp, self.producers[sup])
+            for comp, sups in spec.suppliers.items():
+                self.producers[pid].connect(comp, [self.producers[sup] for sup in sups])
         self.adversary_list = [Adversary(self, r, spec) for r, spec in s.adversaries.items()]
         self.licence_seekers = [n for n in self.nation_list if coproduction.eligible(n, self)]
         self.weights = {k: it.deterrence_weight for k, it in s.items.items() if it.deterrence_weight > 0}
@@ -99,10 +99,11 @@ class CooperationModel(mesa.Model):
         return prod
 
     def add_producer(self, pid: str, spec) -> Producer:
-        """Stand up a new line during the run (a licensed coproduction line)."""
+        """Stand up a new line during the run (a licensed coproduction line): none of its
+        cross-border supply links is licensed yet."""
         prod = self._create_producer(pid, spec)
-        for comp, sup in spec.suppliers.items():
-            prod.connect(comp, self.producers[sup])
+        for comp, sups in spec.suppliers.items():
+            prod.connect(comp, [self.producers[sup] for sup in sups], established=False)
         return prod
 
     def _build_crises(self) -> None:

@@ -44,6 +44,7 @@ class Nation(mesa.Agent):
         self.in_crisis = False
         self.expect: dict[tuple[str, str], float] = {}
         self.licences: set[str] = set()
+        self.released: set[str] = set()  # US items whose technology has been released to it
         self.licence_pending = False
         self.option_cache: dict[str, tuple[int, list]] = {}
         self.weighted_items: list[tuple[str, float]] = []

@@ -1,9 +1,11 @@
 """Producer: a firm's line in one nation making one item (DESIGN.md step 4).
 
-Each week, in order: order inputs (cross-border flows need a supply licence that covers the
-quantity), produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out
-with transit time, learn, and decide on expansion — a sustained backlog plus a funding signal
-starts an expansion that arrives after a lag, up to the physical ceiling.
+Each week, in order: order inputs from each input's suppliers in order of preference (a
+supplier with no room passes the order down the list; cross-border flows need a supply licence
+that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it),
+produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out with transit
+time, learn, and decide on expansion — a sustained backlog plus a funding signal starts an
+expansion that arrives after a lag, up to the physical ceiling.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import mesa
 
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
+from .sourcing import production_wait
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .model import CooperationModel
     from .schema_world import Expansion
 
@@ -41,14 +46,21 @@ EXISTING_CONTRACTS = ExistingContracts()
 
 
 class SupplyArrangement:
-    """A cross-border supplier relationship and the quantity its licence still authorises."""
+    """One supplier of one input and what the link still needs before goods may flow.
 
-    __slots__ = ("supplier", "licensed", "pending")
+    A cross-border link carries the quantity its supply licence still authorises (``licensed``)
+    and whether a licence case is open (``pending``); a domestic link is open (``licensed`` is
+    infinite), though a US line may use a foreign-owned US plant only once the plant is
+    qualified (``Producer.qualified``).
+    """
 
-    def __init__(self, supplier: "Producer", licensed: float):
+    __slots__ = ("supplier", "licensed", "pending", "cross_border")
+
+    def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
         self.supplier = supplier
         self.licensed = licensed
         self.pending = False
+        self.cross_border = cross_border
 
 
 class Producer(mesa.Agent):
@@ -77,13 +89,14 @@ class Producer(mesa.Agent):
         self.backlog_qty = 0.0
         self.inputs: dict[str, float] = {}
         self.inputs_on_order: dict[str, float] = {}
-        self.suppliers: dict[str, Producer] = {}
-        self.arrangements: dict[str, SupplyArrangement] = {}
+        self.suppliers: dict[str, list[Producer]] = {}  # per input, in order of preference
+        self.arrangements: dict[str, list[SupplyArrangement]] = {}  # one link per supplier
         self.pending: list[tuple[int, float]] = []
         self.streak = 0
         self.last_decision = -10**6
         self.awaiting_review = False
         self.qualified = False
+        self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
         self.output = 0.0
         self.initial_input_weeks = spec.initial_input_weeks
@@ -96,62 +109,164 @@ class Producer(mesa.Agent):
             self.accept(Order(EXISTING_CONTRACTS, self.item, book, book, self.region, 0, "existing"))
 
     # -- wiring -------------------------------------------------------------------------------
-    def connect(self, component: str, supplier: "Producer") -> None:
-        """Attach a supplier for a component; a foreign one gets a pre-existing licence."""
-        self.suppliers[component] = supplier
+    def connect(self, component: str, suppliers: "Sequence[Producer]", established: bool = True) -> None:
+        """Attach a component's suppliers, in order of preference.
+
+        The first supplier of a line present when the run starts (``established``) is the link
+        in use: a foreign one holds a pre-existing supply licence for ``LICENCE_COVER_WEEKS`` of
+        inputs (US technology in it counts as released to the line's nation), and a
+        foreign-owned US plant already counts as qualified for a US line. The links further
+        down the list, and every link of a line stood up during the run, are licensed (or
+        qualified) when the line first turns to them.
+        """
         per_week = self.capacity * self.bom[component]
+        self.suppliers[component] = list(suppliers)
         self.inputs[component] = per_week * self.initial_input_weeks
         self.inputs_on_order[component] = 0.0
-        if supplier.nation.iso != self.nation.iso:
-            self.arrangements[component] = SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS)
+        links = []
+        for i, supplier in enumerate(suppliers):
+            in_use = established and i == 0
+            if supplier.nation.iso != self.nation.iso:
+                links.append(SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS if in_use else 0.0))
+                if in_use and supplier.nation.iso == "USA":
+                    self.nation.released.add(component)
+            else:
+                links.append(SupplyArrangement(supplier, math.inf, cross_border=False))
+                if in_use and self._needs_qualification(supplier):
+                    supplier.qualified = True
+        self.arrangements[component] = links
+
+    def _needs_qualification(self, supplier: "Producer") -> bool:
+        """A US line using a foreign-owned plant in the US (investment review, FOCI)."""
+        return (self.nation.iso == "USA" and supplier.nation.iso == "USA"
+                and supplier.owner is not None and supplier.owner != "USA")
 
     # -- the week -----------------------------------------------------------------------------
     def effective_capacity(self, week: int) -> float:
         """Output possible this week before inputs and backlog: capacity × learning."""
         return self.capacity * self.efficiency if week >= self.active_from else 0.0
 
+    def supply_room(self, week: int, lookahead: float) -> float:
+        """Units a new order could add and still be made within ``lookahead`` weeks.
+
+        Room = rate × the weeks of the look-ahead the line is open − its backlog, where rate
+        is nameplate capacity × learning (a supplier's own input shortages are not seen:
+        component plants in the shipped worlds have no inputs of their own).
+        """
+        open_weeks = lookahead - max(0, self.active_from - week)
+        if open_weeks <= 0:
+            return 0.0
+        return max(0.0, self.capacity * self.efficiency * open_weeks - self.backlog_qty)
+
     def order_inputs(self, week: int) -> None:
         """Top up each supplied component to ``input_cover`` weeks of production."""
         if not self.suppliers:
             return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
-        for comp, supplier in self.suppliers.items():
+        for comp, links in self.arrangements.items():
             target = rate * self.bom[comp] * self.input_cover
             need = target - self.inputs[comp] - self.inputs_on_order[comp]
             if need > 1e-9:
-                self._order_component(comp, supplier, need, week)
+                self._order_component(comp, links, need, week)
 
-    def _order_component(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
-        arr = self.arrangements.get(comp)
-        if arr is not None:
-            use = self.capacity * self.efficiency * self.bom[comp]
-            if not arr.pending and arr.licensed - qty < max(use * LICENCE_RENEWAL_WEEKS, 0.0):
-                self._request_supply_licence(comp, arr, qty, week)
-            qty = min(qty, arr.licensed)
-            if qty <= 1e-9:
-                return
-            arr.licensed -= qty
+    def _order_component(self, comp: str, links: list[SupplyArrangement], qty: float, week: int) -> None:
+        """Spread an order over the input's suppliers in order of preference.
+
+        Down the list, each open link takes what its supplier has room for within this line's
+        input cover (``supply_room``) and what its licence still allows; a link not yet open
+        is applied for when its turn comes and its supplier has room (the first link always).
+        What no supplier has room for queues at the open link with the shortest wait.
+        """
+        use = self.capacity * self.efficiency * self.bom[comp]
+        if len(links) == 1:  # one supplier takes it all, as far as its link allows
+            plan = [min(qty, self._link_allowance(comp, links[0], qty, use, True, week))]
+        else:
+            plan = self._spread(comp, links, qty, use, week)
         unit_cost = self.model.scenario.items[comp].unit_cost_musd
-        order = Order(self, comp, qty, qty, self.region, week, "component", unit_cost)
-        self.inputs_on_order[comp] += qty
-        supplier.accept(order)
+        for link, amount in zip(links, plan):
+            if amount <= 1e-9:
+                continue
+            if link.cross_border:
+                link.licensed -= amount
+            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost)
+            self.inputs_on_order[comp] += amount
+            link.supplier.accept(order)
+
+    def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
+                week: int) -> list[float]:
+        """Quantities for each link: down the list by room and allowance, the rest to the open
+        link with the shortest wait."""
+        plan = [0.0] * len(links)
+        allowed = [0.0] * len(links)
+        left = qty
+        for i, link in enumerate(links):
+            if left <= 1e-9:
+                break
+            room = link.supplier.supply_room(week, self.input_cover)
+            allowed[i] = self._link_allowance(comp, link, left, use, i == 0 or room > 1e-9, week)
+            plan[i] = min(left, allowed[i], room)
+            left -= plan[i]
+        if left > 1e-9:
+            open_links = [i for i in range(len(links)) if allowed[i] - plan[i] > 1e-9]
+            if open_links:
+                best = min(open_links, key=lambda i: production_wait(links[i].supplier, 0.0, week))
+                plan[best] += min(left, allowed[best] - plan[best])
+        return plan
+
+    def _link_allowance(self, comp: str, link: SupplyArrangement, wanted: float, use: float,
+                        sought: bool, week: int) -> float:
+        """What a link may carry now; opens the licence or qualification case it still needs.
+
+        A cross-border link asks for more licensed quantity once what is left after ``wanted``
+        covers fewer than ``LICENCE_RENEWAL_WEEKS`` of current use; a link never licensed asks
+        only when ``sought`` (its supplier has room, or it is the line's first choice).
+        """
+        if link.cross_border:
+            low = link.licensed - wanted < max(use * LICENCE_RENEWAL_WEEKS, 0.0)
+            if not link.pending and low and (sought or link.licensed > 1e-9):
+                self._request_supply_licence(comp, link, wanted, week)
+            return link.licensed
+        supplier = link.supplier
+        if not self._needs_qualification(supplier) or supplier.qualified:
+            return math.inf
+        if sought and not supplier.qualifying:
+            self._request_qualification(comp, supplier, wanted, week)
+        return 0.0
+
+    def _request_qualification(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
+        per_week = self.capacity * self.bom[comp]
+        value = max(qty, per_week * LICENCE_COVER_WEEKS) * self.model.scenario.items[comp].unit_cost_musd
+        case = Case(CaseKind.QUALIFICATION, comp, supplier.owner, "USA", value, week,
+                    supplier.us_content_share, on_finish=self._qualification_done, payload=supplier)
+        supplier.qualifying = True
+        self.model.pipeline.submit(case, week)
+
+    @staticmethod
+    def _qualification_done(case: Case, week: int) -> None:
+        supplier = case.payload
+        supplier.qualifying = False
+        supplier.qualified = supplier.qualified or case.status is CaseStatus.APPROVED
 
     def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
         amount = max(qty, per_week * LICENCE_COVER_WEEKS)
         cost = self.model.scenario.items[comp].unit_cost_musd
-        case = Case(CaseKind.COMPONENT_SUPPLY, comp, arr.supplier.nation.iso, self.nation.iso,
+        seller = arr.supplier.nation.iso
+        case = Case(CaseKind.COMPONENT_SUPPLY, comp, seller, self.nation.iso,
                     amount * cost, week, arr.supplier.us_content_share,
-                    on_finish=self._supply_licence_done, payload=(arr, amount))
+                    on_finish=self._supply_licence_done, payload=(arr, amount, self.nation),
+                    new_technology=seller == "USA" and comp not in self.nation.released)
         arr.pending = True
         self.model.pipeline.submit(case, week)
 
     @staticmethod
     def _supply_licence_done(case: Case, week: int) -> None:
-        arr, amount = case.payload
+        arr, amount, nation = case.payload
         arr.pending = False
         if case.status is CaseStatus.APPROVED:
             arr.licensed += amount
+            if case.seller == "USA":
+                nation.released.add(case.item)
 
     def accept(self, order: Order) -> None:
         """Take an approved order into the backlog."""

@@ -210,13 +210,19 @@ def _producer_problems(s: Scenario, pid: str, p: Producer) -> list[str]:
     if p.item not in s.items:
         out.append(f"producers.{pid}.item: unknown item '{p.item}'")
         return out
-    for comp, sup in p.suppliers.items():
+    for comp, sups in p.suppliers.items():
         if comp not in s.items[p.item].bill_of_materials:
             out.append(f"producers.{pid}.suppliers.{comp}: not in the bill of materials of '{p.item}'")
-        if sup not in s.producers:
-            out.append(f"producers.{pid}.suppliers.{comp}: unknown producer '{sup}'")
-        elif s.producers[sup].item != comp:
-            out.append(f"producers.{pid}.suppliers.{comp}: producer '{sup}' makes '{s.producers[sup].item}'")
+        if not sups:
+            out.append(f"producers.{pid}.suppliers.{comp}: empty list (name at least one producer)")
+        for i, sup in enumerate(sups):
+            where = f"producers.{pid}.suppliers.{comp}" + (f".{i}" if len(sups) > 1 else "")
+            if sup not in s.producers:
+                out.append(f"{where}: unknown producer '{sup}'")
+            elif s.producers[sup].item != comp:
+                out.append(f"{where}: producer '{sup}' makes '{s.producers[sup].item}'")
+            elif sup in sups[:i]:
+                out.append(f"{where}: producer '{sup}' listed twice")
     if p.licensor is not None and p.licensor not in s.producers:
         out.append(f"producers.{pid}.licensor: unknown producer '{p.licensor}'")
     if p.owner is not None and p.owner not in s.nations:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from .schema_base import Classification, Region, Strict, field
 
@@ -150,7 +150,14 @@ class Producer(Strict):
     active_from_week: int = field(0, ge=0, description="first producing week (week)")
     expansion: Expansion = field(Expansion(), description="expansion behaviour")
     planned_expansions: tuple[PlannedExpansion, ...] = field((), description="scripted changes")
-    suppliers: dict[str, str] = field({}, description="component key → producer id")
+    suppliers: dict[str, tuple[str, ...]] = field(
+        {},
+        description="component key → producer ids in order of preference, or one id: the line "
+        "orders from the first supplier with room (its capacity × learning over the line's input "
+        "cover, less its backlog) and an open link, then down the list; the first link of a line "
+        "present at week 0 is already licensed (assumption: list domestic plants first, then "
+        "allies', then the US's)",
+    )
     input_cover_weeks: float = field(
         6.0, ge=0.0, description="input inventory target (weeks of production; assumption)"
     )
@@ -170,6 +177,13 @@ class Producer(Strict):
         0.0, ge=0.0, le=1.0, description="US-origin share of the value of its output (share)"
     )
     source: str = field("assumption", description="citation for capacity and ceiling")
+
+    @field_validator("suppliers", mode="before")
+    @classmethod
+    def _one_supplier_is_a_list_of_one(cls, value):
+        if isinstance(value, dict):
+            return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _ceiling_covers_capacity(self) -> "Producer":

@@ -170,8 +170,8 @@ def test_baseline_is_calibrated_the_way_the_model_uses_it():
         cap = sum(p.capacity_per_week for p in s.producers.values()
                   if p.item == item and p.active_from_week == 0)
         assert 0.6 * cap <= use < cap, item  # capacity a little above peacetime use
-    foreign_inputs = [(pid, c) for pid, p in s.producers.items() for c, sup in p.suppliers.items()
-                      if s.producers[sup].nation != p.nation]
+    foreign_inputs = [(pid, c) for pid, p in s.producers.items() for c, sups in p.suppliers.items()
+                      if s.producers[sups[0]].nation != p.nation]
     assert ("usa_army_155", "energetics") in foreign_inputs  # Canadian propellant, P33
     assert ("jpn_mhi_pac3", "seeker_rf") in foreign_inputs  # US seeker, P51
     assert s.crises[0].region == "europe" and s.adversaries["indo_pacific"].decides

@@ -48,3 +48,81 @@ def build(base: dict[str, Any], **changes: Any) -> Scenario:
     for key, value in changes.items():
         set_dotted(data, key.replace("__", "."), value)
     return validate(data, "test world")
+
+
+def _plant(nation: str, item: str, cap: float, **extra: Any) -> dict[str, Any]:
+    """A line that never expands (ceiling = capacity) and holds no order book."""
+    return {"nation": nation, "item": item, "capacity_per_week": cap, "ceiling_per_week": cap,
+            "initial_backlog_weeks": 0.0, **extra}
+
+
+def chain_world(allied_motor_plant: bool) -> dict[str, Any]:
+    """A US missile line (10 a week) whose one US motor plant makes exactly 10 motors a week,
+    and an Australia that licenses the missile in week 1 (5 a week, open from week 5).
+
+    The US line holds an order book far beyond the horizon, so it takes every motor it gets.
+    Australia buys its missiles from its own line once the line exists (domestic weight, and
+    the US line's wait of 100 weeks). With ``allied_motor_plant`` Australia also has a motor
+    plant of its own (10 a week), so its licensed line brings its own chain; without it the
+    line shares the saturated US plant. No barriers, no crisis (no expansion funding).
+    """
+    return {
+        "name": "chain_world",
+        "horizon_weeks": 40,
+        "transit_weeks": transit(),
+        "nations": {
+            "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},
+            "AUS": {"name": "Australia", "region": "indo_pacific", "rdp_mou": True,
+                    "groups": ["nato_plus", "aukus"], "budget_musd_per_year": 1e6,
+                    "goals": {"domestic_capacity": 0.6, "deterrence": 0.2, "interoperability": 0.1,
+                              "regional_capacity": 0.1},
+                    "understanding": 1.0, "stocks": {"missile": 1000.0},
+                    "requirements": {"missile": 1000.0}, "peacetime_use_per_week": {"missile": 20.0}},
+        },
+        "items": {
+            "missile": {"name": "missile", "unit_cost_musd": 1.0, "bill_of_materials": {"motor": 1.0},
+                        "coproduction": {"line_capacity_per_week": 5.0, "build_weeks": 4,
+                                         "learning_initial": 1.0}},
+            "motor": {"name": "rocket motor", "kind": "component", "unit_cost_musd": 0.01,
+                      "major_defense_equipment": False},
+        },
+        "producers": {
+            "usa_missile": _plant("USA", "missile", 10.0, initial_backlog_weeks=100.0,
+                                  suppliers={"motor": "usa_motor"}),
+            "usa_motor": _plant("USA", "motor", 10.0),
+            **({"aus_motor": _plant("AUS", "motor", 10.0)} if allied_motor_plant else {}),
+        },
+        "barriers": no_barriers(),
+        "sourcing": {"coproduction_seek_probability": 1.0, "coproduction_min_budget_musd": 0.0,
+                     "us_buys_allied": False},
+    }
+
+
+def fallback_world() -> dict[str, Any]:
+    """A German missile line (10 a week) whose first motor supplier, a German plant of 6 a week,
+    cannot keep up; its second choice is a Norwegian plant (10 a week) it has never used, so the
+    cross-border link needs a supply licence (partner export control) when the line turns to it.
+    Germany's order book outlasts the horizon. Every barrier is off unless a test turns it on."""
+    return {
+        "name": "fallback_world",
+        "horizon_weeks": 60,
+        "transit_weeks": transit(),
+        "nations": {
+            "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},
+            "DEU": {"name": "Germany", "region": "europe", "groups": ["nato"], "budget_musd_per_year": 1e6},
+            "NOR": {"name": "Norway", "region": "europe", "groups": ["nato"], "budget_musd_per_year": 1e6},
+        },
+        "items": {
+            "missile": {"name": "missile", "unit_cost_musd": 1.0, "bill_of_materials": {"motor": 1.0}},
+            "motor": {"name": "rocket motor", "kind": "component", "unit_cost_musd": 0.01,
+                      "major_defense_equipment": False},
+        },
+        "producers": {
+            "deu_missile": _plant("DEU", "missile", 10.0, initial_backlog_weeks=100.0,
+                                  suppliers={"motor": ["deu_motor", "nor_motor"]}),
+            "deu_motor": _plant("DEU", "motor", 6.0),
+            "nor_motor": _plant("NOR", "motor", 10.0),
+        },
+        "barriers": no_barriers(),
+        "sourcing": {"coproduction_seek_probability": 0.0},
+    }
