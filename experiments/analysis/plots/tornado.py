@@ -15,6 +15,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from ..answer import NO_CHANGE, effects, load_study
 from ..catalog import better_direction, metric_label
 from .common import OKABE_ITO, PlotRecord, figure, record, safe_name
 
@@ -68,6 +69,9 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
     fig, ax = figure(9.0, max(3.2, 0.42 * len(rows) + 1.9))
     for y, row in rows.iterrows():
         bars = row["bars"]
+        if all(r.verdict == NO_CHANGE for r in bars.values()):
+            ax.text(0, y, "  no run changed", va="center", fontsize=8, color="0.45")
+            continue
         if "reform" in bars:
             _bar(ax, y, 0.6, bars["reform"], KIND_COLOURS["reform"])
             continue
@@ -89,7 +93,7 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
     kinds = set(table.loc[table["metric"] == metric, "kind"])
     ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=KIND_LEGEND[k])
                        for k in KIND_COLOURS if k in kinds],
-              loc="lower right", frameon=True, framealpha=0.9, fontsize=8)
+              loc="best", frameon=True, framealpha=0.9, fontsize=8)
     name = f"tornado_{safe_name(metric)}" + (f"_{safe_name(headline)}" if many_headlines else "")
     top = rows["name"].iloc[-1] if len(rows) else "none"
     caption = (f"How far each barrier and reform moves {metric} from the status quo of "
@@ -101,8 +105,6 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
 
 def tornado_plots(path: Path, out: Path, formats: Iterable[str] = ("png",)) -> list[PlotRecord]:
     """A tornado chart per headline metric and headline of a study folder (none otherwise)."""
-    from ..answer import effects, load_study
-
     study = load_study(path)
     if study is None:
         return []
