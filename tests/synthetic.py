@@ -170,7 +170,7 @@ assert {s for _, s in PLANTED if _ != "reform"} <= set(BARRIERS)
 
 def barrier_study(path: Path, replications: int = 16, root_seed: int = 5,
                   planted: Mapping[tuple[str, str], Mapping[str, float]] | None = None,
-                  headline: str = "baseline", extra_columns: Mapping[str, str] = {}) -> Path:
+                  headline: str = "baseline", extra_columns: Mapping[str, str] | None = None) -> Path:
     """A ``dibsim study`` folder with known answers: the status quo and each planted arm on
     common random numbers (a shared replicate shock, small own noise), with its ``study.json``.
 
@@ -199,7 +199,7 @@ def barrier_study(path: Path, replications: int = 16, root_seed: int = 5,
         for rep in range(replications):
             row = _fixed(arm.name, 0, rep, run_seed(root_seed, rep))
             row |= _study_metrics(change, shock[rep], u[rep], rng)
-            row |= {new: row[old] for new, old in extra_columns.items()}
+            row |= {new: row[old] for new, old in (extra_columns or {}).items()}
             row["onset_week"] = float(ONSET)
             rows.append(row)
     entries = [{"name": a.name, "hash": f"h{i}", "description": f"synthetic arm {a.label}",
