@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: the main job — the default study (baseline and reform variants) and its report.
+## make run: the main job — what each barrier costs and each reform buys (ranked table, report).
 run: $(STAMP)
 	$(BIN)/dibsim study
 

@@ -1,47 +1,251 @@
-"""The default study behind ``make run``: the baseline and the reform variants, a few replicates.
+"""The default study behind ``make run``: what each barrier costs and what each reform buys.
 
-Each scenario runs as one design point (its own sweep block, if any, is not expanded), all with
-the same seeds, so differences between scenarios are the reforms' effects and not noise.
+For each headline scenario (:data:`STUDY_HEADLINES`) the study runs, as *arms* on common random
+numbers (the engine gives replicate *r* the same seed in every scenario of a plan):
+
+* the **status quo**: the headline scenario as shipped;
+* each registered barrier **removed** (``barriers.<key>.enabled: false``);
+* each barrier made **stricter**: every ``*median_days`` time × :data:`STRICTER_TIME_FACTOR`
+  and ``denial_probability`` × :data:`STRICTER_DENIAL_FACTOR`, capped at 1;
+* each **reform variant** shipped in ``scenarios/`` (:func:`reform_variants`), its own settings
+  applied onto the headline.
+
+Every arm is its own scenario in the results, named ``<headline>~<arm>`` (for example
+``baseline~no_export_licence``, ``baseline~stricter_fms_case``, ``baseline~fms_reform``), so
+the runs table needs no column per overridden setting. ``study.json`` beside the results says
+which arm is which (:func:`write_study_file`); :mod:`experiments.analysis.answer` reads it.
 A second ``make run`` resumes the folder: it finishes missing runs and otherwise does nothing.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-#: Scenarios of the default study, in the order tables list them; missing files are skipped.
-STUDY_SCENARIOS: tuple[str, ...] = (
-    "baseline",
-    "aukus_exemption_widened",
-    "fms_reform",
-    "rdp_reciprocity",
-    "indo_pacific_coproduction",
-    "us_alone",
-)
+#: The headline scenarios: the baseline is the world where the Indo-Pacific is contested
+#: (its adversary decides for itself; DESIGN.md "Scenarios"). ``--scenario`` replaces the list.
+STUDY_HEADLINES: tuple[str, ...] = ("baseline",)
 STUDY_DIR = Path("results") / "default_study"
-STUDY_REPLICATIONS = 5
+#: Replicates per arm. Sized from measurement: one baseline run takes 0.16 s, the engine
+#: records ~5 runs/s per core with the weekly series, so 25 arms × 40 runs ≈ 1,000 runs take
+#: about 2 minutes on two idle cores and leave room for the report inside 5 minutes.
+STUDY_REPLICATIONS = 40
+#: "Made stricter": every median time of the barrier (fields ending in ``median_days``) is
+#: multiplied by this factor (four times slower, as the stylised facts of ``docs/ODD.md`` use) …
+STRICTER_TIME_FACTOR = 4.0
+#: … and its denial probability by this one, capped at 1.
+STRICTER_DENIAL_FACTOR = 2.0
+#: Top-level settings a reform variant may change (anything else, such as crises, adversaries
+#: or sourcing, makes a variant a different world rather than a reform of this one).
+REFORM_LEVERS: frozenset[str] = frozenset({"barriers", "policies", "producers"})
+#: What a variant file says about itself, beside its settings.
+_DESCRIPTIVE = frozenset({"name", "extends", "description", "question"})
+#: Separates the headline from the arm in an arm's scenario name.
+ARM_SEPARATOR = "~"
+STUDY_FILE = "study.json"
 
 
-def study_scenarios(scenario_dir: Path | None = None) -> list[str]:
-    """The study's scenarios that exist in ``scenarios/``."""
+@dataclass(frozen=True)
+class StudyArm:
+    """One arm of the study: a setting of the headline scenario that runs on the common seeds.
+
+    Attributes:
+        name: the scenario name in the results (the headline's own name for the status quo).
+        headline: the headline scenario it varies.
+        kind: ``status quo``, ``removed``, ``stricter`` or ``reform``.
+        subject: the barrier key or the reform variant's name (empty for the status quo).
+        label: how tables and charts name the arm.
+        overrides: dotted path → value applied to the headline (barrier arms).
+    """
+
+    name: str
+    headline: str
+    kind: str
+    subject: str
+    label: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def reform_variants(scenario_dir: Path | None = None, exclude: Sequence[str] = ()) -> list[str]:
+    """The shipped reform variants: files that extend another scenario, state a question, have
+    no sweep, and change only :data:`REFORM_LEVERS` (and at least one of them).
+
+    ``us_alone`` (sourcing), the contingencies (crises, adversaries), ``status_quo`` (changes
+    nothing) and sweeps are therefore not reforms. The schema has no marker for a reform; this
+    rule reads what each file changes.
+    """
     from ..model.loader import SCENARIO_DIR
 
-    folder = Path(scenario_dir or SCENARIO_DIR)
-    return [name for name in STUDY_SCENARIOS if (folder / f"{name}.yaml").exists()]
+    found = []
+    for path in sorted(Path(scenario_dir or SCENARIO_DIR).glob("*.yaml")):
+        own = _own_settings(path)
+        changed = set(own) - _DESCRIPTIVE
+        if ("extends" in own and own.get("question") and "sweep" not in own and changed
+                and changed <= REFORM_LEVERS and own.get("name", path.stem) not in exclude):
+            found.append(str(own.get("name", path.stem)))
+    return found
 
 
-def study_plan(replications: int | None = None, steps: int | None = None, root_seed: int | None = None) -> Any:
-    """The plan of the default study.
+def _own_settings(path: Path) -> dict[str, Any]:
+    """What a scenario file itself writes (before its ``extends:`` chain is merged)."""
+    import yaml
+
+    from ..model.scenario_yaml import ScenarioYamlLoader
+
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=ScenarioYamlLoader)
+    return data if isinstance(data, dict) else {}
+
+
+def stricter_rule() -> str:
+    """The stricter rule in words, as tables and the written answer state it."""
+    return (f"every median time × {STRICTER_TIME_FACTOR:g} and the denial probability × "
+            f"{STRICTER_DENIAL_FACTOR:g}, capped at 1")
+
+
+def stricter_overrides(settings: Any, key: str) -> dict[str, Any]:
+    """The dotted overrides that make one barrier's settings stricter (see module docstring)."""
+    out: dict[str, Any] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if name.endswith("median_days") and isinstance(value, (int, float)):
+            out[f"barriers.{key}.{name}"] = float(value) * STRICTER_TIME_FACTOR
+        elif name == "denial_probability":
+            out[f"barriers.{key}.{name}"] = min(1.0, float(value) * STRICTER_DENIAL_FACTOR)
+    return out
+
+
+def study_arms(headline: str, reforms: Sequence[str] | None = None) -> tuple[list[StudyArm], list[str]]:
+    """The arms of one headline scenario, and notes on barriers left out.
+
+    A barrier already disabled in the headline has nothing to remove or tighten; it is left
+    out with a note rather than run as two copies of the status quo.
+    """
+    from ..model.barriers import BARRIERS
+    from ..model.loader import load_scenario
+
+    scn = load_scenario(headline)
+    arms = [StudyArm(scn.name, scn.name, "status quo", "", "status quo")]
+    notes = []
+    for key in BARRIERS:
+        settings = getattr(scn.barriers, key)
+        if not settings.enabled:
+            notes.append(f"{key}: disabled in {scn.name}, so not studied")
+            continue
+        arms.append(StudyArm(arm_name(scn.name, f"no_{key}"), scn.name, "removed", key,
+                             f"{key} removed", {f"barriers.{key}.enabled": False}))
+        arms.append(StudyArm(arm_name(scn.name, f"stricter_{key}"), scn.name, "stricter", key,
+                             f"{key} stricter", stricter_overrides(settings, key)))
+    names = reform_variants(exclude=(scn.name,)) if reforms is None else list(reforms)
+    arms += [StudyArm(arm_name(scn.name, r), scn.name, "reform", r, r) for r in names]
+    return arms, notes
+
+
+def arm_name(headline: str, arm: str) -> str:
+    """``<headline>~<arm>``."""
+    return f"{headline}{ARM_SEPARATOR}{arm}"
+
+
+def arm_scenario(arm: StudyArm) -> Any:
+    """The validated scenario of an arm: the headline with the arm's change, renamed.
+
+    A reform is applied as the settings its own file writes, merged onto the headline by the
+    variant rule (so it also works on a headline other than the one the file extends).
+    """
+    from ..model.loader import ScenarioError, load_raw, resolve_path, set_dotted, validate
+    from ..model.variants import MergeError, merge_variant
+
+    base_path = resolve_path(arm.headline)
+    data = load_raw(base_path)
+    if arm.kind == "status quo":
+        return validate(data, str(base_path))
+    origin = f"{base_path} (study arm {arm.name})"
+    if arm.kind == "reform":
+        path = resolve_path(arm.subject)
+        own = {k: v for k, v in _own_settings(path).items() if k not in ("extends", "name")}
+        try:
+            data = merge_variant(data, own, str(path), str(base_path))
+        except MergeError as exc:
+            raise ScenarioError([str(exc)]) from None
+        what = f"the reform '{arm.subject}' applied: {own.get('description', '')}".strip()
+    else:
+        for dotted, value in arm.overrides.items():
+            set_dotted(data, dotted, value, origin=origin)
+        what = f"{arm.label}: " + ", ".join(f"{k} = {v:g}" if isinstance(v, float) else
+                                           f"{k} = {v}" for k, v in arm.overrides.items())
+    data["name"] = arm.name
+    data["description"] = f"{arm.headline} with {what}"
+    return validate(data, origin)
+
+
+def study_plan(replications: int | None = None, steps: int | None = None,
+               root_seed: int | None = None, headlines: Sequence[str] | None = None,
+               reforms: Sequence[str] | None = None) -> tuple[Any, list[StudyArm], list[str]]:
+    """The plan of the study, its arms and the notes on what was left out.
+
+    Args:
+        replications: replicates per arm (default :data:`STUDY_REPLICATIONS`).
+        steps: a shorter horizon in weeks (quick looks and tests).
+        root_seed: the root seed (default: the engine's).
+        headlines: the headline scenarios (default :data:`STUDY_HEADLINES`).
+        reforms: the reform variants (default: :func:`reform_variants`).
 
     Raises:
-        UserError: when not even the baseline scenario exists.
+        UserError: on a bad flag value or a headline given twice.
+        model.loader.ScenarioError: when a headline or a reform does not load.
     """
-    from .errors import UserError
-    from .engine.plan import make_plan
+    from dataclasses import replace
 
-    names = study_scenarios()
-    if "baseline" not in names:
-        raise UserError("the default study needs scenarios/baseline.yaml, which does not exist")
-    return make_plan(names, replications=replications or STUDY_REPLICATIONS, root_seed=root_seed,
-                     steps=steps, use_sweeps=False)
+    from ..model.loader import scenario_hash
+    from .engine.plan import ScenarioPlan, make_plan
+    from .errors import UserError
+
+    heads = list(headlines or STUDY_HEADLINES)
+    if len(set(heads)) != len(heads):
+        raise UserError(f"--scenario: a headline scenario is named twice ({', '.join(heads)})")
+    plan = make_plan(heads[:1], replications=replications or STUDY_REPLICATIONS,
+                     root_seed=root_seed, steps=steps, use_sweeps=False)
+    template = plan.scenarios[0]
+    arms, notes, scenarios = [], [], []
+    for head in heads:
+        these, why = study_arms(head, reforms)
+        arms += these
+        notes += why
+        for arm in these:
+            scn = arm_scenario(arm)
+            source = f"{head} ({arm.label})" if arm.kind != "status quo" else head
+            scenarios.append(ScenarioPlan(arm.name, source, scn, scenario_hash(scn),
+                                          template.design, template.replications))
+    return replace(plan, scenarios=tuple(scenarios)), arms, notes
+
+
+def study_file_data(arms: Sequence[StudyArm], headlines: Sequence[str],
+                    contested: dict[str, str | None]) -> dict[str, Any]:
+    """What ``study.json`` holds: the arms, the stricter factors and each headline's contested
+    region (the region whose adversary decides for itself)."""
+    return {
+        "headlines": list(headlines),
+        "contested_region": dict(contested),
+        "stricter": {"time_factor": STRICTER_TIME_FACTOR, "denial_factor": STRICTER_DENIAL_FACTOR,
+                     "rule": stricter_rule()},
+        "arms": [asdict(a) for a in arms],
+    }
+
+
+def contested_region(scenario: Any) -> str | None:
+    """The first region whose adversary decides for itself, else the first with an adversary."""
+    regions = list(scenario.adversaries)
+    deciding = [r for r, adv in scenario.adversaries.items() if getattr(adv, "decides", False)]
+    return (deciding or regions or [None])[0]
+
+
+def write_study_file(out: Path, plan: Any, arms: Sequence[StudyArm]) -> Path:
+    """Write ``study.json`` into the results folder (atomically)."""
+    from .engine.results import write_json_atomic
+
+    heads = list(dict.fromkeys(a.headline for a in arms))
+    contested = {h: contested_region(plan.scenario(h).scenario) for h in heads}
+    target = Path(out) / STUDY_FILE
+    write_json_atomic(json.loads(json.dumps(study_file_data(arms, heads, contested))), target)
+    return target

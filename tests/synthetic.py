@@ -142,3 +142,85 @@ def sweep_study(path: Path, sweep: Any, fn: Callable[[pd.DataFrame, np.random.Ge
     entry = {"name": scenario, "hash": "h", "description": f"synthetic {design.kind} sweep",
              "question": "", "design": design.to_dict()}
     return write_folder(path, runs, _manifest([entry], root_seed))
+
+
+#: The planted barrier/reform study: per arm, the true change from the status quo of each
+#: metric (arm minus status quo, in the metric's own unit). ``fms_case`` is the largest cost
+#: (removing it adds most output and deterrence), ``congressional_review`` and
+#: ``rdp_reciprocity`` change nothing (a planted zero), ``fms_reform`` buys most.
+STATUS_QUO = {"output_12m": 50_000.0, "surge_ratio": 1.5, "deterrence_index": 0.60,
+              "deterrence_failure": 0.30, "allied_capacity_growth": 1.2}
+PLANTED: dict[tuple[str, str], dict[str, float]] = {
+    ("removed", "fms_case"): {"output_12m": 6000, "surge_ratio": 0.20, "deterrence_index": 0.05,
+                              "deterrence_failure": -0.2, "allied_capacity_growth": 0.10},
+    ("removed", "export_licence"): {"output_12m": 3000, "surge_ratio": 0.10,
+                                    "deterrence_index": 0.02, "allied_capacity_growth": 0.05},
+    ("removed", "technology_release"): {"output_12m": 1500, "deterrence_index": 0.01},
+    ("removed", "congressional_review"): {},
+    ("stricter", "fms_case"): {"output_12m": -8000, "deterrence_index": -0.06},
+    ("stricter", "export_licence"): {"output_12m": -2500},
+    ("stricter", "technology_release"): {"output_12m": -1000},
+    ("stricter", "congressional_review"): {},
+    ("reform", "fms_reform"): {"output_12m": 2500, "surge_ratio": 0.05, "deterrence_index": 0.03},
+    ("reform", "aukus_exemption_widened"): {"output_12m": 1000},
+    ("reform", "rdp_reciprocity"): {},
+}
+assert {s for _, s in PLANTED if _ != "reform"} <= set(BARRIERS)
+
+
+def barrier_study(path: Path, replications: int = 16, root_seed: int = 5,
+                  planted: Mapping[tuple[str, str], Mapping[str, float]] | None = None,
+                  headline: str = "baseline", extra_columns: Mapping[str, str] | None = None) -> Path:
+    """A ``dibsim study`` folder with known answers: the status quo and each planted arm on
+    common random numbers (a shared replicate shock, small own noise), with its ``study.json``.
+
+    Args:
+        path: the folder to write.
+        replications: paired runs per arm.
+        root_seed: the seed of the fabricated noise and of the run seeds.
+        planted: (kind, subject) → true change per metric (default :data:`PLANTED`).
+        headline: the status quo's scenario name.
+        extra_columns: new column → the metric whose values it copies (e.g.
+            ``{"deterrence_index.indo_pacific": "deterrence_index"}``).
+    """
+    from dibsim.experiments.study import StudyArm, arm_name, study_file_data
+
+    planted = PLANTED if planted is None else planted
+    rng = np.random.default_rng(root_seed)
+    shock = rng.standard_normal(replications)
+    u = rng.uniform(size=replications)
+    arms = [StudyArm(headline, headline, "status quo", "", "status quo")]
+    arms += [StudyArm(arm_name(headline, f"no_{s}" if k == "removed" else f"stricter_{s}"
+                               if k == "stricter" else s), headline, k, s,
+                      f"{s} {k}" if k != "reform" else s) for k, s in planted]
+    rows = []
+    for arm in arms:
+        change = planted.get((arm.kind, arm.subject), {})
+        for rep in range(replications):
+            row = _fixed(arm.name, 0, rep, run_seed(root_seed, rep))
+            row |= _study_metrics(change, shock[rep], u[rep], rng)
+            row |= {new: row[old] for new, old in (extra_columns or {}).items()}
+            row["onset_week"] = float(ONSET)
+            rows.append(row)
+    entries = [{"name": a.name, "hash": f"h{i}", "description": f"synthetic arm {a.label}",
+                "question": "what does each barrier cost?", "design": {"kind": "single", "paths": []}}
+               for i, a in enumerate(arms)]
+    write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed))
+    study = study_file_data(arms, [headline], {headline: "indo_pacific"})
+    (path / "study.json").write_text(json.dumps(study, indent=2), encoding="utf-8")
+    return path
+
+
+def _study_metrics(change: Mapping[str, float], z: float, u: float,
+                   rng: np.random.Generator) -> dict[str, float]:
+    """One run's metrics: the status quo plus the arm's change, a shared shock ``z`` and a
+    little own noise (so a planted zero is not resolved, but is not exactly zero either)."""
+    out = {}
+    for metric, base in STATUS_QUO.items():
+        if metric == "deterrence_failure":
+            out[metric] = float(u < base + change.get(metric, 0.0))
+            continue
+        scale = 0.05 * base
+        out[metric] = (base + change.get(metric, 0.0) + scale * z
+                       + 0.02 * scale * rng.standard_normal())
+    return out

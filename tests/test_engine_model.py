@@ -70,14 +70,25 @@ def test_user_errors_exit_2_without_writing(process_out, tmp_path, capsys):
     assert not any((tmp_path / d).exists() for d in ("w", "s", "m"))
 
 
-def test_study_runs_then_resumes_to_nothing(tmp_path, capsys):
-    from dibsim.experiments.study import study_scenarios
+@pytest.mark.slow
+def test_study_answers_then_resumes_to_nothing(tmp_path, capsys):
+    from dibsim.experiments.study import study_arms
 
     out = tmp_path / "study"
-    args = ["study", "--out", str(out), "--steps", "2", "--replications", "1", "--no-timeseries"]
+    args = ["study", "--out", str(out), "--steps", "20", "--replications", "2", "--no-timeseries"]
     assert main(args) == 0
+    printed = capsys.readouterr().out
     runs = pd.read_parquet(out / "runs.parquet")
-    assert list(dict.fromkeys(runs["scenario"])) == study_scenarios() and runs["seed"].nunique() == 1
+    arms, _ = study_arms("baseline")
+    assert list(dict.fromkeys(runs["scenario"])) == [a.name for a in arms]
+    assert runs["seed"].nunique() == 2 and (runs["status"] == "ok").all()
+    assert "What each barrier costs and each reform buys" in printed and "runs into" in printed
+    answer = pd.read_csv(out / "answer.csv")
+    assert set(answer["kind"]) == {"removed", "stricter", "reform"}
+    assert set(answer["subject"]) >= {"fms_case", "fms_reform"}
+    assert (out / "plots" / "tornado_output_12m.png").is_file()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.index("The answer: what each barrier costs") < page.index("<h2>Scenarios")
     assert main(args) == 0
     assert len(pd.read_parquet(out / "runs.parquet")) == len(runs)
-    assert "mean per scenario" in capsys.readouterr().out.lower()
+    assert "(0 this session" in capsys.readouterr().out

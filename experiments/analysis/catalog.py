@@ -24,12 +24,42 @@ BETTER: dict[str, int] = {m: s.better for m, s in METRICS.items()}
 NON_METRIC_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) | {"onset_week", "source"}
 
 
+def metric_spec(metric: str) -> Any:
+    """The model's spec of a metric column, or ``None``.
+
+    A per-system or per-region column (``output_12m.<system>``, ``deterrence_index.<region>``)
+    takes the spec declared for its family: the key before the dot, or a key written with a
+    placeholder such as ``deterrence_index.<region>``.
+    """
+    spec = METRICS.get(metric)
+    if spec is not None or "." not in metric:
+        return spec
+    family = metric.split(".", 1)[0]
+    if family in METRICS:
+        return METRICS[family]
+    return next((s for k, s in METRICS.items() if "<" in k and k.split(".", 1)[0] == family), None)
+
+
+def is_probability(metric: str) -> bool:
+    """Whether a metric column is 0/1 per run (its mean a probability), family included."""
+    spec = metric_spec(metric)
+    return bool(spec is not None and spec.probability)
+
+
+def better_direction(metric: str) -> int | None:
+    """+1 when higher is better, −1 when lower is better, ``None`` for an undeclared column."""
+    spec = metric_spec(metric)
+    return None if spec is None else int(spec.better)
+
+
 def metric_label(metric: str) -> str:
     """'label (unit)' for an axis or a table header; a column the model does not declare is
-    shown by its name."""
-    spec = METRICS.get(metric)
+    shown by its name. A per-system or per-region column names its system or region."""
+    spec = metric_spec(metric)
     if spec is None:
         return metric.replace("_", " ")
+    if "." in metric and metric not in METRICS:
+        spec = replace(spec, label=f"{spec.label}, {metric.split('.', 1)[1].replace('_', ' ')}")
     if spec.probability:
         unit = f"probability; runs are {spec.unit}"
     elif math.isfinite(spec.low) and math.isfinite(spec.high):
@@ -90,10 +120,11 @@ class DesignInfo:
 
 def metric_columns(runs: pd.DataFrame, params: list[str] | None = None) -> list[str]:
     """Metric columns of a runs table: the model's metrics first, then other numeric ones."""
-    params = set(params or []) | {c for c in runs.columns if "." in c}
+    params = set(params or []) | {c for c in runs.columns if "." in c and metric_spec(c) is None}
     known = [m for m in METRICS if m in runs.columns]
+    known += [c for c in runs.columns if "." in c and c not in params and c not in METRICS]
     other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in params
-             and c not in METRICS and pd.api.types.is_numeric_dtype(runs[c])
+             and c not in known and pd.api.types.is_numeric_dtype(runs[c])
              and not pd.api.types.is_bool_dtype(runs[c])]
     return known + other
 

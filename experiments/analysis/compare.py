@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import BINARY_METRICS, design_info, metric_columns
+from .catalog import design_info, is_probability, metric_columns
 from .stats import LEVEL, paired_difference, unpaired_difference
 from ..errors import UserError
 from ..engine.results import ResultsFolder
@@ -79,7 +79,7 @@ def difference(arm: Arm, base: Arm, metric: str, level: float = LEVEL) -> dict:
     smaller arm's runs, have values on both sides; only those pairs enter the interval.
     """
     a, b = _seeded(arm, metric), _seeded(base, metric)
-    unpaired = unpaired_difference(a.to_numpy(), b.to_numpy(), metric in BINARY_METRICS, level)
+    unpaired = unpaired_difference(a.to_numpy(), b.to_numpy(), is_probability(metric), level)
     shared = a.index.intersection(b.index)
     if a.empty or b.empty:
         est = replace(unpaired, method="no values")

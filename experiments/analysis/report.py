@@ -1,9 +1,11 @@
 """``dibsim report``: one self-contained HTML file of a study, readable offline.
 
 Everything is inside the file: images as base64 ``data:`` URIs, styles inline, no scripts and
-no links to the network. Sections: the scenarios (descriptions and questions), key metrics
-with 95% intervals, the comparison with the baseline, the main plots, and, where the design
-supports them, sensitivity indices and PRIM discovery.
+no links to the network. A study folder (``dibsim study``) is headed by its answer: the written
+answer, the tornado chart and the ranked table of barrier costs and reform gains. Then the
+sections: the scenarios (descriptions and questions), key metrics with 95% intervals, the
+comparison with the baseline, the main plots, and, where the design supports them,
+sensitivity indices and PRIM discovery.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pandas as pd
 
 from .catalog import (BETTER, design_info, metric_columns, metric_label,
                                           scenario_descriptions)
+from .answer import Study, column_titles, effects, load_study, ranked, reading_note, write_answer
+from .answer_text import written_answer
 from .compare import compare, write_comparison
 from .plots import make_plots
 from .plots.common import PlotRecord
@@ -40,6 +44,7 @@ td.num{text-align:right}.wrap{overflow-x:auto}th{background:#f0f4f8}
 .headline li{margin:.3em 0}
 figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.9em;color:#333}.note{color:#555;font-size:.9em}
+td.nr{color:#888}.answer p{margin:.45em 0}.answer{border-left:4px solid #0072B2;padding-left:1em}
 """
 
 
@@ -68,7 +73,8 @@ def _cell(value: object) -> str:
     text = html.escape(str(value))
     numeric = isinstance(value, (int, float, np.number)) or text[:1].isdigit() or \
         text[:1] in "-+" and text[1:2].isdigit()
-    return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
+    faded = " nr" if "not resolved" in text or "no run changed" in text else ""
+    return f'<td class="num{faded}">{text}</td>' if numeric else f"<td>{text}</td>"
 
 
 def interval_text(mean: float, low: float, high: float) -> str:
@@ -175,10 +181,31 @@ def headlines_html(table: pd.DataFrame) -> str:
     return "<ul class='headline'>" + "".join(f"<li>{h}</li>" for h in lines) + "</ul>"
 
 
-def plots_section(folder: ResultsFolder) -> str:
-    """The standard plots of a folder (drawn into its ``plots/`` now)."""
-    records = make_plots(folder.path)
-    key = [r for r in records if r.kind != "distribution"
+def answer_section(study: Study, tornadoes: list[PlotRecord]) -> str:
+    """The written answer, the primary metric's tornado chart, the ranked table, then the
+    other headline metrics' tornado charts."""
+    table = effects(study)
+    write_answer(study, table)
+    answer = written_answer(table, study.stricter_rule)
+    text = "".join(f"<p>{html.escape(s)}</p>" for s in answer.sentences)
+    rests = "".join(f"<li>{html.escape(t)} <span class='note'>({html.escape(w)})</span></li>"
+                    for t, w in answer.assumptions)
+    wide = ranked(table)
+    if len(study.headlines) < 2:
+        wide = wide.drop(columns="headline")
+    wide = wide.rename(columns=column_titles(table))
+    figs = [figure_html(r) for r in tornadoes]
+    return ("<h2>The answer: what each barrier costs and each reform buys</h2>"
+            f"<div class='answer'>{text}<p><b>The answer rests on:</b></p><ul>{rests}</ul></div>"
+            + "".join(figs[:1]) + f"<h3>Ranked table</h3><p class='note'>"
+            f"{html.escape(reading_note(study))}</p>" + table_html(wide) + "".join(figs[1:]))
+
+
+def plots_section(folder: ResultsFolder, records: list[PlotRecord] | None = None) -> str:
+    """The standard plots of a folder (drawn into its ``plots/`` now unless given), the
+    study's tornado charts left to the answer."""
+    records = make_plots(folder.path) if records is None else records
+    key = [r for r in records if r.kind not in ("distribution", "tornado")
            or any(r.path.stem == f"dist_{m}" for m in KEY_METRICS)]
     return f"<h2>Plots — {html.escape(folder.name)}</h2>" + "".join(map(figure_html, key))
 
@@ -265,10 +292,14 @@ def build_report(paths: list[str | Path], out: str | Path | None = None,
     target = Path(out) if out else folders[0].path / "report.html"
     if target.exists() and target.is_dir():
         raise UserError(f"-o '{target}' is a folder; give a file name such as report.html")
-    body = [scenarios_section(folders), key_metrics_section(folders),
-            comparison_section(folders, baseline, folders[0].path / "plots")]
+    records = {f.path: make_plots(f.path) for f in folders}
+    study = load_study(folders[0])
+    body = [] if study is None else [
+        answer_section(study, [r for r in records[folders[0].path] if r.kind == "tornado"])]
+    body += [scenarios_section(folders), key_metrics_section(folders),
+             comparison_section(folders, baseline, folders[0].path / "plots")]
     for f in folders:
-        body += [plots_section(f), sensitivity_section(f), discovery_section(f)]
+        body += [plots_section(f, records[f.path]), sensitivity_section(f), discovery_section(f)]
     names = ", ".join(f.name for f in folders)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>dibsim report: "

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import BINARY_METRICS, design_info, metric_columns
+from .catalog import design_info, is_probability, metric_columns
 from .stats import LEVEL, mean_interval, proportion_interval
 from ..engine.results import ResultsFolder, load_results
 
@@ -48,7 +48,7 @@ def summarise(runs: pd.DataFrame, metrics: list[str] | None = None,
 
 def _metric_row(ok: pd.DataFrame, metric: str, n_failed: int, level: float) -> dict:
     values = ok[metric].to_numpy(dtype=float) if metric in ok else np.array([])
-    estimate = (proportion_interval if metric in BINARY_METRICS else mean_interval)(values, level)
+    estimate = (proportion_interval if is_probability(metric) else mean_interval)(values, level)
     return {"metric": metric, "mean": estimate.mean, "sd": estimate.sd,
             "ci_low": estimate.low, "ci_high": estimate.high, "n": estimate.n,
             "n_missing": int(np.isnan(values).sum()), "n_failed": n_failed,

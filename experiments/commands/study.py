@@ -1,8 +1,10 @@
-"""``dibsim study``: the default study (baseline and reform variants) that ``make run`` runs."""
+"""``dibsim study``: the main job that ``make run`` runs — what each barrier costs and each
+reform buys in the headline scenario(s), as a ranked table, a tornado chart and a report."""
 
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,26 +13,91 @@ def register(sub: Any) -> None:
     """Add the ``study`` subcommand."""
     from .run import add_engine_flags
 
-    p = sub.add_parser("study", help="run the default study into results/default_study/",
-                       description="The baseline and the reform variants in scenarios/, a few "
-                       "replicates each, same seeds; resumes the folder when it already exists.")
+    p = sub.add_parser("study", help="what each barrier costs and each reform buys "
+                       "(the main job; results/default_study/)",
+                       description="Run the headline scenario's status quo, each barrier removed "
+                       "and made stricter, and each reform variant on common random numbers; "
+                       "print the ranked table of barrier costs and reform gains and write the "
+                       "report. 40 replications per arm unless --replications says; resumes "
+                       "the folder when it already exists.")
     add_engine_flags(p, out_help="results folder (default: results/default_study)")
+    p.add_argument("--scenario", action="append", metavar="NAME",
+                   help="headline scenario (repeat for several; default: baseline)")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Plan the study and run it, resuming a matching folder; then write its HTML report."""
-    from .run import execute
-    from ..study import STUDY_DIR, study_plan
+    """Plan the study, run it (resuming a matching folder), then print and write the answer
+    and the HTML report."""
+    from ..study import STUDY_DIR, study_plan, write_study_file
 
-    plan = study_plan(args.replications, args.steps, args.seed)
+    start = time.perf_counter()
+    plan, arms, notes = study_plan(args.replications, args.steps, args.seed, args.scenario)
     plan = plan if not args.no_timeseries else _without_series(plan)
     out = Path(args.out) if args.out else STUDY_DIR
-    code = execute(plan, out, args, resume=True)
-    from ..analysis.report import build_report  # make run ends with the report
+    _say(args, describe(plan, arms, notes, out))
+    summary = _run(plan, out, args)
+    write_study_file(out, plan, arms)
+    _say(args, "analysing: paired differences of every arm from its status quo …")
+    from ..analysis.answer import effects, load_study, print_answer, write_answer
+    from ..analysis.answer_text import written_answer
+
+    study = load_study(out)
+    table = effects(study)
+    csv, md = write_answer(study, table)
+    if not args.quiet:
+        print_answer(study, table)
+        print("\n".join(written_answer(table, study.stricter_rule).sentences))
+    _say(args, f"wrote {csv} and {md}; drawing plots and the report …")
+    from ..analysis.report import build_report
 
     print(f"report: {build_report([out]).resolve()}")
-    return code
+    _say(args, f"study done in {time.perf_counter() - start:.0f} s")
+    return summary.exit_code
+
+
+def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:
+    """What the study is about to do, in a few lines."""
+    from ..study import stricter_rule
+
+    lines = []
+    for head in dict.fromkeys(a.headline for a in arms):
+        mine = [a for a in arms if a.headline == head]
+        count = {k: sum(a.kind == k for a in mine) for k in ("removed", "stricter", "reform")}
+        reforms = ", ".join(a.subject for a in mine if a.kind == "reform") or "none"
+        lines.append(f"dibsim study: {head}: the status quo, {count['removed']} barriers removed, "
+                     f"{count['stricter']} made stricter ({stricter_rule()}) and "
+                     f"{count['reform']} reforms ({reforms})")
+    reps = plan.scenarios[0].replications
+    lines.append(f"  {len(plan.scenarios)} arms × {reps} replications on common seeds = "
+                 f"{plan.n_planned:,} runs into {out} (resumes what is there)")
+    lines += [f"  note: {n}" for n in notes]
+    return "\n".join(lines)
+
+
+def _run(plan: Any, out: Path, args: argparse.Namespace) -> Any:
+    """Run the plan, print one line of counts and the first failures."""
+    import sys
+
+    from ..engine.executors import make_executor
+    from ..engine.runner import run_experiment
+
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    summary = run_experiment(plan, out, executor=executor, resume=True,
+                             progress=False if args.quiet else None)
+    _say(args, f"{summary.out}: {summary.done}/{summary.planned} runs recorded ({summary.ran} "
+               f"this session, {summary.elapsed_s:.1f} s), {summary.failed} failed")
+    if summary.failed:
+        print(f"dibsim: {summary.failed} of {summary.done} runs failed; the answer uses the "
+              "others (paired where both arms ran); first failures:", file=sys.stderr)
+        for run_id, error in summary.failures:
+            print(f"  {run_id}: {error}", file=sys.stderr)
+    return summary
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, flush=True)
 
 
 def _without_series(plan: Any) -> Any:

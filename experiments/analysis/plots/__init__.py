@@ -15,6 +15,7 @@ import pandas as pd
 from ..catalog import design_info, metric_columns
 from .common import PlotRecord
 from .metrics import plot_distribution, plot_heatmap
+from .tornado import tornado_plots
 from .series import (OUTPUT_LABEL, OUTPUT_SERIES, plot_fan,
                                                plot_open_cases, plot_stacked_output,
                                                plot_surge)
@@ -108,7 +109,7 @@ def make_plots(path: str | Path, out: str | Path | None = None,
         metrics: restrict distributions and heatmaps to these metrics.
 
     Returns:
-        One record per figure, in reading order.
+        One record per figure, in reading order (a study's tornado charts first).
     """
     folder = load_results(path)
     formats = check_formats(formats)
@@ -116,7 +117,8 @@ def make_plots(path: str | Path, out: str | Path | None = None,
     available = metric_columns(folder.runs, design_info(folder).names)
     chosen = check_metrics(metrics, available)
     heat = chosen if metrics else [m for m in HEATMAP_METRICS if m in available]
-    records = (metric_plots(folder, chosen, target, formats)
+    records = (tornado_plots(folder.path, target, formats)
+               + metric_plots(folder, chosen, target, formats)
                + series_plots(folder, target, formats)
                + heatmap_plots(folder, heat, target, formats))
     write_index(records, target)

@@ -8,14 +8,14 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ..catalog import BINARY_METRICS, metric_label
+from ..catalog import is_probability, metric_label
 from .common import (SEQUENTIAL_CMAP, PlotRecord, colours_for,
                                                figure, record, safe_name)
 from ..stats import mean_interval, proportion_interval
 
 
 def _interval(values: np.ndarray, metric: str):
-    return (proportion_interval if metric in BINARY_METRICS else mean_interval)(values)
+    return (proportion_interval if is_probability(metric) else mean_interval)(values)
 
 
 def plot_distribution(runs: pd.DataFrame, metric: str, out_dir: Path,
@@ -50,7 +50,7 @@ def _draw_one(ax, x: int, values: np.ndarray, metric: str, colour: str, rng) -> 
         ax.text(x, 0.5, "no values", transform=ax.get_xaxis_transform(), ha="center",
                 color="0.4", fontsize=9)
         return
-    if metric not in BINARY_METRICS and values.size >= 5:
+    if not is_probability(metric) and values.size >= 5:
         ax.boxplot(values, positions=[x], widths=0.5, showfliers=False,
                    patch_artist=True, boxprops={"facecolor": colour, "alpha": 0.35},
                    medianprops={"color": colour})

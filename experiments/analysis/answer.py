@@ -1,0 +1,308 @@
+"""The answer of a barrier/reform study: what each barrier costs and what each reform buys.
+
+A study folder (``dibsim study``) holds the status quo of each headline scenario, each barrier
+removed and made stricter, and each reform variant, all on common random numbers; its
+``study.json`` says which arm is which. Every arm is compared with its status quo by the
+paired differences of :mod:`experiments.analysis.compare`, in the headline metrics
+(:data:`HEADLINE_METRICS`), and oriented by the metric's *better* direction so that
+
+* a barrier's **cost** = better × (removed − status quo): what the barrier takes away
+  (positive: it costs; negative: the barrier helps in this model);
+* its **stricter cost** = better × (status quo − stricter): what tightening it takes away more;
+* a reform's **gain** = better × (reform − status quo).
+
+An effect is *resolved* when its 95% interval excludes zero, and "not resolved" otherwise.
+The written answer on top of the report is generated from this table by
+:mod:`experiments.analysis.answer_text`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .catalog import better_direction, metric_label, metric_spec
+from .compare import Arm, build_arms, difference
+from ..engine.results import ResultsFolder, load_results
+from ..errors import UserError
+from ..study import STUDY_FILE
+
+#: The headline metrics, in order of preference: each slot names what it measures and its
+#: candidate columns, best first; the first candidate present in the runs table (with a
+#: metric spec) fills the slot, so today's metrics stand in until the value-weighted ones
+#: exist. ``{region}`` is the headline's contested region. The first filled slot is the
+#: *primary* metric that ranks the table and the chart.
+HEADLINE_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("surge by value, 12 months", ("output_value_12m", "output_12m")),
+    ("surge by value, 36 months", ("output_value_36m", "surge_ratio")),
+    ("theatre deliveries, 12 months", ("theatre_delivered_value_12m", "allied_capacity_growth")),
+    ("deterrence of the contested region", ("deterrence_index.{region}", "deterrence_index")),
+    ("deterrence failure there", ("deterrence_failure.{region}", "deterrence_failure")),
+)
+ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
+#: The verdict of an effect whose every paired difference is exactly zero.
+NO_CHANGE = "not resolved (no run changed)"
+#: Width of the printed ranked table (characters; cells wrap inside it).
+CONSOLE_WIDTH = 160
+#: Arm kinds, and how each is oriented against the status quo.
+ORIENTATION = {"removed": +1, "stricter": -1, "reform": +1}
+
+
+@dataclass(frozen=True)
+class Study:
+    """A results folder read as a study: its arms and what the study file says of them."""
+
+    folder: ResultsFolder
+    arms: tuple[dict[str, Any], ...]
+    headlines: tuple[str, ...]
+    contested: dict[str, str | None]
+    stricter_rule: str
+
+    def arms_of(self, headline: str, kind: str) -> list[dict[str, Any]]:
+        """The arms of one kind for one headline, in the study's order."""
+        return [a for a in self.arms if a["headline"] == headline and a["kind"] == kind]
+
+
+def load_study(path: str | Path | ResultsFolder) -> Study | None:
+    """The study of a results folder, or ``None`` when the folder is not a study.
+
+    Raises:
+        UserError: when ``study.json`` is unreadable or names scenarios the runs do not hold.
+    """
+    folder = path if isinstance(path, ResultsFolder) else load_results(path)
+    target = folder.path / STUDY_FILE
+    if not target.is_file():
+        return None
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+        arms = tuple(data["arms"])
+        heads = tuple(data["headlines"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"{target}: unreadable study file ({exc}); rerun dibsim study") from None
+    missing = sorted({a["name"] for a in arms} - set(folder.runs["scenario"]))
+    if missing:
+        raise UserError(f"{target}: names scenarios that {folder.path} does not hold: "
+                        f"{', '.join(missing[:5])}; rerun dibsim study into a new --out")
+    return Study(folder, arms, heads, dict(data.get("contested_region") or {}),
+                 str((data.get("stricter") or {}).get("rule", "")))
+
+
+def headline_metrics(runs: pd.DataFrame, region: str | None) -> list[str]:
+    """The column filling each headline slot (slots without a candidate are left out)."""
+    chosen = []
+    for _, candidates in HEADLINE_METRICS:
+        for cand in candidates:
+            if "{region}" in cand:
+                if not region:
+                    continue
+                cand = cand.format(region=region)
+            if (cand in runs.columns and metric_spec(cand) is not None
+                    and runs[cand].notna().any()):
+                chosen.append(cand)
+                break
+    return chosen
+
+
+def effects(study: Study) -> pd.DataFrame:
+    """One row per (headline, arm, headline metric): the paired difference from the status
+    quo and the oriented effect (cost, stricter cost or gain) with its 95% interval."""
+    arms = {a.scenario: a for a in build_arms([study.folder])}
+    rows = []
+    for head in study.headlines:
+        if head not in arms:
+            continue
+        metrics = headline_metrics(arms[head].runs, study.contested.get(head))
+        for arm in study.arms:
+            if arm["headline"] != head or arm["kind"] not in ORIENTATION:
+                continue
+            for rank, metric in enumerate(metrics):
+                rows.append(_effect_row(arms[arm["name"]], arms[head], arm, metric, rank == 0))
+    if not rows:
+        raise UserError(f"{study.folder.path}: the study holds no arm with a headline metric")
+    return pd.DataFrame(rows)
+
+
+def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary: bool) -> dict:
+    d = difference(arm, base, metric)
+    sign = ORIENTATION[info["kind"]] * (better_direction(metric) or 1)
+    ends = sorted((sign * d["ci_low"], sign * d["ci_high"]))
+    effect = sign * d["difference"]
+    resolved = bool(np.isfinite(ends[0]) and (ends[0] > 0 or ends[1] < 0))
+    no_change = bool(d["n"] >= 2 and ends[0] == ends[1] == 0)
+    return {"headline": info["headline"], "kind": info["kind"], "subject": info["subject"],
+            "label": info["label"], "arm": info["name"], "metric": metric, "primary": primary,
+            "status_quo_mean": d["baseline_mean"], "arm_mean": d["scenario_mean"],
+            "difference": d["difference"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+            "effect": effect, "effect_low": ends[0], "effect_high": ends[1],
+            "relative_pct": sign * d["relative_pct"], "resolved": resolved,
+            "verdict": verdict(effect, resolved, no_change, info["kind"]),
+            "n": d["n"], "method": d["method"]}
+
+
+def verdict(effect: float, resolved: bool, no_change: bool, kind: str) -> str:
+    """The plain word for one effect: costs/helps, buys/loses, or not resolved."""
+    if no_change:
+        return NO_CHANGE
+    if not resolved or not np.isfinite(effect):
+        return "not resolved"
+    if kind == "reform":
+        return "buys" if effect > 0 else "loses"
+    return "costs" if effect > 0 else "helps"
+
+
+def ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """The ranked table: one row per barrier (removed) and reform, per headline, ranked by
+    the primary metric's effect (largest cost or gain first; undefined last); each metric's
+    cell is 'effect [low, high]' with 'not resolved' where the interval includes zero, and
+    the stricter cost in the primary metric beside."""
+    out = []
+    for head, g in table.groupby("headline", sort=False):
+        metrics = list(dict.fromkeys(g["metric"]))
+        primary = g[g["primary"] & g["kind"].isin(["removed", "reform"])]
+        order = primary.sort_values("effect", ascending=False, na_position="last")
+        stricter = g[g["primary"] & (g["kind"] == "stricter")].set_index("subject")
+        for rank, r in enumerate(order.itertuples(), start=1):
+            cells = g[g["arm"] == r.arm].set_index("metric")
+            row = {"rank": rank, "headline": head,
+                   "what": "barrier" if r.kind == "removed" else "reform", "name": r.subject}
+            row |= {m: cell_text(cells.loc[m]) for m in metrics}
+            row["stricter"] = (cell_text(stricter.loc[r.subject]) if r.kind == "removed"
+                               and r.subject in stricter.index else "")
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def number(x: float, scale: float, signed: bool = False) -> str:
+    """``x`` written to the precision its interval's ``scale`` (largest magnitude) calls for:
+    thousands separated from 100 up, three significant figures below, scientific under 1e-3."""
+    if not np.isfinite(x):
+        return "NA"
+    x = x + 0.0  # no '-0'
+    sign = "+" if signed and x > 0 else ""
+    if scale >= 100:
+        return f"{sign}{x:,.0f}"
+    if scale >= 1e-3:
+        return f"{sign}{x:.{max(0, 2 - int(np.floor(np.log10(scale))))}f}"
+    return f"{sign}{x:.2g}" if x else "0"
+
+
+def interval(r: Any) -> str:
+    """'+1.23 [0.80, 1.66]' for an effect row."""
+    lo, hi, eff = r["effect_low"], r["effect_high"], r["effect"]
+    scale = max(abs(v) for v in (eff, lo, hi) if np.isfinite(v)) if np.isfinite(eff) else 0.0
+    if not np.isfinite(lo):
+        return f"{number(eff, scale, True)} [no interval]"
+    return f"{number(eff, scale, True)} [{number(lo, scale)}, {number(hi, scale)}]"
+
+
+def cell_text(r: Any) -> str:
+    """'+1.2 [0.8, 1.6]', with 'not resolved' when the interval includes zero."""
+    if not np.isfinite(r["effect"]):
+        return "no values"
+    if r["resolved"]:
+        return interval(r)
+    if r["verdict"] == NO_CHANGE:
+        return "0, no run changed"
+    return f"{interval(r)} not resolved"
+
+
+def column_titles(table: pd.DataFrame, short: bool = False) -> dict[str, str]:
+    """Ranked-table column → header: the metric's label and unit (``short``: its name and
+    unit, for the console)."""
+    titles = {"rank": "#", "headline": "headline", "what": "kind", "name": "barrier or reform"}
+    metrics = list(dict.fromkeys(table["metric"]))
+    titles |= {m: _short_title(m) if short else metric_label(m) for m in metrics}
+    if metrics:
+        first = _short_title(metrics[0]) if short else metric_label(metrics[0])
+        titles["stricter"] = f"made stricter: extra cost in {first}"
+    return titles
+
+
+def _short_title(metric: str) -> str:
+    spec = metric_spec(metric)
+    unit = "" if spec is None else ("probability" if spec.probability else spec.unit)
+    return f"{metric} ({unit})" if unit else metric
+
+
+def to_markdown(table: pd.DataFrame, study: Study) -> str:
+    """``answer.md``: the written answer, how to read the table, the ranked table, then the
+    barriers made stricter in every headline metric."""
+    wide = ranked(table)
+    titles = column_titles(table)
+    cols = [c for c in wide.columns if c != "headline" or len(study.headlines) > 1]
+    head = "| " + " | ".join(titles.get(c, c) for c in cols) + " |"
+    lines = [head, "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |"
+              for row in wide[cols].itertuples(index=False)]
+    from .answer_text import written_answer
+
+    answer = written_answer(table, study.stricter_rule).markdown()
+    return (f"# What each barrier costs and each reform buys\n\n{answer}\n## Ranked table\n\n"
+            f"{reading_note(study)}\n\n" + "\n".join(lines) + "\n"
+            + stricter_markdown(table, titles))
+
+
+def stricter_markdown(table: pd.DataFrame, titles: dict[str, str]) -> str:
+    """The barriers made stricter: their extra cost in every headline metric (Markdown)."""
+    rows = table[table["kind"] == "stricter"]
+    if rows.empty:
+        return ""
+    metrics = list(dict.fromkeys(rows["metric"]))
+    lines = ["| headline | barrier | " + " | ".join(titles[m] for m in metrics) + " |",
+             "|" + "---|" * (len(metrics) + 2)]
+    for (head, subject), g in rows.groupby(["headline", "subject"], sort=False):
+        cells = g.set_index("metric")
+        lines.append(f"| {head} | {subject} | "
+                     + " | ".join(cell_text(cells.loc[m]) for m in metrics) + " |")
+    return ("\n## Barriers made stricter: extra cost (status quo minus stricter)\n\n"
+            + "\n".join(lines) + "\n")
+
+
+def reading_note(study: Study) -> str:
+    """How to read the numbers (one paragraph)."""
+    return ("Each cell is a paired difference from the status quo over common random numbers "
+            "with its 95% interval, oriented so that positive is bad for a barrier (its cost: "
+            "removed minus status quo, in the metric's better direction) and good for a reform "
+            "(its gain: reform minus status quo). 'not resolved': the interval includes zero; "
+            "'no run changed': every paired difference is exactly zero. "
+            f"Made stricter: {study.stricter_rule}; its extra cost is status quo minus stricter, "
+            "oriented the same way. Ranked by the first metric.")
+
+
+def write_answer(study: Study, table: pd.DataFrame | None = None) -> tuple[Path, Path]:
+    """Write ``answer.csv`` (every effect, all numbers) and ``answer.md`` into the folder."""
+    table = effects(study) if table is None else table
+    csv, md = study.folder.path / ANSWER_CSV, study.folder.path / ANSWER_MD
+    table.to_csv(csv, index=False)
+    md.write_text(to_markdown(table, study), encoding="utf-8")
+    return csv, md
+
+
+def print_answer(study: Study, table: pd.DataFrame) -> None:
+    """Print the ranked table as a rich table on standard output."""
+    from rich.console import Console
+    from rich.table import Table
+
+    wide = ranked(table)
+    titles = column_titles(table, short=True)
+    cols = [c for c in wide.columns if c != "headline" or len(study.headlines) > 1]
+    out = Table(title="What each barrier costs and each reform buys (95% intervals, paired)",
+                caption=reading_note(study), show_lines=True)
+    for c in cols:
+        out.add_column(titles.get(c, c), justify="right" if c == "rank" else "left",
+                       no_wrap=c in ("rank", "what", "name"))
+    for row in wide[cols].itertuples(index=False):
+        out.add_row(*(_styled(str(v)) for v in row))
+    Console(width=CONSOLE_WIDTH).print(out)
+
+
+def _styled(text: str) -> str:
+    from rich.markup import escape
+
+    faded = "not resolved" in text or "no run changed" in text
+    return f"[dim]{escape(text)}[/dim]" if faded else escape(text)
