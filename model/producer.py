@@ -2,8 +2,9 @@
 
 Each week, in order: order inputs (cross-border flows need a supply licence that covers the
 quantity), produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out
-with transit time, learn, and decide on expansion — a sustained backlog plus a funding signal
-starts an expansion that arrives after a lag, up to the physical ceiling.
+with transit time, learn, and decide on expansion by the one rule every plant follows
+(``model/expansion.py``). What the line can actually make given its inputs' supply — its
+deliverable capacity — is defined in ``model/supply.py``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from . import expansion, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 
 if TYPE_CHECKING:
     from .model import CooperationModel
-    from .schema_world import Expansion
 
 #: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
 #: DSP-5 licences run four years; two years of volume are authorised at a time).
@@ -65,7 +66,7 @@ class Producer(mesa.Agent):
         self.efficiency = spec.efficiency
         self.learning_step = 1.0 - math.exp(-1.0 / learning_weeks)
         self.active_from = spec.active_from_week
-        self.expansion: "Expansion" = spec.expansion
+        self.profile_name, self.expansion = expansion.profile_for(spec, model.scenario)
         self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
         self.input_cover = spec.input_cover_weeks
         self.licensor = spec.licensor
@@ -86,6 +87,11 @@ class Producer(mesa.Agent):
         self.qualified = False
         self.quick_used = False
         self.output = 0.0
+        self.customers: list[tuple[Producer, str]] = []  # (line it supplies, component)
+        self.unmet: dict[str, float] = {}  # input need its last production could not meet
+        self._deliverable_cache: tuple[int, float] | None = None
+        self._need_cache: tuple[int, float] | None = None
+        self.investments = expansion.investments_for(self, model)
         self.initial_input_weeks = spec.initial_input_weeks
         # Only lines running at week 0 hold pre-run contracts; component lines' books belong to
         # the system lines they feed, which order for themselves.
@@ -99,6 +105,7 @@ class Producer(mesa.Agent):
     def connect(self, component: str, supplier: "Producer") -> None:
         """Attach a supplier for a component; a foreign one gets a pre-existing licence."""
         self.suppliers[component] = supplier
+        supplier.customers.append((self, component))
         per_week = self.capacity * self.bom[component]
         self.inputs[component] = per_week * self.initial_input_weeks
         self.inputs_on_order[component] = 0.0
@@ -109,6 +116,19 @@ class Producer(mesa.Agent):
     def effective_capacity(self, week: int) -> float:
         """Output possible this week before inputs and backlog: capacity × learning."""
         return self.capacity * self.efficiency if week >= self.active_from else 0.0
+
+    def deliverable_capacity(self, week: int) -> float:
+        """What the line can make per week given its inputs on hand and their supply over the
+        look-ahead window: ``min(capacity × efficiency, input-limited rate)``, 0 before it
+        opens (units/week; definition in ``model/supply.py``)."""
+        return 0.0 if week < self.active_from else self.deliverable_rate(week)
+
+    def deliverable_rate(self, week: int) -> float:
+        """:meth:`deliverable_capacity` as if the line were open (the pace a buyer waits on)."""
+        cached = self._deliverable_cache  # read several times a week: cached per supply epoch
+        if cached is not None and cached[0] == self.model.supply_epoch:
+            return cached[1]
+        return supply.deliverable_rate(self, week)
 
     def order_inputs(self, week: int) -> None:
         """Top up each supplied component to ``input_cover`` weeks of production."""
@@ -166,6 +186,7 @@ class Producer(mesa.Agent):
     def produce(self, week: int) -> float:
         """Make what capacity, inputs and backlog allow, and ship it first-in first-out."""
         amount = min(self.effective_capacity(week), self.backlog_qty)
+        self._note_unmet(amount)
         for comp in self.suppliers:
             amount = min(amount, self.inputs[comp] / self.bom[comp])
         if amount <= 1e-9:
@@ -176,6 +197,12 @@ class Producer(mesa.Agent):
         self._ship(amount, week)
         self.output = amount
         return amount
+
+    def _note_unmet(self, wanted: float) -> None:
+        """Record, per supplied input, what making ``wanted`` units needs beyond the inputs on
+        hand (its supplier's shortage signal, ``model/expansion.py``)."""
+        for comp in self.suppliers:
+            self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
 
     def _ship(self, amount: float, week: int) -> None:
         self.backlog_qty -= amount
@@ -208,28 +235,13 @@ class Producer(mesa.Agent):
             self.capacity = min(self.ceiling, self.capacity + sum(arrived))
 
     def consider_expansion(self, week: int, funded: bool) -> None:
-        """Start an expansion after a sustained new-order backlog when funding is signalled.
+        """Apply the expansion rule (``model/expansion.py``); ``funded`` is the scenario-wide
+        funding signal (multi-year contracts or an active crisis)."""
+        expansion.consider(self, week, funded)
 
-        The first step is quick (extra shifts, ``quick_lag_weeks``); later ones are plant
-        expansions (``lag_weeks``, plus ``restart_weeks`` for a cold line), up to the ceiling.
-        """
-        e = self.expansion
-        signal = (self.backlog_qty - self.book) / max(self.capacity, 1e-9)
-        self.streak = self.streak + 1 if signal > e.backlog_trigger_weeks else 0
-        if not funded or self.streak < e.sustain_weeks or self.awaiting_review:
-            return
-        if len(self.pending) >= e.max_concurrent or week - self.last_decision < e.sustain_weeks:
-            return
-        quick = not self.quick_used and e.quick_share > 0
-        share, lag = (e.quick_share, e.quick_lag_weeks) if quick else (e.step_share, e.lag_weeks)
-        room = self.ceiling - self.capacity - sum(a for _, a in self.pending)
-        add = min(share * max(self.capacity, 0.1 * self.ceiling), room)
-        if add <= 1e-9:
-            return
-        self.last_decision = week
-        self.quick_used = self.quick_used or quick
-        if self.capacity <= 1e-9:
-            lag += e.restart_weeks
+    def start_step(self, week: int, add: float, lag: int) -> None:
+        """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant
+        first passes an investment review."""
         if self.owner is not None and self.owner != self.nation.iso and self.nation.iso == "USA":
             self._request_investment_review(week, add, lag)
         else:
