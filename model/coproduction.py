@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from .model import CooperationModel
     from .nation import Nation
 
-#: A new licensed line's ceiling as a multiple of its initial capacity (assumption).
-CEILING_MULTIPLE = 2.0
-
 
 def eligible(nation: "Nation", model: "CooperationModel") -> bool:
     """Whether a nation is the kind that seeks licences (domestic-capacity goal, budget)."""
@@ -115,7 +112,7 @@ def _licence_done(case: Case, week: int) -> None:
     spec = ProducerSpec(
         nation=nation.iso, item=case.item,
         capacity_per_week=cp.line_capacity_per_week,
-        ceiling_per_week=cp.line_capacity_per_week * CEILING_MULTIPLE,
+        ceiling_per_week=cp.line_capacity_per_week * cp.ceiling_multiple,
         efficiency=cp.learning_initial, active_from_week=week + cp.build_weeks,
         suppliers=own_chain(nation, case.item, licensor, model),
         licensor=licensor.pid, us_content_share=cp.us_content_share,

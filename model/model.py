@@ -58,6 +58,7 @@ class CooperationModel(mesa.Model):
         self.now: dict[str, float] = {}
         self._points_cache: tuple[int, dict[str, float]] | None = None
         self._factor_cache: dict[tuple[str, int], tuple[int, list]] = {}
+        self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self._build_agents()
         self._build_crises()
         self.allied_capacity_start = self.allied_capacity(0)
@@ -104,6 +105,7 @@ class CooperationModel(mesa.Model):
         prod = self._create_producer(pid, spec)
         for comp, sups in spec.suppliers.items():
             prod.connect(comp, [self.producers[sup] for sup in sups], established=False)
+        self.supply_epoch += 1
         return prod
 
     def _build_crises(self) -> None:
@@ -136,10 +138,12 @@ class CooperationModel(mesa.Model):
         week = self.steps
         self._receive(week)
         self.pipeline.advance(week)
+        self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
         for adversary in self.adversary_list:
             adversary.assess(week)
         self._nations_act(week)
         self._producers_act(week)
+        self.supply_epoch += 1  # production moved inputs, capacities and efficiencies
         coproduction.seek_licences(self, week)
         series.observe(self, week)
         self.datacollector.collect(self)
@@ -156,13 +160,13 @@ class CooperationModel(mesa.Model):
 
     def _receive(self, week: int) -> None:
         for order, qty in self.arrivals.pop(week, ()):
-            order.buyer.receive(order.item, qty)
+            order.buyer.deliver(order, qty)
 
     def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
         """Send goods; they arrive after the transit time between the regions."""
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
-            order.buyer.receive(order.item, qty)
+            order.buyer.deliver(order, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
 
@@ -217,7 +221,7 @@ class CooperationModel(mesa.Model):
 
     def capability(self, region: str, warning_weeks: int) -> float:
         """Allied capability an adversary sees: forward stock, US stock that can arrive within
-        the warning time, and what lines can make and ship within it (points)."""
+        the warning time, and what lines can deliver and ship within it (points)."""
         points = self._points_this_week()
         total = points[region]
         us = self.nations["USA"]
@@ -227,7 +231,7 @@ class CooperationModel(mesa.Model):
                 total += us_held * share
         week = self.steps
         for p, factor in self._surge_factors(region, warning_weeks):
-            total += p.effective_capacity(week) * factor
+            total += p.deliverable_capacity(week) * factor
         return total
 
     def _points_this_week(self) -> dict[str, float]:
@@ -237,7 +241,7 @@ class CooperationModel(mesa.Model):
         return cached[1]
 
     def _surge_factors(self, region: str, warning_weeks: int) -> list[tuple[Producer, float]]:
-        """(line, points per unit of weekly capacity deliverable within the warning time)."""
+        """(line, points per unit of weekly deliverable capacity shipped within the warning time)."""
         key = (region, warning_weeks)
         cached = self._factor_cache.get(key)
         if cached is None or cached[0] != self.lines_version:
@@ -254,9 +258,9 @@ class CooperationModel(mesa.Model):
         return sum(n.stock[k] * n.stock_share.get(region, 0.0) for n in self.nation_list for k in items)
 
     def allied_capacity(self, week: int) -> float:
-        """Value of allied (non-US) system capacity: Σ effective capacity × unit cost ($M/week)."""
+        """Value of allied (non-US) system capacity: Σ deliverable capacity × unit cost ($M/week)."""
         items = self.scenario.items
-        return sum(p.effective_capacity(week) * items[p.item].unit_cost_musd
+        return sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
                    for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
 
     # -- results ------------------------------------------------------------------------------

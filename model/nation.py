@@ -66,6 +66,10 @@ class Nation(mesa.Agent):
         self.stock[item] += qty
         self.on_order[item] -= qty
 
+    def deliver(self, order: "Order", qty: float) -> None:
+        """A shipment of an order arrives."""
+        self.receive(order.item, qty)
+
     def requirement(self, item: str) -> float:
         """Stock objective now (raised while the nation supports a crisis)."""
         return self.base_requirement.get(item, 0.0) * self.requirement_mult

@@ -4,8 +4,9 @@ Each week, in order: order inputs from each input's suppliers in order of prefer
 supplier with no room passes the order down the list; cross-border flows need a supply licence
 that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it),
 produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out with transit
-time, learn, and decide on expansion — a sustained backlog plus a funding signal starts an
-expansion that arrives after a lag, up to the physical ceiling.
+time, learn, and decide on expansion by the one rule every plant follows
+(``model/expansion.py``). What the line can actually make given its inputs' supply — its
+deliverable capacity — is defined in ``model/supply.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from . import expansion, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 from .sourcing import production_wait
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .model import CooperationModel
-    from .schema_world import Expansion
 
 #: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
 #: DSP-5 licences run four years; two years of volume are authorised at a time).
@@ -41,6 +42,9 @@ class ExistingContracts:
     def receive(self, item: str, qty: float) -> None:
         """Goods for pre-existing contracts are delivered and leave the model."""
 
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment for a pre-existing contract arrives: it leaves the model."""
+
 
 EXISTING_CONTRACTS = ExistingContracts()
 
@@ -54,13 +58,14 @@ class SupplyArrangement:
     qualified (``Producer.qualified``).
     """
 
-    __slots__ = ("supplier", "licensed", "pending", "cross_border")
+    __slots__ = ("supplier", "licensed", "pending", "cross_border", "on_order")
 
     def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
         self.supplier = supplier
         self.licensed = licensed
         self.pending = False
         self.cross_border = cross_border
+        self.on_order = 0.0  # units ordered through this link and not yet delivered
 
 
 class Producer(mesa.Agent):
@@ -77,7 +82,7 @@ class Producer(mesa.Agent):
         self.efficiency = spec.efficiency
         self.learning_step = 1.0 - math.exp(-1.0 / learning_weeks)
         self.active_from = spec.active_from_week
-        self.expansion: "Expansion" = spec.expansion
+        self.profile_name, self.expansion = expansion.profile_for(spec, model.scenario)
         self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
         self.input_cover = spec.input_cover_weeks
         self.licensor = spec.licensor
@@ -99,6 +104,11 @@ class Producer(mesa.Agent):
         self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
         self.output = 0.0
+        self.customers: list[tuple[Producer, str, SupplyArrangement]] = []  # (line, input, link)
+        self.unmet: dict[str, float] = {}  # input need its last production could not meet
+        self._deliverable_cache: tuple[int, float] | None = None
+        self._need_cache: tuple[int, float] | None = None
+        self.investments = expansion.investments_for(self, model)
         self.initial_input_weeks = spec.initial_input_weeks
         # Only lines running at week 0 hold pre-run contracts; component lines' books belong to
         # the system lines they feed, which order for themselves.
@@ -117,7 +127,9 @@ class Producer(mesa.Agent):
         inputs (US technology in it counts as released to the line's nation), and a
         foreign-owned US plant already counts as qualified for a US line. The links further
         down the list, and every link of a line stood up during the run, are licensed (or
-        qualified) when the line first turns to them.
+        qualified) when the line first turns to them. Every supplier on the list counts the
+        line among its customers (``customers``: deliverable capacity and the expansion rule
+        read them, ``model/supply.py``).
         """
         per_week = self.capacity * self.bom[component]
         self.suppliers[component] = list(suppliers)
@@ -127,13 +139,15 @@ class Producer(mesa.Agent):
         for i, supplier in enumerate(suppliers):
             in_use = established and i == 0
             if supplier.nation.iso != self.nation.iso:
-                links.append(SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS if in_use else 0.0))
+                link = SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS if in_use else 0.0)
                 if in_use and supplier.nation.iso == "USA":
                     self.nation.released.add(component)
             else:
-                links.append(SupplyArrangement(supplier, math.inf, cross_border=False))
+                link = SupplyArrangement(supplier, math.inf, cross_border=False)
                 if in_use and self._needs_qualification(supplier):
                     supplier.qualified = True
+            links.append(link)
+            supplier.customers.append((self, component, link))
         self.arrangements[component] = links
 
     def _needs_qualification(self, supplier: "Producer") -> bool:
@@ -146,17 +160,29 @@ class Producer(mesa.Agent):
         """Output possible this week before inputs and backlog: capacity × learning."""
         return self.capacity * self.efficiency if week >= self.active_from else 0.0
 
+    def deliverable_capacity(self, week: int) -> float:
+        """What the line can make per week given its inputs on hand and their supply over the
+        look-ahead window: ``min(capacity × efficiency, input-limited rate)``, 0 before it
+        opens (units/week; definition in ``model/supply.py``)."""
+        return 0.0 if week < self.active_from else self.deliverable_rate(week)
+
+    def deliverable_rate(self, week: int) -> float:
+        """:meth:`deliverable_capacity` as if the line were open (the pace a buyer waits on)."""
+        cached = self._deliverable_cache  # read several times a week: cached per supply epoch
+        if cached is not None and cached[0] == self.model.supply_epoch:
+            return cached[1]
+        return supply.deliverable_rate(self, week)
+
     def supply_room(self, week: int, lookahead: float) -> float:
         """Units a new order could add and still be made within ``lookahead`` weeks.
 
-        Room = rate × the weeks of the look-ahead the line is open − its backlog, where rate
-        is nameplate capacity × learning (a supplier's own input shortages are not seen:
-        component plants in the shipped worlds have no inputs of their own).
+        Room = deliverable rate × the weeks of the look-ahead the line is open − its backlog:
+        a supplier short of its own inputs has less room than its nameplate suggests.
         """
         open_weeks = lookahead - max(0, self.active_from - week)
         if open_weeks <= 0:
             return 0.0
-        return max(0.0, self.capacity * self.efficiency * open_weeks - self.backlog_qty)
+        return max(0.0, self.deliverable_rate(week) * open_weeks - self.backlog_qty)
 
     def order_inputs(self, week: int) -> None:
         """Top up each supplied component to ``input_cover`` weeks of production."""
@@ -188,8 +214,9 @@ class Producer(mesa.Agent):
                 continue
             if link.cross_border:
                 link.licensed -= amount
-            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost)
+            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost, link)
             self.inputs_on_order[comp] += amount
+            link.on_order += amount
             link.supplier.accept(order)
 
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
@@ -273,6 +300,12 @@ class Producer(mesa.Agent):
         self.backlog.append(order)
         self.backlog_qty += order.remaining
 
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment of components ordered by this line arrives."""
+        self.receive(order.item, qty)
+        if order.link is not None:
+            order.link.on_order -= qty
+
     def receive(self, item: str, qty: float) -> None:
         """Components arrive into the input inventory."""
         self.inputs[item] += qty
@@ -281,6 +314,7 @@ class Producer(mesa.Agent):
     def produce(self, week: int) -> float:
         """Make what capacity, inputs and backlog allow, and ship it first-in first-out."""
         amount = min(self.effective_capacity(week), self.backlog_qty)
+        self._note_unmet(amount)
         for comp in self.suppliers:
             amount = min(amount, self.inputs[comp] / self.bom[comp])
         if amount <= 1e-9:
@@ -291,6 +325,12 @@ class Producer(mesa.Agent):
         self._ship(amount, week)
         self.output = amount
         return amount
+
+    def _note_unmet(self, wanted: float) -> None:
+        """Record, per supplied input, what making ``wanted`` units needs beyond the inputs on
+        hand (its supplier's shortage signal, ``model/expansion.py``)."""
+        for comp in self.suppliers:
+            self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
 
     def _ship(self, amount: float, week: int) -> None:
         self.backlog_qty -= amount
@@ -323,28 +363,13 @@ class Producer(mesa.Agent):
             self.capacity = min(self.ceiling, self.capacity + sum(arrived))
 
     def consider_expansion(self, week: int, funded: bool) -> None:
-        """Start an expansion after a sustained new-order backlog when funding is signalled.
+        """Apply the expansion rule (``model/expansion.py``); ``funded`` is the scenario-wide
+        funding signal (multi-year contracts or an active crisis)."""
+        expansion.consider(self, week, funded)
 
-        The first step is quick (extra shifts, ``quick_lag_weeks``); later ones are plant
-        expansions (``lag_weeks``, plus ``restart_weeks`` for a cold line), up to the ceiling.
-        """
-        e = self.expansion
-        signal = (self.backlog_qty - self.book) / max(self.capacity, 1e-9)
-        self.streak = self.streak + 1 if signal > e.backlog_trigger_weeks else 0
-        if not funded or self.streak < e.sustain_weeks or self.awaiting_review:
-            return
-        if len(self.pending) >= e.max_concurrent or week - self.last_decision < e.sustain_weeks:
-            return
-        quick = not self.quick_used and e.quick_share > 0
-        share, lag = (e.quick_share, e.quick_lag_weeks) if quick else (e.step_share, e.lag_weeks)
-        room = self.ceiling - self.capacity - sum(a for _, a in self.pending)
-        add = min(share * max(self.capacity, 0.1 * self.ceiling), room)
-        if add <= 1e-9:
-            return
-        self.last_decision = week
-        self.quick_used = self.quick_used or quick
-        if self.capacity <= 1e-9:
-            lag += e.restart_weeks
+    def start_step(self, week: int, add: float, lag: int) -> None:
+        """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant
+        first passes an investment review."""
         if self.owner is not None and self.owner != self.nation.iso and self.nation.iso == "USA":
             self._request_investment_review(week, add, lag)
         else:

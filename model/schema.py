@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 from .barriers import Barriers
 from .schema_barriers import Pipeline, Policies
 from .schema_base import GROUPS, REGIONS, Region, Strict, field
+from .schema_industry import Industry
 from .schema_sweep import Sweep
 from .schema_world import Item, Nation, Producer
 
@@ -137,6 +138,7 @@ class Scenario(Strict):
     policies: Policies = field(Policies(), description="reform levers")
     pipeline: Pipeline = field(Pipeline(), description="returns and resubmission")
     sourcing: Sourcing = field(Sourcing(), description="buyer behaviour")
+    industry: Industry = field(Industry(), description="deliverable capacity and plant expansion")
     crises: tuple[ScriptedCrisis, ...] = field((), description="scripted crises")
     adversaries: dict[Region, Adversary] = field({}, description="contested region → adversary")
     sweep: Sweep | None = field(None, description="optional sweep for the experiment engine")
@@ -200,6 +202,30 @@ def _reference_problems(s: Scenario) -> list[str]:
         for item in adv.crisis.consumption_per_week:
             if item not in s.items:
                 out.append(f"adversaries.{region}.crisis.consumption_per_week.{item}: unknown item")
+    out += _industry_problems(s, tokens)
+    return out
+
+
+def _industry_problems(s: Scenario, tokens: set[str]) -> list[str]:
+    """Expansion profiles and investments that name nothing in the scenario."""
+    out = []
+    profiles = s.industry.expansion_profiles
+    known = ", ".join(profiles)
+    for kind, mapping in (("items", s.items), ("producers", s.producers)):
+        for key, spec in mapping.items():
+            if spec.expansion_profile is not None and spec.expansion_profile not in profiles:
+                out.append(f"{kind}.{key}.expansion_profile: unknown profile "
+                           f"'{spec.expansion_profile}' (known: {known})")
+    for i, inv in enumerate(s.industry.investments):
+        for pid in inv.producers:
+            if pid not in s.producers:
+                out.append(f"industry.investments.{i}.producers: unknown producer '{pid}'")
+        for item in inv.items:
+            if item not in s.items:
+                out.append(f"industry.investments.{i}.items: unknown item '{item}'")
+        for tok in inv.members:
+            if tok not in tokens:
+                out.append(f"industry.investments.{i}.members: unknown nation or group '{tok}'")
     return out
 
 

@@ -61,8 +61,9 @@ def routes_to(buyer: "Nation", seller_iso: str, model: "CooperationModel") -> tu
 
 
 def production_wait(producer: "Producer", qty: float, week: int) -> float:
-    """Weeks until a new order of ``qty`` would be finished at the line's current pace."""
-    rate = producer.capacity * producer.efficiency
+    """Weeks until a new order of ``qty`` would be finished at the line's deliverable pace
+    (what it can make given its inputs' supply, ``model/supply.py``; not its nameplate)."""
+    rate = producer.deliverable_rate(week)
     if rate <= 1e-9:
         return math.inf
     start = max(0, producer.active_from - week)
