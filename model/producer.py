@@ -1,9 +1,10 @@
 """Producer: a firm's line in one nation making one item (DESIGN.md step 4).
 
 Each week, in order: order inputs (cross-border flows need a supply licence that covers the
-quantity), produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out
-with transit time, learn, and decide on expansion — a sustained backlog plus a funding signal
-starts an expansion that arrives after a lag, up to the physical ceiling.
+quantity), produce ``min(capacity × efficiency, inputs, backlog)``, ship by priority class
+(``model/allocation.py``), then first come first served, with transit time, learn, and decide
+on expansion — a sustained backlog plus a funding signal starts an expansion that arrives
+after a lag, up to the physical ceiling.
 """
 
 from __future__ import annotations
@@ -21,20 +22,15 @@ if TYPE_CHECKING:
     from .model import CooperationModel
     from .schema_world import Expansion
 
-#: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
-#: DSP-5 licences run four years; two years of volume are authorised at a time).
-LICENCE_COVER_WEEKS = 104.0
-#: A line applies for more licensed quantity when what is left covers fewer weeks of its
-#: current use than this (assumption: amendments are filed about six months ahead).
-LICENCE_RENEWAL_WEEKS = 26.0
-
-
 class ExistingContracts:
     """The buyer of a line's order book at week 0: contracts placed before the run, for
     customers in or outside the modelled world. Its deliveries leave the model."""
 
     def receive(self, item: str, qty: float) -> None:
         """Goods for pre-existing contracts are delivered and leave the model."""
+
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment for a pre-existing contract arrives: it leaves the model."""
 
 
 EXISTING_CONTRACTS = ExistingContracts()
@@ -73,8 +69,12 @@ class Producer(mesa.Agent):
         self.us_content_share = spec.us_content_share
         self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
         self.unit_cost = model.scenario.items[spec.item].unit_cost_musd
-        self.backlog: deque[Order] = deque()
+        self.priority = model.priority
+        self.queues: list[deque[Order]] = [deque() for _ in range(model.priority.queues)]
+        self.class_qty = [0.0] * model.priority.queues
         self.backlog_qty = 0.0
+        self.licence_cover = model.scenario.industry.licence_cover_weeks
+        self.licence_renewal = model.scenario.industry.licence_renewal_weeks
         self.inputs: dict[str, float] = {}
         self.inputs_on_order: dict[str, float] = {}
         self.suppliers: dict[str, Producer] = {}
@@ -103,7 +103,7 @@ class Producer(mesa.Agent):
         self.inputs[component] = per_week * self.initial_input_weeks
         self.inputs_on_order[component] = 0.0
         if supplier.nation.iso != self.nation.iso:
-            self.arrangements[component] = SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS)
+            self.arrangements[component] = SupplyArrangement(supplier, per_week * self.licence_cover)
 
     # -- the week -----------------------------------------------------------------------------
     def effective_capacity(self, week: int) -> float:
@@ -125,7 +125,7 @@ class Producer(mesa.Agent):
         arr = self.arrangements.get(comp)
         if arr is not None:
             use = self.capacity * self.efficiency * self.bom[comp]
-            if not arr.pending and arr.licensed - qty < max(use * LICENCE_RENEWAL_WEEKS, 0.0):
+            if not arr.pending and arr.licensed - qty < max(use * self.licence_renewal, 0.0):
                 self._request_supply_licence(comp, arr, qty, week)
             qty = min(qty, arr.licensed)
             if qty <= 1e-9:
@@ -138,7 +138,7 @@ class Producer(mesa.Agent):
 
     def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
-        amount = max(qty, per_week * LICENCE_COVER_WEEKS)
+        amount = max(qty, per_week * self.licence_cover)
         cost = self.model.scenario.items[comp].unit_cost_musd
         case = Case(CaseKind.COMPONENT_SUPPLY, comp, arr.supplier.nation.iso, self.nation.iso,
                     amount * cost, week, arr.supplier.us_content_share,
@@ -154,9 +154,43 @@ class Producer(mesa.Agent):
             arr.licensed += amount
 
     def accept(self, order: Order) -> None:
-        """Take an approved order into the backlog."""
-        self.backlog.append(order)
+        """Take an approved order into the backlog, in the queue of its priority class."""
+        i = self.priority_class(order)
+        self.queues[i].append(order)
+        self.class_qty[i] += order.remaining
         self.backlog_qty += order.remaining
+
+    def priority_class(self, order: Order) -> int:
+        """The queue an order joins here: its buyer's class, a component order's flowed-down
+        rating, or for the week-0 book the class of the line's own government."""
+        buyer = order.buyer
+        if buyer is EXISTING_CONTRACTS:
+            return self.priority.class_of(self.nation.iso, self.nation.iso)
+        if isinstance(buyer, Producer):
+            return self.priority.flow_down(buyer.rating(), self.nation.iso)
+        return self.priority.class_of(buyer.iso, self.nation.iso)
+
+    def rating(self) -> int | None:
+        """The most urgent priority class this line holds orders in (None: only unrated ones);
+        its component orders carry it to suppliers (DPAS flow-down, P88)."""
+        for i in range(self.priority.unrated):
+            if self.class_qty[i] > 1e-9:
+                return i
+        return None
+
+    def queued_ahead(self, buyer) -> float:
+        """Units a new order by ``buyer`` (a nation) would wait behind: its class and above."""
+        i = self.priority.class_of(buyer.iso, self.nation.iso)
+        return self.backlog_qty if i == self.priority.unrated else sum(self.class_qty[: i + 1])
+
+    @property
+    def backlog(self) -> list[Order]:
+        """Orders not yet made, in the order they will be served."""
+        return [o for q in self.queues for o in q]
+
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment of components ordered by this line arrives."""
+        self.receive(order.item, qty)
 
     def receive(self, item: str, qty: float) -> None:
         """Components arrive into the input inventory."""
@@ -164,7 +198,7 @@ class Producer(mesa.Agent):
         self.inputs_on_order[item] -= qty
 
     def produce(self, week: int) -> float:
-        """Make what capacity, inputs and backlog allow, and ship it first-in first-out."""
+        """Make what capacity, inputs and backlog allow, and ship it by priority class."""
         amount = min(self.effective_capacity(week), self.backlog_qty)
         for comp in self.suppliers:
             amount = min(amount, self.inputs[comp] / self.bom[comp])
@@ -178,17 +212,28 @@ class Producer(mesa.Agent):
         return amount
 
     def _ship(self, amount: float, week: int) -> None:
+        """Serve the queues in priority order, each first come first served (P88: rated orders
+        go first even when unrated ones were placed earlier)."""
         self.backlog_qty -= amount
-        self.book = max(0.0, self.book - amount)  # the book is at the head of the queue
-        while amount > 1e-9 and self.backlog:
-            order = self.backlog[0]
-            part = min(amount, order.remaining)
-            order.remaining -= part
-            amount -= part
-            self.model.ship(order, part, self.region, week)
-            if order.remaining <= 1e-9:
-                self.backlog.popleft()
-        if not self.backlog:
+        for i, queue in enumerate(self.queues):
+            while amount > 1e-9 and queue:
+                order = queue[0]
+                part = min(amount, order.remaining)
+                order.remaining -= part
+                amount -= part
+                self.class_qty[i] -= part
+                if order.buyer is EXISTING_CONTRACTS:
+                    self.book = max(0.0, self.book - part)
+                self.model.ship(order, part, self.region, week)
+                if order.remaining <= 1e-9:
+                    queue.popleft()
+                    if order.buyer is EXISTING_CONTRACTS:
+                        self.book = 0.0
+            if not queue:
+                self.class_qty[i] = 0.0
+            if amount <= 1e-9:
+                break
+        if not any(self.queues):
             self.backlog_qty = 0.0
 
     def learn(self) -> None:

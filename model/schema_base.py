@@ -12,22 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Region = Literal["americas", "europe", "indo_pacific", "middle_east"]
-REGIONS: tuple[str, ...] = ("americas", "europe", "indo_pacific", "middle_east")
-
-#: Groups a nation can belong to. ``rdp_mou`` is derived from ``Nation.rdp_mou``; the rest are
-#: listed in ``Nation.groups``. ``nato_plus`` is the AECA §36 group with higher notification
-#: thresholds (NATO members, Japan, Australia, South Korea, Israel, New Zealand; CRS RL31675).
-GROUPS: tuple[str, ...] = (
-    "rdp_mou",
-    "nato",
-    "nato_plus",
-    "aukus",
-    "pipir",
-    "rsf",
-    "dicas",
-    "allies",
-)
+#: Group tokens every scenario knows without declaring them, because they are derived from
+#: nations' own fields: ``rdp_mou`` (``Nation.rdp_mou`` is true) and ``allies`` (every nation
+#: but the USA). Regions and all other groups are declared in the scenario (``regions``,
+#: ``groups``) and checked as cross-references.
+DERIVED_GROUPS: tuple[str, ...] = ("rdp_mou", "allies")
 
 Classification = Literal["unclassified", "cui", "noforn"]
 CLASSIFICATION_RANK = {"unclassified": 0, "cui": 1, "noforn": 2}

@@ -23,6 +23,7 @@ TRANSIT = "\n".join(
 SCENARIO = """\
 name: {name}
 horizon_weeks: 8
+regions: {{americas: {{name: Americas}}, europe: {{name: Europe}}, indo_pacific: {{name: Indo-Pacific}}, middle_east: {{name: Middle East}}}}
 transit_weeks:
 {transit}
 nations:

@@ -20,6 +20,11 @@ def transit(same: float = 1.0, other: float = 3.0) -> dict[str, dict[str, float]
     return {a: {b: (same if a == b else other) for b in REGIONS} for a in REGIONS}
 
 
+def regions() -> dict[str, dict[str, str]]:
+    """The four regions, declared as a scenario must."""
+    return {r: {"name": r} for r in REGIONS}
+
+
 def no_barriers() -> dict[str, Any]:
     """Every barrier disabled."""
     keys = ("export_licence", "technical_assistance", "technology_release", "fms_case",
@@ -34,6 +39,8 @@ def two_nation_world() -> dict[str, Any]:
     return {
         "name": "two_nation",
         "horizon_weeks": 30,
+        "regions": regions(),
+        "groups": {g: {"name": g} for g in ("nato", "nato_plus", "aukus")},
         "transit_weeks": transit(),
         "nations": {
             "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},
