@@ -21,7 +21,7 @@ from .schema_world import Item, Nation, Producer
 class ScriptedCrisis(Strict):
     """A demand surge at a given week, e.g. a partner at war drawing on allied stocks (2022)."""
 
-    region: str = field(..., description="theater of the crisis (a key of the scenario's regions)")
+    region: str = field(..., description="theater of the crisis, a key of the scenario's regions")
     start_week: int = field(..., ge=0, description="onset (week)")
     duration_weeks: int = field(156, ge=1, description="length (weeks; A5 mean war ~15 months)")
     consumption_per_week: dict[str, float] = field(

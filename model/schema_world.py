@@ -25,7 +25,7 @@ class Nation(Strict):
     """A government that holds stocks, consumes, and buys (DESIGN.md 'Nation')."""
 
     name: str = field(..., description="display name")
-    region: str = field(..., description="home region (a key of the scenario's regions)")
+    region: str = field(..., description="home region, a key of the scenario's regions")
     rdp_mou: bool = field(False, description="holds a Reciprocal Defense Procurement MOU (P1)")
     groups: tuple[str, ...] = field((), description="initiative memberships (nato, nato_plus, aukus, ...)")
     goals: Goals = field(Goals(), description="survey goal weights (A1)")
