@@ -59,9 +59,8 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
     """Each eligible nation may apply for one licence this week (one draw a week from the
     nation's own stream, ``coproduction.<ISO3>``)."""
     cfg = model.scenario.sourcing
-    streams = model.streams
     for nation in model.licence_seekers:
-        u = streams[f"coproduction.{nation.iso}"].random()
+        u = nation.coproduction_stream.random()
         if nation.licence_pending:
             continue
         rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)

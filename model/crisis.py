@@ -51,7 +51,7 @@ class Crisis:
         donor holds there), then send reinforcements toward it."""
         region = self.region
         for item, need in self.consumption.items():
-            held = [d.held_in(region, item) for d in self.donors]
+            held = [at[item] if (at := d.held.get(region)) is not None else 0.0 for d in self.donors]
             total = sum(held)
             if total > 1e-9:  # else the theatre goes short of this item this week
                 take = min(need, total)
@@ -70,8 +70,8 @@ class Crisis:
         region = self.region
         for d, own in zip(self.donors, totals):
             lift = d.lift_share_per_week
-            if own <= 1e-9 or lift <= 0.0:
-                continue
+            if own <= 1e-9 or lift <= 0.0 or (len(d.held) == 1 and region in d.held):
+                continue  # nothing held outside the theatre, or no lift
             sources = sorted((transit[(r, region)], r) for r, at in d.held.items()
                              if r != region and at[item] > 1e-9)
             if not sources:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import mesa
+import numpy as np
 
 from . import coproduction, series
 from .adversary import Adversary
@@ -67,6 +68,7 @@ class CooperationModel(mesa.Model):
         s = self.scenario
         self.nations = {iso: Nation(self, iso, spec) for iso, spec in s.nations.items()}
         self.nation_list = list(self.nations.values())
+        self._activation = np.column_stack([n.activation_stream.random(self.horizon + 1) for n in self.nation_list])
         self.priority = PriorityRules(s.policies.allocation, self.world)
         self.producers: dict[str, Producer] = {}
         self.producer_list: list[Producer] = []
@@ -175,10 +177,21 @@ class CooperationModel(mesa.Model):
 
     def _nations_act(self, week: int) -> None:
         self._apply_crises(week)
-        for nation in sorted(self.nation_list, key=lambda n: n.activation_key(week)):
+        for i in np.argsort(self._activation_keys(week)):
+            nation = self.nation_list[i]
             nation.consume()
             nation.accrue_budget()
             nation.procure(week)
+
+    def _activation_keys(self, week: int) -> np.ndarray:
+        """Each nation's sort key for this week's activation order, drawn from its own stream
+        (``activation.<ISO3>``, a block of draws per horizon), so adding a nation never
+        reorders the others."""
+        keys = self._activation
+        if week >= keys.shape[0]:
+            more = np.column_stack([n.activation_stream.random(keys.shape[0]) for n in self.nation_list])
+            keys = self._activation = np.vstack([keys, more])
+        return keys[week]
 
     def _apply_crises(self, week: int) -> None:
         for n in self.nation_list:

@@ -50,8 +50,8 @@ class Nation(mesa.Agent):
         self.inbound = {r: {k: 0.0 for k in items} for r in self.posture}  # on order, by destination
         self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
         self.sourcing_stream = model.streams[f"sourcing.{iso}"]
-        self._activation_stream = model.streams[f"activation.{iso}"]
-        self._activation_keys = self._activation_stream.random(model.horizon + 1)
+        self.activation_stream = model.streams[f"activation.{iso}"]
+        self._coproduction_stream: np.random.Generator | None = None
         self.budget = self.budget_per_year * model.scenario.sourcing.initial_budget_share
         self.requirement_mult = 1.0
         self.budget_mult = 1.0
@@ -62,13 +62,12 @@ class Nation(mesa.Agent):
         self.option_cache: dict[str, tuple[int, list]] = {}
         self.weighted_items: list[tuple[str, float]] = []
 
-    def activation_key(self, week: int) -> float:
-        """This nation's sort key for the week's activation order, from its own stream, so that
-        adding a nation never reorders the others (one draw per nation and week)."""
-        keys = self._activation_keys
-        if week >= len(keys):
-            keys = self._activation_keys = np.concatenate([keys, self._activation_stream.random(len(keys))])
-        return float(keys[week])
+    @property
+    def coproduction_stream(self) -> np.random.Generator:
+        """The nation's own stream for licence seeking (``coproduction.<ISO3>``)."""
+        if self._coproduction_stream is None:
+            self._coproduction_stream = self.model.streams[f"coproduction.{self.iso}"]
+        return self._coproduction_stream
 
     # -- stocks -------------------------------------------------------------------------------
     def held_in(self, region: str, item: str) -> float:
@@ -88,14 +87,21 @@ class Nation(mesa.Agent):
 
     def consume(self) -> None:
         """Peacetime training and test use, drawn pro rata from every region's stock."""
+        stock = self.stock
+        if len(self.held) == 1:
+            (at,) = self.held.values()
+            for item, qty in self.use.items():
+                left = max(0.0, stock[item] - qty)
+                stock[item] = at[item] = left
+            return
         for item, qty in self.use.items():
-            have = self.stock[item]
+            have = stock[item]
             if have <= 0.0:
                 continue
             keep = max(0.0, have - qty) / have
             for at in self.held.values():
                 at[item] *= keep
-            self.stock[item] = have * keep
+            stock[item] = have * keep
 
     def deliver(self, order: Order, qty: float) -> None:
         """A shipment arrives in the order's destination region."""

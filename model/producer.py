@@ -70,6 +70,7 @@ class Producer(mesa.Agent):
         self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
         self.unit_cost = model.scenario.items[spec.item].unit_cost_musd
         self.priority = model.priority
+        self._buyer_class: dict = {}  # nation → queue index here (fixed for a run)
         self.queues: list[deque[Order]] = [deque() for _ in range(model.priority.queues)]
         self.class_qty = [0.0] * model.priority.queues
         self.backlog_qty = 0.0
@@ -164,11 +165,21 @@ class Producer(mesa.Agent):
         """The queue an order joins here: its buyer's class, a component order's flowed-down
         rating, or for the week-0 book the class of the line's own government."""
         buyer = order.buyer
+        i = self._buyer_class.get(buyer)
+        if i is not None:
+            return i
         if buyer is EXISTING_CONTRACTS:
             return self.priority.class_of(self.nation.iso, self.nation.iso)
         if isinstance(buyer, Producer):
             return self.priority.flow_down(buyer.rating(), self.nation.iso)
-        return self.priority.class_of(buyer.iso, self.nation.iso)
+        return self.class_of_buyer(buyer)
+
+    def class_of_buyer(self, nation) -> int:
+        """The queue index here of orders placed by ``nation``."""
+        i = self._buyer_class.get(nation)
+        if i is None:
+            i = self._buyer_class[nation] = self.priority.class_of(nation.iso, self.nation.iso)
+        return i
 
     def rating(self) -> int | None:
         """The most urgent priority class this line holds orders in (None: only unrated ones);
@@ -180,8 +191,12 @@ class Producer(mesa.Agent):
 
     def queued_ahead(self, buyer) -> float:
         """Units a new order by ``buyer`` (a nation) would wait behind: its class and above."""
-        i = self.priority.class_of(buyer.iso, self.nation.iso)
-        return self.backlog_qty if i == self.priority.unrated else sum(self.class_qty[: i + 1])
+        i = self._buyer_class.get(buyer)
+        if i is None:
+            i = self.class_of_buyer(buyer)
+        if i == self.priority.unrated:
+            return self.backlog_qty
+        return self.class_qty[0] if i == 0 else sum(self.class_qty[: i + 1])
 
     @property
     def backlog(self) -> list[Order]:
