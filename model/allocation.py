@@ -37,7 +37,8 @@ class PriorityRules:
         """For each class, whether firms in ``firm_iso`` serve it first."""
         out = self._applies.get(firm_iso)
         if out is None:
-            out = self._applies[firm_iso] = tuple(self.world.member(firm_iso, c.firms_in) for c in self.classes)
+            out = tuple(self.world.member(firm_iso, c.firms_in) for c in self.classes)
+            self._applies[firm_iso] = out
         return out
 
     def class_of(self, buyer_iso: str, firm_iso: str) -> int:

@@ -39,7 +39,8 @@ class Barrier:
 
     key: ClassVar[str] = ""
 
-    def __init__(self, settings: "BarrierSettings", world: "World", streams: Callable[[str], np.random.Generator]):
+    def __init__(self, settings: "BarrierSettings", world: "World",
+                 streams: Callable[[str], np.random.Generator]):
         self.s = settings
         self.world = world
         self.streams = streams

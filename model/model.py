@@ -222,10 +222,10 @@ class CooperationModel(mesa.Model):
         return any(c.region == region and c.active(self.steps) for c in self.crises)
 
     def regional_points(self) -> dict[str, float]:
-        """Deterrence-weighted stock held in each region (capability points)."""
+        """Deterrence-weighted stock held in each region now (capability points)."""
         pts = {r: 0.0 for r in self.scenario.regions}
-        for by_region in self._points_this_week().values():
-            for region, p in by_region.items():
+        for n in self.nation_list:
+            for region, p in self.nation_points(n).items():
                 pts[region] += p
         return pts
 
