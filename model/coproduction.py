@@ -57,11 +57,11 @@ def licensor_for(item: str, model: "CooperationModel"):
 
 
 def seek_licences(model: "CooperationModel", week: int) -> None:
-    """Each eligible nation may apply for one licence this week (one draw per nation)."""
+    """Each eligible nation may apply for one licence this week (one draw a week from the
+    nation's own stream, ``coproduction.<ISO3>``)."""
     cfg = model.scenario.sourcing
-    rng = model.streams["coproduction"]
     for nation in model.licence_seekers:
-        u = rng.random()
+        u = nation.coproduction_stream.random()
         if nation.licence_pending:
             continue
         rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)

@@ -3,10 +3,11 @@
 Each week, in order: order inputs from each input's suppliers in order of preference (a
 supplier with no room passes the order down the list; cross-border flows need a supply licence
 that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it),
-produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out with transit
-time, learn, and decide on expansion by the one rule every plant follows
-(``model/expansion.py``). What the line can actually make given its inputs' supply — its
-deliverable capacity — is defined in ``model/supply.py``.
+produce ``min(capacity × efficiency, inputs, backlog)``, ship by priority class
+(``model/allocation.py``), then first come first served, with transit time, learn, and decide
+on expansion by the one rule every plant follows (``model/expansion.py``). What the line can
+actually make given its inputs' supply — its deliverable capacity — is defined in
+``model/supply.py``.
 """
 
 from __future__ import annotations
@@ -21,18 +22,12 @@ from . import expansion, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 from .sourcing import production_wait
+from .supply import SupplyArrangement
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .model import CooperationModel
-
-#: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
-#: DSP-5 licences run four years; two years of volume are authorised at a time).
-LICENCE_COVER_WEEKS = 104.0
-#: A line applies for more licensed quantity when what is left covers fewer weeks of its
-#: current use than this (assumption: amendments are filed about six months ahead).
-LICENCE_RENEWAL_WEEKS = 26.0
 
 
 class ExistingContracts:
@@ -47,25 +42,6 @@ class ExistingContracts:
 
 
 EXISTING_CONTRACTS = ExistingContracts()
-
-
-class SupplyArrangement:
-    """One supplier of one input and what the link still needs before goods may flow.
-
-    A cross-border link carries the quantity its supply licence still authorises (``licensed``)
-    and whether a licence case is open (``pending``); a domestic link is open (``licensed`` is
-    infinite), though a US line may use a foreign-owned US plant only once the plant is
-    qualified (``Producer.qualified``).
-    """
-
-    __slots__ = ("supplier", "licensed", "pending", "cross_border", "on_order")
-
-    def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
-        self.supplier = supplier
-        self.licensed = licensed
-        self.pending = False
-        self.cross_border = cross_border
-        self.on_order = 0.0  # units ordered through this link and not yet delivered
 
 
 class Producer(mesa.Agent):
@@ -90,8 +66,13 @@ class Producer(mesa.Agent):
         self.us_content_share = spec.us_content_share
         self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
         self.unit_cost = model.scenario.items[spec.item].unit_cost_musd
-        self.backlog: deque[Order] = deque()
+        self.priority = model.priority
+        self._buyer_class: dict = {}  # nation → queue index here (fixed for a run)
+        self.queues: list[deque[Order]] = [deque() for _ in range(model.priority.queues)]
+        self.class_qty = [0.0] * model.priority.queues
         self.backlog_qty = 0.0
+        self.licence_cover = model.scenario.industry.licence_cover_weeks
+        self.licence_renewal = model.scenario.industry.licence_renewal_weeks
         self.inputs: dict[str, float] = {}
         self.inputs_on_order: dict[str, float] = {}
         self.suppliers: dict[str, list[Producer]] = {}  # per input, in order of preference
@@ -123,8 +104,8 @@ class Producer(mesa.Agent):
         """Attach a component's suppliers, in order of preference.
 
         The first supplier of a line present when the run starts (``established``) is the link
-        in use: a foreign one holds a pre-existing supply licence for ``LICENCE_COVER_WEEKS`` of
-        inputs (US technology in it counts as released to the line's nation), and a
+        in use: a foreign one holds a pre-existing supply licence for ``industry.licence_cover_weeks``
+        of inputs (US technology in it counts as released to the line's nation), and a
         foreign-owned US plant already counts as qualified for a US line. The links further
         down the list, and every link of a line stood up during the run, are licensed (or
         qualified) when the line first turns to them. Every supplier on the list counts the
@@ -139,7 +120,7 @@ class Producer(mesa.Agent):
         for i, supplier in enumerate(suppliers):
             in_use = established and i == 0
             if supplier.nation.iso != self.nation.iso:
-                link = SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS if in_use else 0.0)
+                link = SupplyArrangement(supplier, per_week * self.licence_cover if in_use else 0.0)
                 if in_use and supplier.nation.iso == "USA":
                     self.nation.released.add(component)
             else:
@@ -245,11 +226,11 @@ class Producer(mesa.Agent):
         """What a link may carry now; opens the licence or qualification case it still needs.
 
         A cross-border link asks for more licensed quantity once what is left after ``wanted``
-        covers fewer than ``LICENCE_RENEWAL_WEEKS`` of current use; a link never licensed asks
+        covers fewer than ``industry.licence_renewal_weeks`` of current use; a link never licensed asks
         only when ``sought`` (its supplier has room, or it is the line's first choice).
         """
         if link.cross_border:
-            low = link.licensed - wanted < max(use * LICENCE_RENEWAL_WEEKS, 0.0)
+            low = link.licensed - wanted < max(use * self.licence_renewal, 0.0)
             if not link.pending and low and (sought or link.licensed > 1e-9):
                 self._request_supply_licence(comp, link, wanted, week)
             return link.licensed
@@ -262,7 +243,7 @@ class Producer(mesa.Agent):
 
     def _request_qualification(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
-        value = max(qty, per_week * LICENCE_COVER_WEEKS) * self.model.scenario.items[comp].unit_cost_musd
+        value = max(qty, per_week * self.licence_cover) * self.model.scenario.items[comp].unit_cost_musd
         case = Case(CaseKind.QUALIFICATION, comp, supplier.owner, "USA", value, week,
                     supplier.us_content_share, on_finish=self._qualification_done, payload=supplier)
         supplier.qualifying = True
@@ -276,7 +257,7 @@ class Producer(mesa.Agent):
 
     def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
-        amount = max(qty, per_week * LICENCE_COVER_WEEKS)
+        amount = max(qty, per_week * self.licence_cover)
         cost = self.model.scenario.items[comp].unit_cost_musd
         seller = arr.supplier.nation.iso
         case = Case(CaseKind.COMPONENT_SUPPLY, comp, seller, self.nation.iso,
@@ -296,9 +277,53 @@ class Producer(mesa.Agent):
                 nation.released.add(case.item)
 
     def accept(self, order: Order) -> None:
-        """Take an approved order into the backlog."""
-        self.backlog.append(order)
+        """Take an approved order into the backlog, in the queue of its priority class."""
+        i = self.priority_class(order)
+        self.queues[i].append(order)
+        self.class_qty[i] += order.remaining
         self.backlog_qty += order.remaining
+
+    def priority_class(self, order: Order) -> int:
+        """The queue an order joins here: its buyer's class, a component order's flowed-down
+        rating, or for the week-0 book the class of the line's own government."""
+        buyer = order.buyer
+        i = self._buyer_class.get(buyer)
+        if i is not None:
+            return i
+        if buyer is EXISTING_CONTRACTS:
+            return self.priority.class_of(self.nation.iso, self.nation.iso)
+        if isinstance(buyer, Producer):
+            return self.priority.flow_down(buyer.rating(), self.nation.iso)
+        return self.class_of_buyer(buyer)
+
+    def class_of_buyer(self, nation) -> int:
+        """The queue index here of orders placed by ``nation``."""
+        i = self._buyer_class.get(nation)
+        if i is None:
+            i = self._buyer_class[nation] = self.priority.class_of(nation.iso, self.nation.iso)
+        return i
+
+    def rating(self) -> int | None:
+        """The most urgent priority class this line holds orders in (None: only unrated ones);
+        its component orders carry it to suppliers (DPAS flow-down, P88)."""
+        for i in range(self.priority.unrated):
+            if self.class_qty[i] > 1e-9:
+                return i
+        return None
+
+    def queued_ahead(self, buyer) -> float:
+        """Units a new order by ``buyer`` (a nation) would wait behind: its class and above."""
+        i = self._buyer_class.get(buyer)
+        if i is None:
+            i = self.class_of_buyer(buyer)
+        if i == self.priority.unrated:
+            return self.backlog_qty
+        return self.class_qty[0] if i == 0 else sum(self.class_qty[: i + 1])
+
+    @property
+    def backlog(self) -> list[Order]:
+        """Orders not yet made, in the order they will be served."""
+        return [o for q in self.queues for o in q]
 
     def deliver(self, order: Order, qty: float) -> None:
         """A shipment of components ordered by this line arrives."""
@@ -312,7 +337,7 @@ class Producer(mesa.Agent):
         self.inputs_on_order[item] -= qty
 
     def produce(self, week: int) -> float:
-        """Make what capacity, inputs and backlog allow, and ship it first-in first-out."""
+        """Make what capacity, inputs and backlog allow, and ship it by priority class."""
         amount = min(self.effective_capacity(week), self.backlog_qty)
         self._note_unmet(amount)
         for comp in self.suppliers:
@@ -333,17 +358,28 @@ class Producer(mesa.Agent):
             self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
 
     def _ship(self, amount: float, week: int) -> None:
+        """Serve the queues in priority order, each first come first served (P88: rated orders
+        go first even when unrated ones were placed earlier)."""
         self.backlog_qty -= amount
-        self.book = max(0.0, self.book - amount)  # the book is at the head of the queue
-        while amount > 1e-9 and self.backlog:
-            order = self.backlog[0]
-            part = min(amount, order.remaining)
-            order.remaining -= part
-            amount -= part
-            self.model.ship(order, part, self.region, week)
-            if order.remaining <= 1e-9:
-                self.backlog.popleft()
-        if not self.backlog:
+        for i, queue in enumerate(self.queues):
+            while amount > 1e-9 and queue:
+                order = queue[0]
+                part = min(amount, order.remaining)
+                order.remaining -= part
+                amount -= part
+                self.class_qty[i] -= part
+                if order.buyer is EXISTING_CONTRACTS:
+                    self.book = max(0.0, self.book - part)
+                self.model.ship(order, part, self.region, week)
+                if order.remaining <= 1e-9:
+                    queue.popleft()
+                    if order.buyer is EXISTING_CONTRACTS:
+                        self.book = 0.0
+            if not queue:
+                self.class_qty[i] = 0.0
+            if amount <= 1e-9:
+                break
+        if not any(self.queues):
             self.backlog_qty = 0.0
 
     def learn(self) -> None:

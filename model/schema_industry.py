@@ -1,4 +1,5 @@
-"""Scenario schema of industry-wide settings: deliverable capacity, expansion, investments.
+"""Scenario schema of industry-wide settings: learning, supply licences, deliverable capacity,
+expansion, investments.
 
 One expansion rule serves every plant, system lines and component plants alike (DESIGN.md
 step 4); what differs between kinds of plant — how fast extra shifts come, how big a step is,
@@ -123,8 +124,25 @@ class Investment(Strict):
 
 
 class Industry(Strict):
-    """Settings shared by every plant: deliverable capacity and the expansion rule."""
+    """Settings shared by every plant: learning, supply licences, deliverable capacity and the
+    expansion rule."""
 
+    learning_weeks: float = field(
+        26.0, gt=0.0,
+        description="time constant of the learning curve of a line whose item has no "
+        "coproduction block (weeks; assumption)",
+    )
+    licence_cover_weeks: float = field(
+        104.0, gt=0.0,
+        description="base-rate input use one cross-border supply licence authorises (weeks of "
+        "use; assumption: DSP-5 licences run four years, two years of volume at a time)",
+    )
+    licence_renewal_weeks: float = field(
+        26.0, ge=0.0,
+        description="a line applies for more licensed quantity when what is left covers fewer "
+        "weeks of its current use than this (weeks; assumption: amendments filed about six "
+        "months ahead)",
+    )
     deliverable_lookahead_weeks: float = field(
         13.0, gt=0.0,
         description="window over which deliverable capacity counts inputs on hand and their "

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from .schema_base import Classification, Region, Strict, field
+from .schema_base import Classification, Strict, field
 from .schema_industry import ExpansionOverride
 
 
@@ -27,7 +27,7 @@ class Nation(Strict):
     """A government that holds stocks, consumes, and buys (DESIGN.md 'Nation')."""
 
     name: str = field(..., description="display name")
-    region: Region = field(..., description="home region")
+    region: str = field(..., description="home region, a key of the scenario's regions")
     rdp_mou: bool = field(False, description="holds a Reciprocal Defense Procurement MOU (P1)")
     groups: tuple[str, ...] = field((), description="initiative memberships (nato, nato_plus, aukus, ...)")
     goals: Goals = field(Goals(), description="survey goal weights (A1)")
@@ -46,9 +46,18 @@ class Nation(Strict):
     peacetime_use_per_week: dict[str, float] = field(
         {}, description="training/test consumption per item (units/week)"
     )
-    stock_regions: dict[Region, float] = field(
-        {}, description="share of stock held in each region (fractions summing to 1); "
-        "empty = all at home",
+    posture: dict[str, float] = field(
+        {}, description="share of the nation's stock held in each region, its posture (fractions "
+        "summing to 1; deliveries refill the region furthest below its share); empty = all at "
+        "home (assumption unless the scenario cites one)",
+    )
+    lift_share_per_week: float = field(
+        0.05, ge=0.0, le=1.0,
+        description="share of its stock held in a region that its lift can send toward a theatre "
+        "each week; stock t weeks away counts min(1, share x (warning - t)) toward a theatre's "
+        "capability within an adversary's warning time, and reinforces a crisis at this rate "
+        "(share/week; assumption: lift is shared with forces' equipment, so from four weeks "
+        "away a fifth of stock arrives within eight weeks)",
     )
     reorder_point: float = field(
         0.9, ge=0.0, le=1.0,
@@ -57,8 +66,11 @@ class Nation(Strict):
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> "Nation":
-        if self.stock_regions and abs(sum(self.stock_regions.values()) - 1.0) > 1e-6:
-            raise ValueError(f"stock_regions must sum to 1 (got {sum(self.stock_regions.values())})")
+        negative = [r for r, v in self.posture.items() if v < 0]
+        if negative:
+            raise ValueError(f"posture share of '{negative[0]}' is negative ({self.posture[negative[0]]})")
+        if self.posture and abs(sum(self.posture.values()) - 1.0) > 1e-6:
+            raise ValueError(f"posture shares must sum to 1 (got {sum(self.posture.values())})")
         return self
 
 

@@ -47,10 +47,10 @@ def series_names(model: "CooperationModel") -> list[str]:
     names += [f"deliverable.{s}" for s in systems]
     for key in ("capacity_nation", "deliverable_nation", "output_nation"):
         names += [f"{key}.{iso}" for iso in model.scenario.nations]
-    names += [f"stock_region.{r}" for r in model.scenario.transit_weeks]
+    names += [f"stock_region.{r}" for r in model.scenario.regions]
     names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
     names += [f"deterrence.{r}" for r in model.scenario.adversaries]
-    names += [f"crisis_active.{r}" for r in model.scenario.transit_weeks]
+    names += [f"crisis_active.{r}" for r in model.scenario.regions]
     return names
 
 
@@ -95,7 +95,7 @@ def observe(model: "CooperationModel", week: int) -> None:
         now[f"open_cases.{b.key}"] = float(b.open_cases())
     for a in model.adversary_list:
         now[f"deterrence.{a.region}"] = a.deterrence
-    for r in model.scenario.transit_weeks:
+    for r in model.scenario.regions:
         now[f"crisis_active.{r}"] = 1.0 if model.crisis_active(r) else 0.0
 
 

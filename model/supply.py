@@ -46,7 +46,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .producer import Producer, SupplyArrangement
+    from .producer import Producer
+
+
+class SupplyArrangement:
+    """One supplier of one input and what the link still needs before goods may flow.
+
+    A cross-border link carries the quantity its supply licence still authorises (``licensed``)
+    and whether a licence case is open (``pending``); a domestic link is open (``licensed`` is
+    infinite), though a US line may use a foreign-owned US plant only once the plant is
+    qualified (``Producer.qualified``).
+    """
+
+    __slots__ = ("supplier", "licensed", "pending", "cross_border", "on_order")
+
+    def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
+        self.supplier = supplier
+        self.licensed = licensed
+        self.pending = False
+        self.cross_border = cross_border
+        self.on_order = 0.0  # units ordered through this link and not yet delivered
 
 
 def need_rate(p: "Producer", comp: str) -> float:

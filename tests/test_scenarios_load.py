@@ -37,6 +37,7 @@ VARIANTS = {
         "producers.jpn_mhi_pac3.planned_expansions",
         "producers.jpn_mhi_amraam",
     },
+    "sosa_priority": {"policies.allocation"},
     "europe_contingency": {"adversaries.indo_pacific.decides"},
     "indo_pacific_contingency": {"crises", "adversaries.indo_pacific.decides"},
 }

@@ -6,7 +6,7 @@ import pytest
 from dibsim.model import CooperationModel, ScenarioError, supply
 from dibsim.model.loader import validate
 from dibsim.model.sourcing import production_wait
-from worlds import build, no_barriers, transit
+from worlds import build, no_barriers, regions, transit
 
 LOOKAHEAD = 13.0
 
@@ -20,6 +20,7 @@ def seeker_world(seeker_capacity: float = 4.0, line_capacity: float = 10.0, fund
     return {
         "name": "seeker_world",
         "horizon_weeks": 60,
+        "regions": regions(),
         "transit_weeks": transit(),
         "nations": {"USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6,
                             "stocks": {"missile": 0.0}, "requirements": {"missile": 1e5}}},
