@@ -85,10 +85,11 @@ class Producer(mesa.Agent):
         self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
         self.output = 0.0
-        self.customers: list[tuple[Producer, str, SupplyArrangement]] = []  # (line, input, link)
+        self.customers: list[tuple[Producer, str, int]] = []  # (line, input, index of its link)
         self.unmet: dict[str, float] = {}  # input need its last production could not meet
         self._deliverable_cache: tuple[int, float] | None = None
         self._need_cache: tuple[int, float] | None = None
+        self._weight_cache: tuple[int, dict[str, list[float]]] = (-1, {})
         self.investments = expansion.investments_for(self, model)
         self.initial_input_weeks = spec.initial_input_weeks
         # Only lines running at week 0 hold pre-run contracts; component lines' books belong to
@@ -128,7 +129,7 @@ class Producer(mesa.Agent):
                 if in_use and self._needs_qualification(supplier):
                     supplier.qualified = True
             links.append(link)
-            supplier.customers.append((self, component, link))
+            supplier.customers.append((self, component, i))
         self.arrangements[component] = links
 
     def _needs_qualification(self, supplier: "Producer") -> bool:

@@ -81,13 +81,32 @@ def link_open(p: "Producer", link: "SupplyArrangement") -> bool:
     return supplier.qualified or not p._needs_qualification(supplier)
 
 
-def link_weight(p: "Producer", comp: str, link: "SupplyArrangement") -> float:
-    """The share of line ``p``'s need of ``comp`` that counts at ``link``'s supplier (0–1)."""
+_ONE = (1.0,)
+
+
+def link_weights(p: "Producer", comp: str) -> "tuple[float, ...] | list[float]":
+    """For each link of line ``p``'s input ``comp``, the share of its need that counts at that
+    link's supplier: 1 / (links used) for a used link, else 0 (cached per supply epoch)."""
     links = p.arrangements[comp]
     if len(links) == 1:
-        return 1.0
-    used = [lk for lk in links if link_open(p, lk)] or links[:1]
-    return 1.0 / len(used) if any(lk is link for lk in used) else 0.0
+        return _ONE
+    epoch = p.model.supply_epoch
+    cache = p._weight_cache
+    if cache[0] != epoch:
+        cache = p._weight_cache = (epoch, {})
+    weights = cache[1].get(comp)
+    if weights is None:
+        used = [link_open(p, lk) for lk in links]
+        n = sum(used)
+        if n == 0:  # none open: the first, whose licence or qualification is in its case
+            used[0], n = True, 1
+        weights = cache[1][comp] = [1.0 / n if u else 0.0 for u in used]
+    return weights
+
+
+def link_weight(p: "Producer", comp: str, link: "SupplyArrangement") -> float:
+    """The share of line ``p``'s need of ``comp`` that counts at ``link``'s supplier (0–1)."""
+    return link_weights(p, comp)[p.arrangements[comp].index(link)]
 
 
 def open_need(supplier: "Producer", week: int) -> float:
@@ -96,18 +115,19 @@ def open_need(supplier: "Producer", week: int) -> float:
     cached = supplier._need_cache
     if cached is not None and cached[0] == epoch:
         return cached[1]
-    total = sum(need_rate(c, comp) * link_weight(c, comp, link)
-                for c, comp, link in supplier.customers if week >= c.active_from)
+    total = sum(need_rate(c, comp) * link_weights(c, comp)[i]
+                for c, comp, i in supplier.customers if week >= c.active_from)
     supplier._need_cache = (epoch, total)
     return total
 
 
-def supply_share(p: "Producer", comp: str, link: "SupplyArrangement", week: int) -> float:
-    """The share of ``link``'s supplier's deliverable output line ``p`` can count on (0–1)."""
-    mine = need_rate(p, comp) * link_weight(p, comp, link)
+def supply_share(p: "Producer", comp: str, i: int, week: int) -> float:
+    """The share of the deliverable output of the supplier on line ``p``'s link ``i`` of input
+    ``comp`` that the line can count on (0–1)."""
+    mine = need_rate(p, comp) * link_weights(p, comp)[i]
     if mine <= 0.0:
         return 0.0
-    others = open_need(link.supplier, week) - (mine if week >= p.active_from else 0.0)
+    others = open_need(p.arrangements[comp][i].supplier, week) - (mine if week >= p.active_from else 0.0)
     total = mine + max(0.0, others)
     return mine / total if total > 1e-12 else 1.0
 
@@ -115,8 +135,8 @@ def supply_share(p: "Producer", comp: str, link: "SupplyArrangement", week: int)
 def inflow(p: "Producer", comp: str, week: int, horizon: float) -> float:
     """Units of ``comp`` line ``p`` can expect over the next ``horizon`` weeks (all links)."""
     total = 0.0
-    for link in p.arrangements[comp]:
-        share = supply_share(p, comp, link, week)
+    for i, link in enumerate(p.arrangements[comp]):
+        share = supply_share(p, comp, i, week)
         if share <= 0.0:
             continue
         expected = share * link.supplier.deliverable_rate(week) * horizon
@@ -158,8 +178,8 @@ def unmet_customer_need(p: "Producer") -> float:
     """Units of ``p``'s item its customers lacked in their last production, each customer's
     shortage counted in proportion to the links it uses (units/week)."""
     total = 0.0
-    for c, comp, link in p.customers:
+    for c, comp, i in p.customers:
         short = c.unmet.get(comp, 0.0)
         if short > 0.0:
-            total += short * link_weight(c, comp, link)
+            total += short * link_weights(c, comp)[i]
     return total

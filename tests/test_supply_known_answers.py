@@ -199,6 +199,7 @@ def test_a_shortage_counts_at_each_used_supplier_in_proportion_to_its_links():
     assert supply.unmet_customer_need(us) == pytest.approx(6.0)  # only the US link is in use
     assert supply.unmet_customer_need(deu) == 0.0
     line.arrangements["seeker"][1].licensed = 1000.0
+    m.supply_epoch += 1
     assert supply.unmet_customer_need(us) == pytest.approx(3.0)
     assert supply.unmet_customer_need(deu) == pytest.approx(3.0)
 
