@@ -142,8 +142,8 @@ def deterrence_failure(r: RunRecord) -> float:
 
 
 def allied_capacity_growth(r: RunRecord) -> float:
-    """Allied (non-US) capacity of systems at the horizon ÷ at the start, valued at unit cost
-    so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start."""
+    """Allied (non-US) deliverable capacity of systems at the horizon ÷ at the start, valued at
+    unit cost so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start."""
     return r.allied_capacity_end / r.allied_capacity_start if r.allied_capacity_start > 0 else NAN
 
 
@@ -233,8 +233,9 @@ METRICS: dict[str, MetricSpec] = {
         "0/1", 0.0, 1.0, -1, probability=True),
     "allied_capacity_growth": MetricSpec(
         allied_capacity_growth, "allied capacity growth",
-        "installed non-US capacity of systems at the horizon ÷ at week 0, each line valued at its "
-        "item's unit cost so shells and interceptors add up (1 = no growth)",
+        "deliverable non-US capacity of systems (what the lines can make given their inputs' "
+        "supply, model/supply.py) at the horizon ÷ at week 0, each line valued at its item's unit "
+        "cost so shells and interceptors add up (1 = no growth)",
         "× start", 0.0, math.inf, +1, missing="without allied capacity at week 0"),
 }
 
