@@ -37,7 +37,8 @@ METRICS_BEGIN = ("<!-- generated from model/metrics.py (METRICS) by python -m di
 METRICS_END = "<!-- end of the generated metrics table -->"
 #: Placeholder shown for the key of a mapping field, by field name.
 KEY_NAMES = {"nations": "<ISO3>", "items": "<item>", "producers": "<producer>",
-             "adversaries": "<region>", "parameters": "<dotted.path>"}
+             "adversaries": "<region>", "parameters": "<dotted.path>", "regions": "<region>",
+             "groups": "<group>"}
 _CITATION = re.compile(r"\b(assumption|[AP]\d+|CRS|GAO|DFARS|ITAR|statutory)\b", re.I)
 
 HEADER = """# Scenario parameters

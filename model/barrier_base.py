@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Callable, ClassVar
 
 from .cases import Case
 from .schema_barriers import BarrierSettings
@@ -32,10 +32,13 @@ class Barrier:
     Args:
         settings: this barrier's validated scenario settings.
         world: static facts of the world (memberships, items, policies).
-        rng: this barrier's named random stream.
+        streams: maps a stream name to its generator. A case's draws come from the stream
+            ``barrier.<key>.<buyer>.<seller>``, so one pair of nations' cases never shift the
+            draws of another's (adding a nation leaves every other nation's draws unchanged);
+            ``rng`` is the stream of the case being admitted.
 
     Attributes:
-        key: the scenario key (``barriers.<key>``), also the name of its random stream.
+        key: the scenario key (``barriers.<key>``), also the first part of its random streams' names.
         settings_model: the pydantic model of its settings (a :class:`BarrierSettings`).
         description: a few words for the schema and docs/parameters.md.
         stage: its position in the pipeline; a case meets the stages in increasing order.
@@ -46,10 +49,13 @@ class Barrier:
     description: ClassVar[str] = ""
     stage: ClassVar[int] = 0
 
-    def __init__(self, settings: BarrierSettings, world: "World", rng: "np.random.Generator"):
+    def __init__(self, settings: BarrierSettings, world: "World",
+                 streams: "Callable[[str], np.random.Generator]"):
         self.s = settings
         self.world = world
-        self.rng = rng
+        self.streams = streams
+        self.rng: np.random.Generator | None = None
+        self._case_streams: dict[tuple[str, str], np.random.Generator] = {}
         self.queue: deque[Case] = deque()
         self.waiting: list[Case] = []
         self.in_process: list[Case] = []
@@ -128,6 +134,7 @@ class Barrier:
         self.release_waiting(week)
         while self.queue and (self.intake_left is None or self.intake_left > 0):
             case = self.queue.popleft()
+            self.rng = self.case_stream(case)
             days, deny_p = self.plan(case, week)
             case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
             case.stage_deny_p = deny_p
@@ -136,6 +143,14 @@ class Barrier:
             self.entered += 1
             if self.intake_left is not None:
                 self.intake_left -= 1
+
+    def case_stream(self, case: Case) -> np.random.Generator:
+        """The stream a case draws from: one per (barrier, buyer, seller)."""
+        pair = (case.buyer, case.seller)
+        gen = self._case_streams.get(pair)
+        if gen is None:
+            gen = self._case_streams[pair] = self.streams(f"barrier.{self.key}.{case.buyer}.{case.seller}")
+        return gen
 
     def pop_due(self, week: int) -> list[Case]:
         """Remove and return the cases whose processing ends by ``week``, in entry order."""

@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from .model import CooperationModel
     from .nation import Nation
 
-#: A new licensed line's ceiling as a multiple of its initial capacity (assumption).
-CEILING_MULTIPLE = 2.0
-
 
 def eligible(nation: "Nation", model: "CooperationModel") -> bool:
     """Whether a nation is the kind that seeks licences (domestic-capacity goal, budget)."""
@@ -60,11 +57,11 @@ def licensor_for(item: str, model: "CooperationModel"):
 
 
 def seek_licences(model: "CooperationModel", week: int) -> None:
-    """Each eligible nation may apply for one licence this week (one draw per nation)."""
+    """Each eligible nation may apply for one licence this week (one draw a week from the
+    nation's own stream, ``coproduction.<ISO3>``)."""
     cfg = model.scenario.sourcing
-    rng = model.streams["coproduction"]
     for nation in model.licence_seekers:
-        u = rng.random()
+        u = nation.coproduction_stream.random()
         if nation.licence_pending:
             continue
         rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)
@@ -115,7 +112,7 @@ def _licence_done(case: Case, week: int) -> None:
     spec = ProducerSpec(
         nation=nation.iso, item=case.item,
         capacity_per_week=cp.line_capacity_per_week,
-        ceiling_per_week=cp.line_capacity_per_week * CEILING_MULTIPLE,
+        ceiling_per_week=cp.line_capacity_per_week * cp.ceiling_multiple,
         efficiency=cp.learning_initial, active_from_week=week + cp.build_weeks,
         suppliers=own_chain(nation, case.item, licensor, model),
         licensor=licensor.pid, us_content_share=cp.us_content_share,

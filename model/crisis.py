@@ -1,14 +1,20 @@
 """Crises: a theater that consumes allied stocks for a while (DESIGN.md 'crisis').
 
 A crisis is scripted (a region, a start week, a duration) or started by an adversary. While
-it runs, its consumption is drawn from its donors' stocks in proportion to what each holds;
-donors' stock objectives and budgets are raised (a supplemental), which turns drained stocks
-into surge orders for producers.
+it runs, its consumption is drawn from the stock its donors hold *in the theatre*, in
+proportion to what each holds there; what the theatre lacks goes unmet. Donors then move
+reinforcements from their other regions, nearest first, limited by their lift: each keeps
+its theatre position (held there plus on the way) at its share of the consumption over the
+lead time from its nearest other stock, and its lift sends at most ``lift_share_per_week`` of
+what a region holds each week; reinforcements land after the transit time. Donors' stock
+objectives and budgets are raised (a supplemental), which turns drained stocks into surge
+orders for producers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 
 @dataclass(slots=True)
@@ -40,12 +46,41 @@ class Crisis:
         """Whether the crisis runs in ``week``."""
         return self.start_week <= week < self.end_week
 
-    def draw(self) -> None:
-        """Take one week's consumption from the donors, pro rata to their stocks."""
+    def draw(self, week: int, transit: Mapping[tuple[str, str], int]) -> None:
+        """Take one week's consumption from stock held in the theatre (pro rata to what each
+        donor holds there), then send reinforcements toward it."""
+        region = self.region
         for item, need in self.consumption.items():
-            total = sum(d.stock[item] for d in self.donors)
-            if total <= 1e-9:
-                continue  # donors are dry: the theater goes short of this item
-            take = min(need, total)
-            for d in self.donors:
-                d.draw(item, take * d.stock[item] / total)
+            held = [at[item] if (at := d.held.get(region)) is not None else 0.0 for d in self.donors]
+            total = sum(held)
+            if total > 1e-9:  # else the theatre goes short of this item this week
+                take = min(need, total)
+                for d, h in zip(self.donors, held):
+                    if h > 0.0:
+                        d.draw(region, item, take * h / total)
+            self._reinforce(item, need, week, transit)
+
+    def _reinforce(self, item: str, need: float, week: int, transit: Mapping[tuple[str, str], int]) -> None:
+        """Each donor tops its theatre position up to its share (by total holdings) of the
+        consumption over the lead time from its nearest other stock, plus this week's."""
+        totals = [d.stock[item] + d.moving[item] for d in self.donors]
+        grand = sum(totals)
+        if grand <= 1e-9:
+            return
+        region = self.region
+        for d, own in zip(self.donors, totals):
+            lift = d.lift_share_per_week
+            if own <= 1e-9 or lift <= 0.0 or (len(d.held) == 1 and region in d.held):
+                continue  # nothing held outside the theatre, or no lift
+            sources = sorted((transit[(r, region)], r) for r, at in d.held.items()
+                             if r != region and at[item] > 1e-9)
+            if not sources:
+                continue
+            level = need * own / grand * (sources[0][0] + 1)
+            gap = level - d.held_in(region, item) - d.moving_to(region, item)
+            for t, r in sources:
+                if gap <= 1e-9:
+                    break
+                qty = min(gap, lift * d.held[r][item])
+                d.move(item, r, region, qty, t, week)
+                gap -= qty

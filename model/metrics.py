@@ -18,10 +18,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 NAN = float("nan")
-#: Weeks after onset over which surge output is measured (DESIGN.md: 52).
-SURGE_WINDOW = 52
-#: Weeks before onset averaged for the pre-crisis output level (assumption: a quarter).
-PRE_WINDOW = 13
 
 
 @dataclass(frozen=True)
@@ -41,6 +37,10 @@ class RunRecord:
     allied_capacity_end: float = 0.0
     adversary_started: bool = False
     adversary_regions: tuple[str, ...] = field(default_factory=tuple)
+    #: Weeks from onset over which surge output is measured (``measurement.surge_window_weeks``).
+    surge_window: int = 52
+    #: Weeks before onset averaged for the pre-crisis level (``measurement.pre_crisis_window_weeks``).
+    pre_window: int = 13
 
     def crisis_output(self) -> list[float]:
         """Weekly units of all crisis systems."""
@@ -53,17 +53,17 @@ class RunRecord:
         if self.onset_week is None:
             return NAN
         out = self.crisis_output()
-        lo, hi = max(1, self.onset_week - PRE_WINDOW), self.onset_week
+        lo, hi = max(1, self.onset_week - self.pre_window), self.onset_week
         if hi - lo >= 2:
             return sum(out[lo:hi]) / (hi - lo)
         return sum(self.series[f"capacity.{s}"][0] for s in self.crisis_systems)
 
     def post_onset(self, name: str | None = None) -> list[float]:
-        """A series (default: crisis output) over the 52 weeks from onset."""
+        """A series (default: crisis output) over the surge window (52 weeks) from onset."""
         if self.onset_week is None:
             return []
         vals = self.crisis_output() if name is None else list(self.series[name])
-        return vals[self.onset_week: self.onset_week + SURGE_WINDOW]
+        return vals[self.onset_week: self.onset_week + self.surge_window]
 
 
 def surge_ratio(r: RunRecord) -> float:
@@ -142,8 +142,8 @@ def deterrence_failure(r: RunRecord) -> float:
 
 
 def allied_capacity_growth(r: RunRecord) -> float:
-    """Allied (non-US) capacity of systems at the horizon ÷ at the start, valued at unit cost
-    so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start."""
+    """Allied (non-US) deliverable capacity of systems at the horizon ÷ at the start, valued at
+    unit cost so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start."""
     return r.allied_capacity_end / r.allied_capacity_start if r.allied_capacity_start > 0 else NAN
 
 
@@ -233,8 +233,9 @@ METRICS: dict[str, MetricSpec] = {
         "0/1", 0.0, 1.0, -1, probability=True),
     "allied_capacity_growth": MetricSpec(
         allied_capacity_growth, "allied capacity growth",
-        "installed non-US capacity of systems at the horizon ÷ at week 0, each line valued at its "
-        "item's unit cost so shells and interceptors add up (1 = no growth)",
+        "deliverable non-US capacity of systems (what the lines can make given their inputs' "
+        "supply, model/supply.py) at the horizon ÷ at week 0, each line valued at its item's unit "
+        "cost so shells and interceptors add up (1 = no growth)",
         "× start", 0.0, math.inf, +1, missing="without allied capacity at week 0"),
 }
 

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import mesa
+import numpy as np
 
 from . import coproduction, series
 from .adversary import Adversary
+from .allocation import PriorityRules
 from .crisis import Crisis
 from .loader import load_scenario
 from .metrics import RunRecord, compute_all
@@ -26,9 +28,6 @@ from .producer import Producer
 from .schema import Scenario
 from .streams import Seed, Streams
 from .world import World
-
-#: Learning time constant of a line whose item has no coproduction block (weeks; assumption).
-DEFAULT_LEARNING_WEEKS = 26.0
 
 
 class CooperationModel(mesa.Model):
@@ -55,9 +54,12 @@ class CooperationModel(mesa.Model):
         self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
         self.horizon = self.scenario.horizon_weeks
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
+        self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
         self.now: dict[str, float] = {}
-        self._points_cache: tuple[int, dict[str, float]] | None = None
+        self._points_cache: tuple[int, dict[Nation, dict[str, float]]] | None = None
+        self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[str, int], tuple[int, list]] = {}
+        self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self._build_agents()
         self._build_crises()
         self.allied_capacity_start = self.allied_capacity(0)
@@ -72,6 +74,8 @@ class CooperationModel(mesa.Model):
         s = self.scenario
         self.nations = {iso: Nation(self, iso, spec) for iso, spec in s.nations.items()}
         self.nation_list = list(self.nations.values())
+        self._activation = np.column_stack([n.activation_stream.random(self.horizon + 1) for n in self.nation_list])
+        self.priority = PriorityRules(s.policies.allocation, self.world)
         self.producers: dict[str, Producer] = {}
         self.producer_list: list[Producer] = []
         self.producers_by_item: dict[str, list[Producer]] = {}
@@ -90,7 +94,7 @@ class CooperationModel(mesa.Model):
 
     def _create_producer(self, pid: str, spec) -> Producer:
         cp = self.scenario.items[spec.item].coproduction
-        learning = cp.learning_weeks if cp is not None else DEFAULT_LEARNING_WEEKS
+        learning = cp.learning_weeks if cp is not None else self.scenario.industry.learning_weeks
         prod = Producer(self, pid, spec, self.nations[spec.nation], learning)
         self.producers[pid] = prod
         self.producer_list.append(prod)
@@ -104,6 +108,7 @@ class CooperationModel(mesa.Model):
         prod = self._create_producer(pid, spec)
         for comp, sups in spec.suppliers.items():
             prod.connect(comp, [self.producers[sup] for sup in sups], established=False)
+        self.supply_epoch += 1
         return prod
 
     def _build_crises(self) -> None:
@@ -121,8 +126,14 @@ class CooperationModel(mesa.Model):
         if donors:
             chosen = [n for n in self.nation_list if self.world.member(n.iso, donors)]
         else:
-            chosen = [n for n in self.nation_list if n.region == region or n.iso == "USA"]
+            chosen = self.default_donors(region)
         return Crisis(region, start, start + duration, dict(consumption), chosen, req_mult, budget_mult, origin)
+
+    def default_donors(self, region: str) -> list[Nation]:
+        """Who feeds a crisis in ``region`` unless the scenario names donors: the region's
+        nations and the US. They are also the nations whose lift reinforces the region in an
+        adversary's assessment."""
+        return [n for n in self.nation_list if n.region == region or n.iso == "USA"]
 
     def start_adversary_crisis(self, adversary: Adversary, week: int) -> None:
         """An adversary acts: its crisis starts next week in its region."""
@@ -136,10 +147,12 @@ class CooperationModel(mesa.Model):
         week = self.steps
         self._receive(week)
         self.pipeline.advance(week)
+        self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
         for adversary in self.adversary_list:
             adversary.assess(week)
         self._nations_act(week)
         self._producers_act(week)
+        self.supply_epoch += 1  # production moved inputs, capacities and efficiencies
         coproduction.seek_licences(self, week)
         series.observe(self, week)
         self.datacollector.collect(self)
@@ -156,24 +169,39 @@ class CooperationModel(mesa.Model):
 
     def _receive(self, week: int) -> None:
         for order, qty in self.arrivals.pop(week, ()):
-            order.buyer.receive(order.item, qty)
+            order.buyer.deliver(order, qty)
+        for nation, item, region, qty in self.moves.pop(week, ()):
+            nation.land(item, region, qty)
 
     def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
         """Send goods; they arrive after the transit time between the regions."""
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
-            order.buyer.receive(order.item, qty)
+            order.buyer.deliver(order, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
 
+    def schedule_move(self, nation: Nation, item: str, region: str, qty: float, week: int) -> None:
+        """A nation's reinforcements land in ``region`` at the start of ``week``."""
+        self.moves.setdefault(week, []).append((nation, item, region, qty))
+
     def _nations_act(self, week: int) -> None:
         self._apply_crises(week)
-        order = self.streams["activation"].permutation(len(self.nation_list))
-        for i in order:
+        for i in np.argsort(self._activation_keys(week)):
             nation = self.nation_list[i]
             nation.consume()
             nation.accrue_budget()
             nation.procure(week)
+
+    def _activation_keys(self, week: int) -> np.ndarray:
+        """Each nation's sort key for this week's activation order, drawn from its own stream
+        (``activation.<ISO3>``, a block of draws per horizon), so adding a nation never
+        reorders the others."""
+        keys = self._activation
+        if week >= keys.shape[0]:
+            more = np.column_stack([n.activation_stream.random(keys.shape[0]) for n in self.nation_list])
+            keys = self._activation = np.vstack([keys, more])
+        return keys[week]
 
     def _apply_crises(self, week: int) -> None:
         for n in self.nation_list:
@@ -187,7 +215,7 @@ class CooperationModel(mesa.Model):
                 d.requirement_mult = max(d.requirement_mult, c.requirement_multiplier)
                 d.budget_mult = max(d.budget_mult, c.budget_multiplier)
                 d.in_crisis = True
-            c.draw()
+            c.draw(week, self.world.transit)
 
     def _producers_act(self, week: int) -> None:
         funded = self.scenario.policies.multi_year_contracts or any(c.active(week) for c in self.crises)
@@ -204,40 +232,67 @@ class CooperationModel(mesa.Model):
         return any(c.region == region and c.active(self.steps) for c in self.crises)
 
     def regional_points(self) -> dict[str, float]:
-        """Deterrence-weighted stock held in each region (capability points)."""
-        pts = {r: 0.0 for r in self.scenario.transit_weeks}
+        """Deterrence-weighted stock held in each region now (capability points)."""
+        pts = {r: 0.0 for r in self.scenario.regions}
         for n in self.nation_list:
-            stock = n.stock
-            held = 0.0
-            for k, w in n.weighted_items:
-                held += stock[k] * w
-            for region, share in n.stock_share.items():
-                pts[region] += held * share
+            for region, p in self.nation_points(n).items():
+                pts[region] += p
         return pts
 
+    def nation_points(self, nation: Nation) -> dict[str, float]:
+        """Deterrence-weighted stock a nation holds in each region where it holds any (points)."""
+        out = {}
+        for region, at in nation.held.items():
+            held = 0.0
+            for k, w in nation.weighted_items:
+                held += at[k] * w
+            out[region] = held
+        return out
+
     def capability(self, region: str, warning_weeks: int) -> float:
-        """Allied capability an adversary sees: forward stock, US stock that can arrive within
-        the warning time, and what lines can make and ship within it (points)."""
-        points = self._points_this_week()
-        total = points[region]
-        us = self.nations["USA"]
-        us_held = sum(us.stock[k] * w for k, w in us.weighted_items)
-        for r, share in us.stock_share.items():
-            if r != region and self.world.transit[(r, region)] <= warning_weeks:
-                total += us_held * share
+        """Allied capability an adversary sees: stock held in the region, reinforcements the
+        lift can bring within the warning time, and what lines can deliver and ship within it
+        (points)."""
+        total = self.stock_points(region) + self.reinforcement_points(region, warning_weeks)
         week = self.steps
         for p, factor in self._surge_factors(region, warning_weeks):
-            total += p.effective_capacity(week) * factor
+            total += p.deliverable_capacity(week) * factor
         return total
 
-    def _points_this_week(self) -> dict[str, float]:
+    def stock_points(self, region: str) -> float:
+        """Deterrence-weighted stock every nation holds in ``region`` this week (points)."""
+        return sum(by_region.get(region, 0.0) for by_region in self._points_this_week().values())
+
+    def reinforcement_points(self, region: str, warning_weeks: int) -> float:
+        """Stock held elsewhere that the donors' lift can bring into ``region`` within the
+        warning time (points). A region ``t`` weeks away contributes the share
+        ``min(1, lift_share_per_week × (warning − t))`` of what a donor holds there: its lift
+        sends that share each week, and only what leaves by week ``warning − t`` arrives in
+        time, so the count falls linearly with transit and reaches zero at the warning time."""
+        points = self._points_this_week()
+        transit = self.world.transit
+        total = 0.0
+        for n in self._reinforcers(region):
+            lift = n.lift_share_per_week
+            for r, p in points[n].items():
+                if r != region and p > 0.0:
+                    total += p * min(1.0, lift * max(0, warning_weeks - transit[(r, region)]))
+        return total
+
+    def _reinforcers(self, region: str) -> list[Nation]:
+        cached = self._reinforcer_cache.get(region)
+        if cached is None:
+            cached = self._reinforcer_cache[region] = self.default_donors(region)
+        return cached
+
+    def _points_this_week(self) -> dict[Nation, dict[str, float]]:
         cached = self._points_cache
         if cached is None or cached[0] != self.steps:
-            cached = self._points_cache = (self.steps, self.regional_points())
+            cached = self._points_cache = (self.steps, {n: self.nation_points(n) for n in self.nation_list})
         return cached[1]
 
     def _surge_factors(self, region: str, warning_weeks: int) -> list[tuple[Producer, float]]:
-        """(line, points per unit of weekly capacity deliverable within the warning time)."""
+        """(line, points per unit of weekly deliverable capacity shipped within the warning time)."""
         key = (region, warning_weeks)
         cached = self._factor_cache.get(key)
         if cached is None or cached[0] != self.lines_version:
@@ -251,12 +306,12 @@ class CooperationModel(mesa.Model):
 
     def forward_units(self, region: str, items) -> float:
         """Units of the given items held in a region by all nations."""
-        return sum(n.stock[k] * n.stock_share.get(region, 0.0) for n in self.nation_list for k in items)
+        return sum(n.held_in(region, k) for n in self.nation_list for k in items)
 
     def allied_capacity(self, week: int) -> float:
-        """Value of allied (non-US) system capacity: Σ effective capacity × unit cost ($M/week)."""
+        """Value of allied (non-US) system capacity: Σ deliverable capacity × unit cost ($M/week)."""
         items = self.scenario.items
-        return sum(p.effective_capacity(week) * items[p.item].unit_cost_musd
+        return sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
                    for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
 
     # -- results ------------------------------------------------------------------------------
@@ -286,6 +341,8 @@ class CooperationModel(mesa.Model):
             allied_capacity_end=self.allied_capacity(week),
             adversary_started=any(a.started_week is not None for a in self.adversary_list),
             adversary_regions=tuple(a.region for a in self.adversary_list),
+            surge_window=self.scenario.measurement.surge_window_weeks,
+            pre_window=self.scenario.measurement.pre_crisis_window_weeks,
         )
 
     def metrics(self) -> dict[str, float]:

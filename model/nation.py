@@ -5,6 +5,11 @@ budget accrual, then for each system whose stock plus pipeline has fallen below 
 point, an order up to the requirement — as much as the budget allows — placed with the
 source chosen in ``model/sourcing.py``. A nation learns the regulatory time of each route
 from its own finished cases.
+
+Stock is held by region (the nation's posture): ``held[region][item]``, with ``stock[item]``
+the total held. An order is delivered into the region furthest below its posture share;
+crises draw on what is held in the theatre and move reinforcements from other regions
+(``move`` then ``land`` after the transit time); peacetime use draws pro rata everywhere.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from . import sourcing
 from .cases import Case, CaseKind, CaseStatus
@@ -37,7 +43,15 @@ class Nation(mesa.Agent):
         self.base_requirement = {k: float(v) for k, v in spec.requirements.items()}
         self.use = {k: float(v) for k, v in spec.peacetime_use_per_week.items() if v > 0}
         self.on_order = {k: 0.0 for k in items}
-        self.stock_share = dict(spec.stock_regions) or {spec.region: 1.0}
+        self.posture = dict(spec.posture) or {spec.region: 1.0}
+        self.lift_share_per_week = spec.lift_share_per_week
+        self.held = {r: {k: q * share for k, q in self.stock.items()} for r, share in self.posture.items()}
+        self.moving = {k: 0.0 for k in items}  # reinforcements between regions, all destinations
+        self.inbound = {r: {k: 0.0 for k in items} for r in self.posture}  # on order, by destination
+        self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
+        self.sourcing_stream = model.streams[f"sourcing.{iso}"]
+        self.activation_stream = model.streams[f"activation.{iso}"]
+        self._coproduction_stream: np.random.Generator | None = None
         self.budget = self.budget_per_year * model.scenario.sourcing.initial_budget_share
         self.requirement_mult = 1.0
         self.budget_mult = 1.0
@@ -49,22 +63,106 @@ class Nation(mesa.Agent):
         self.option_cache: dict[str, tuple[int, list]] = {}
         self.weighted_items: list[tuple[str, float]] = []
 
+    @property
+    def coproduction_stream(self) -> np.random.Generator:
+        """The nation's own stream for licence seeking (``coproduction.<ISO3>``)."""
+        if self._coproduction_stream is None:
+            self._coproduction_stream = self.model.streams[f"coproduction.{self.iso}"]
+        return self._coproduction_stream
+
     # -- stocks -------------------------------------------------------------------------------
-    def draw(self, item: str, qty: float) -> float:
-        """Take up to ``qty`` from stock (crisis donation); returns what was taken."""
-        taken = min(qty, self.stock[item])
+    def held_in(self, region: str, item: str) -> float:
+        """Units of ``item`` held in ``region``."""
+        at = self.held.get(region)
+        return at[item] if at is not None else 0.0
+
+    def draw(self, region: str, item: str, qty: float) -> float:
+        """Take up to ``qty`` from stock held in ``region`` (crisis use); returns what was taken."""
+        at = self.held.get(region)
+        if at is None:
+            return 0.0
+        taken = min(qty, at[item])
+        at[item] -= taken
         self.stock[item] -= taken
         return taken
 
     def consume(self) -> None:
-        """Peacetime training and test use."""
+        """Peacetime training and test use, drawn pro rata from every region's stock."""
+        stock = self.stock
+        if len(self.held) == 1:
+            (at,) = self.held.values()
+            for item, qty in self.use.items():
+                left = max(0.0, stock[item] - qty)
+                stock[item] = at[item] = left
+            return
         for item, qty in self.use.items():
-            self.stock[item] = max(0.0, self.stock[item] - qty)
+            have = stock[item]
+            if have <= 0.0:
+                continue
+            keep = max(0.0, have - qty) / have
+            for at in self.held.values():
+                at[item] *= keep
+            stock[item] = have * keep
 
-    def receive(self, item: str, qty: float) -> None:
-        """A delivery arrives."""
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment arrives in the order's destination region."""
+        self._add(order.dest_region, order.item, qty)
+        self.on_order[order.item] -= qty
+        self._inbound(order.dest_region)[order.item] -= qty
+
+    def destination(self, item: str, qty: float) -> str:
+        """Where a new order of ``qty`` is delivered: the region furthest below its posture share
+        of the nation's position (held + moving + on order + this order)."""
+        if len(self.posture) == 1:
+            return next(iter(self.posture))
+        total = self.stock[item] + self.moving[item] + self.on_order[item] + qty
+        best, gap = "", -float("inf")
+        for region, share in self.posture.items():
+            g = share * total - self.held_in(region, item) - self.inbound[region][item] - self.moving_to(region, item)
+            if g > gap:
+                best, gap = region, g
+        return best
+
+    def move(self, item: str, src: str, dst: str, qty: float, transit: int, week: int) -> None:
+        """Send ``qty`` of held stock from ``src`` toward ``dst``; it lands after ``transit`` weeks."""
+        self.held[src][item] -= qty
+        self.stock[item] -= qty
+        if transit <= 0:
+            self._add(dst, item, qty)
+            return
+        self.moving[item] += qty
+        self._en_route(dst)[item] += qty
+        self.model.schedule_move(self, item, dst, qty, week + transit)
+
+    def land(self, item: str, dst: str, qty: float) -> None:
+        """Reinforcements moved earlier arrive in ``dst``."""
+        self.moving[item] -= qty
+        self._en_route(dst)[item] -= qty
+        self._add(dst, item, qty)
+
+    def moving_to(self, region: str, item: str) -> float:
+        """Reinforcements on their way to ``region``."""
+        at = self.en_route.get(region)
+        return at[item] if at is not None else 0.0
+
+    def _add(self, region: str, item: str, qty: float) -> None:
+        at = self.held.get(region)
+        if at is None:
+            at = self.held[region] = dict.fromkeys(self.stock, 0.0)
+        at[item] += qty
         self.stock[item] += qty
-        self.on_order[item] -= qty
+
+    def _inbound(self, region: str) -> dict[str, float]:
+        at = self.inbound.get(region)
+        if at is None:
+            at = self.inbound[region] = dict.fromkeys(self.stock, 0.0)
+        return at
+
+    def _en_route(self, region: str) -> dict[str, float]:
+        at = self.en_route.get(region)
+        if at is None:
+            at = self.en_route[region] = dict.fromkeys(self.stock, 0.0)
+        return at
 
     def requirement(self, item: str) -> float:
         """Stock objective now (raised while the nation supports a crisis)."""
@@ -81,7 +179,7 @@ class Nation(mesa.Agent):
         model = self.model
         for item, base in self.base_requirement.items():
             req = base * self.requirement_mult
-            position = self.stock[item] + self.on_order[item]
+            position = self.stock[item] + self.moving[item] + self.on_order[item]
             if req <= 0 or position >= self.reorder_point * req:
                 continue
             cost = model.scenario.items[item].unit_cost_musd
@@ -98,10 +196,12 @@ class Nation(mesa.Agent):
         if not opts:
             return
         urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
-        opt = sourcing.choose(self, opts, urgency, model, model.streams["sourcing"])
-        order = Order(self, item, qty, qty, self.region, week, opt.route, cost)
+        opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream)
+        dest = self.destination(item, qty)
+        order = Order(self, item, qty, qty, dest, week, opt.route, cost)
         self.budget -= qty * cost
         self.on_order[item] += qty
+        self.inbound[dest][item] += qty
         case = sourcing.sale_case(self, opt, item, qty, week, cost)
         if case is None:
             opt.producer.accept(order)
@@ -120,6 +220,7 @@ class Nation(mesa.Agent):
             producer.accept(order)
         else:
             self.on_order[order.item] -= order.quantity
+            self._inbound(order.dest_region)[order.item] -= order.quantity
             self.budget += order.quantity * order.unit_cost_musd
 
     # -- expectations -------------------------------------------------------------------------

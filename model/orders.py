@@ -18,6 +18,8 @@ class Order:
         dest_region: where the goods are delivered.
         placed_week: week the buyer placed it.
         route: 'domestic', 'fms', 'dcs', 'allied', 'us_gov' or 'component'.
+        unit_cost_musd: price per unit ($M).
+        link: for a component order, the buyer's supply link it was placed through.
     """
 
     buyer: Any
@@ -28,3 +30,4 @@ class Order:
     placed_week: int
     route: str
     unit_cost_musd: float = 0.0
+    link: Any = None

@@ -27,12 +27,13 @@ class Pipeline:
     Args:
         scenario: the resolved scenario (barrier settings, resubmission time).
         world: static facts the barriers consult.
-        stream: maps a stream name to its generator (one stream per barrier).
+        stream: maps a stream name to its generator (one stream per barrier and pair of
+            nations, see ``Barrier``).
     """
 
     def __init__(self, scenario: "Scenario", world: "World", stream) -> None:
         self.barriers: list[Barrier] = [
-            cls(getattr(scenario.barriers, key), world, stream(f"barrier.{key}"))
+            cls(getattr(scenario.barriers, key), world, stream)
             for key, cls in BARRIERS.items()
         ]
         self.resubmit_weeks = scenario.pipeline.resubmit_weeks

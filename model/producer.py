@@ -3,9 +3,11 @@
 Each week, in order: order inputs from each input's suppliers in order of preference (a
 supplier with no room passes the order down the list; cross-border flows need a supply licence
 that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it),
-produce ``min(capacity × efficiency, inputs, backlog)``, ship first-in first-out with transit
-time, learn, and decide on expansion — a sustained backlog plus a funding signal starts an
-expansion that arrives after a lag, up to the physical ceiling.
+produce ``min(capacity × efficiency, inputs, backlog)``, ship by priority class
+(``model/allocation.py``), then first come first served, with transit time, learn, and decide
+on expansion by the one rule every plant follows (``model/expansion.py``). What the line can
+actually make given its inputs' supply — its deliverable capacity — is defined in
+``model/supply.py``.
 """
 
 from __future__ import annotations
@@ -16,22 +18,16 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from . import expansion, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 from .sourcing import production_wait
+from .supply import SupplyArrangement
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .model import CooperationModel
-    from .schema_world import Expansion
-
-#: Weeks of base-rate input use an existing cross-border supply licence covers (assumption:
-#: DSP-5 licences run four years; two years of volume are authorised at a time).
-LICENCE_COVER_WEEKS = 104.0
-#: A line applies for more licensed quantity when what is left covers fewer weeks of its
-#: current use than this (assumption: amendments are filed about six months ahead).
-LICENCE_RENEWAL_WEEKS = 26.0
 
 
 class ExistingContracts:
@@ -41,26 +37,11 @@ class ExistingContracts:
     def receive(self, item: str, qty: float) -> None:
         """Goods for pre-existing contracts are delivered and leave the model."""
 
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment for a pre-existing contract arrives: it leaves the model."""
+
 
 EXISTING_CONTRACTS = ExistingContracts()
-
-
-class SupplyArrangement:
-    """One supplier of one input and what the link still needs before goods may flow.
-
-    A cross-border link carries the quantity its supply licence still authorises (``licensed``)
-    and whether a licence case is open (``pending``); a domestic link is open (``licensed`` is
-    infinite), though a US line may use a foreign-owned US plant only once the plant is
-    qualified (``Producer.qualified``).
-    """
-
-    __slots__ = ("supplier", "licensed", "pending", "cross_border")
-
-    def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
-        self.supplier = supplier
-        self.licensed = licensed
-        self.pending = False
-        self.cross_border = cross_border
 
 
 class Producer(mesa.Agent):
@@ -77,7 +58,7 @@ class Producer(mesa.Agent):
         self.efficiency = spec.efficiency
         self.learning_step = 1.0 - math.exp(-1.0 / learning_weeks)
         self.active_from = spec.active_from_week
-        self.expansion: "Expansion" = spec.expansion
+        self.profile_name, self.expansion = expansion.profile_for(spec, model.scenario)
         self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
         self.input_cover = spec.input_cover_weeks
         self.licensor = spec.licensor
@@ -85,8 +66,13 @@ class Producer(mesa.Agent):
         self.us_content_share = spec.us_content_share
         self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
         self.unit_cost = model.scenario.items[spec.item].unit_cost_musd
-        self.backlog: deque[Order] = deque()
+        self.priority = model.priority
+        self._buyer_class: dict = {}  # nation → queue index here (fixed for a run)
+        self.queues: list[deque[Order]] = [deque() for _ in range(model.priority.queues)]
+        self.class_qty = [0.0] * model.priority.queues
         self.backlog_qty = 0.0
+        self.licence_cover = model.scenario.industry.licence_cover_weeks
+        self.licence_renewal = model.scenario.industry.licence_renewal_weeks
         self.inputs: dict[str, float] = {}
         self.inputs_on_order: dict[str, float] = {}
         self.suppliers: dict[str, list[Producer]] = {}  # per input, in order of preference
@@ -99,6 +85,12 @@ class Producer(mesa.Agent):
         self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
         self.output = 0.0
+        self.customers: list[tuple[Producer, str, int]] = []  # (line, input, index of its link)
+        self.unmet: dict[str, float] = {}  # input need its last production could not meet
+        self._deliverable_cache: tuple[int, float] | None = None
+        self._need_cache: tuple[int, float] | None = None
+        self._weight_cache: tuple[int, dict[str, list[float]]] = (-1, {})
+        self.investments = expansion.investments_for(self, model)
         self.initial_input_weeks = spec.initial_input_weeks
         # Only lines running at week 0 hold pre-run contracts; component lines' books belong to
         # the system lines they feed, which order for themselves.
@@ -113,11 +105,13 @@ class Producer(mesa.Agent):
         """Attach a component's suppliers, in order of preference.
 
         The first supplier of a line present when the run starts (``established``) is the link
-        in use: a foreign one holds a pre-existing supply licence for ``LICENCE_COVER_WEEKS`` of
-        inputs (US technology in it counts as released to the line's nation), and a
+        in use: a foreign one holds a pre-existing supply licence for ``industry.licence_cover_weeks``
+        of inputs (US technology in it counts as released to the line's nation), and a
         foreign-owned US plant already counts as qualified for a US line. The links further
         down the list, and every link of a line stood up during the run, are licensed (or
-        qualified) when the line first turns to them.
+        qualified) when the line first turns to them. Every supplier on the list counts the
+        line among its customers (``customers``: deliverable capacity and the expansion rule
+        read them, ``model/supply.py``).
         """
         per_week = self.capacity * self.bom[component]
         self.suppliers[component] = list(suppliers)
@@ -127,13 +121,15 @@ class Producer(mesa.Agent):
         for i, supplier in enumerate(suppliers):
             in_use = established and i == 0
             if supplier.nation.iso != self.nation.iso:
-                links.append(SupplyArrangement(supplier, per_week * LICENCE_COVER_WEEKS if in_use else 0.0))
+                link = SupplyArrangement(supplier, per_week * self.licence_cover if in_use else 0.0)
                 if in_use and supplier.nation.iso == "USA":
                     self.nation.released.add(component)
             else:
-                links.append(SupplyArrangement(supplier, math.inf, cross_border=False))
+                link = SupplyArrangement(supplier, math.inf, cross_border=False)
                 if in_use and self._needs_qualification(supplier):
                     supplier.qualified = True
+            links.append(link)
+            supplier.customers.append((self, component, i))
         self.arrangements[component] = links
 
     def _needs_qualification(self, supplier: "Producer") -> bool:
@@ -146,17 +142,29 @@ class Producer(mesa.Agent):
         """Output possible this week before inputs and backlog: capacity × learning."""
         return self.capacity * self.efficiency if week >= self.active_from else 0.0
 
+    def deliverable_capacity(self, week: int) -> float:
+        """What the line can make per week given its inputs on hand and their supply over the
+        look-ahead window: ``min(capacity × efficiency, input-limited rate)``, 0 before it
+        opens (units/week; definition in ``model/supply.py``)."""
+        return 0.0 if week < self.active_from else self.deliverable_rate(week)
+
+    def deliverable_rate(self, week: int) -> float:
+        """:meth:`deliverable_capacity` as if the line were open (the pace a buyer waits on)."""
+        cached = self._deliverable_cache  # read several times a week: cached per supply epoch
+        if cached is not None and cached[0] == self.model.supply_epoch:
+            return cached[1]
+        return supply.deliverable_rate(self, week)
+
     def supply_room(self, week: int, lookahead: float) -> float:
         """Units a new order could add and still be made within ``lookahead`` weeks.
 
-        Room = rate × the weeks of the look-ahead the line is open − its backlog, where rate
-        is nameplate capacity × learning (a supplier's own input shortages are not seen:
-        component plants in the shipped worlds have no inputs of their own).
+        Room = deliverable rate × the weeks of the look-ahead the line is open − its backlog:
+        a supplier short of its own inputs has less room than its nameplate suggests.
         """
         open_weeks = lookahead - max(0, self.active_from - week)
         if open_weeks <= 0:
             return 0.0
-        return max(0.0, self.capacity * self.efficiency * open_weeks - self.backlog_qty)
+        return max(0.0, self.deliverable_rate(week) * open_weeks - self.backlog_qty)
 
     def order_inputs(self, week: int) -> None:
         """Top up each supplied component to ``input_cover`` weeks of production."""
@@ -188,8 +196,9 @@ class Producer(mesa.Agent):
                 continue
             if link.cross_border:
                 link.licensed -= amount
-            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost)
+            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost, link)
             self.inputs_on_order[comp] += amount
+            link.on_order += amount
             link.supplier.accept(order)
 
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
@@ -218,11 +227,11 @@ class Producer(mesa.Agent):
         """What a link may carry now; opens the licence or qualification case it still needs.
 
         A cross-border link asks for more licensed quantity once what is left after ``wanted``
-        covers fewer than ``LICENCE_RENEWAL_WEEKS`` of current use; a link never licensed asks
+        covers fewer than ``industry.licence_renewal_weeks`` of current use; a link never licensed asks
         only when ``sought`` (its supplier has room, or it is the line's first choice).
         """
         if link.cross_border:
-            low = link.licensed - wanted < max(use * LICENCE_RENEWAL_WEEKS, 0.0)
+            low = link.licensed - wanted < max(use * self.licence_renewal, 0.0)
             if not link.pending and low and (sought or link.licensed > 1e-9):
                 self._request_supply_licence(comp, link, wanted, week)
             return link.licensed
@@ -235,7 +244,7 @@ class Producer(mesa.Agent):
 
     def _request_qualification(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
-        value = max(qty, per_week * LICENCE_COVER_WEEKS) * self.model.scenario.items[comp].unit_cost_musd
+        value = max(qty, per_week * self.licence_cover) * self.model.scenario.items[comp].unit_cost_musd
         case = Case(CaseKind.QUALIFICATION, comp, supplier.owner, "USA", value, week,
                     supplier.us_content_share, on_finish=self._qualification_done, payload=supplier)
         supplier.qualifying = True
@@ -249,7 +258,7 @@ class Producer(mesa.Agent):
 
     def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
-        amount = max(qty, per_week * LICENCE_COVER_WEEKS)
+        amount = max(qty, per_week * self.licence_cover)
         cost = self.model.scenario.items[comp].unit_cost_musd
         seller = arr.supplier.nation.iso
         case = Case(CaseKind.COMPONENT_SUPPLY, comp, seller, self.nation.iso,
@@ -269,9 +278,59 @@ class Producer(mesa.Agent):
                 nation.released.add(case.item)
 
     def accept(self, order: Order) -> None:
-        """Take an approved order into the backlog."""
-        self.backlog.append(order)
+        """Take an approved order into the backlog, in the queue of its priority class."""
+        i = self.priority_class(order)
+        self.queues[i].append(order)
+        self.class_qty[i] += order.remaining
         self.backlog_qty += order.remaining
+
+    def priority_class(self, order: Order) -> int:
+        """The queue an order joins here: its buyer's class, a component order's flowed-down
+        rating, or for the week-0 book the class of the line's own government."""
+        buyer = order.buyer
+        i = self._buyer_class.get(buyer)
+        if i is not None:
+            return i
+        if buyer is EXISTING_CONTRACTS:
+            return self.priority.class_of(self.nation.iso, self.nation.iso)
+        if isinstance(buyer, Producer):
+            return self.priority.flow_down(buyer.rating(), self.nation.iso)
+        return self.class_of_buyer(buyer)
+
+    def class_of_buyer(self, nation) -> int:
+        """The queue index here of orders placed by ``nation``."""
+        i = self._buyer_class.get(nation)
+        if i is None:
+            i = self._buyer_class[nation] = self.priority.class_of(nation.iso, self.nation.iso)
+        return i
+
+    def rating(self) -> int | None:
+        """The most urgent priority class this line holds orders in (None: only unrated ones);
+        its component orders carry it to suppliers (DPAS flow-down, P88)."""
+        for i in range(self.priority.unrated):
+            if self.class_qty[i] > 1e-9:
+                return i
+        return None
+
+    def queued_ahead(self, buyer) -> float:
+        """Units a new order by ``buyer`` (a nation) would wait behind: its class and above."""
+        i = self._buyer_class.get(buyer)
+        if i is None:
+            i = self.class_of_buyer(buyer)
+        if i == self.priority.unrated:
+            return self.backlog_qty
+        return self.class_qty[0] if i == 0 else sum(self.class_qty[: i + 1])
+
+    @property
+    def backlog(self) -> list[Order]:
+        """Orders not yet made, in the order they will be served."""
+        return [o for q in self.queues for o in q]
+
+    def deliver(self, order: Order, qty: float) -> None:
+        """A shipment of components ordered by this line arrives."""
+        self.receive(order.item, qty)
+        if order.link is not None:
+            order.link.on_order -= qty
 
     def receive(self, item: str, qty: float) -> None:
         """Components arrive into the input inventory."""
@@ -279,8 +338,9 @@ class Producer(mesa.Agent):
         self.inputs_on_order[item] -= qty
 
     def produce(self, week: int) -> float:
-        """Make what capacity, inputs and backlog allow, and ship it first-in first-out."""
+        """Make what capacity, inputs and backlog allow, and ship it by priority class."""
         amount = min(self.effective_capacity(week), self.backlog_qty)
+        self._note_unmet(amount)
         for comp in self.suppliers:
             amount = min(amount, self.inputs[comp] / self.bom[comp])
         if amount <= 1e-9:
@@ -292,18 +352,35 @@ class Producer(mesa.Agent):
         self.output = amount
         return amount
 
+    def _note_unmet(self, wanted: float) -> None:
+        """Record, per supplied input, what making ``wanted`` units needs beyond the inputs on
+        hand (its supplier's shortage signal, ``model/expansion.py``)."""
+        for comp in self.suppliers:
+            self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
+
     def _ship(self, amount: float, week: int) -> None:
+        """Serve the queues in priority order, each first come first served (P88: rated orders
+        go first even when unrated ones were placed earlier)."""
         self.backlog_qty -= amount
-        self.book = max(0.0, self.book - amount)  # the book is at the head of the queue
-        while amount > 1e-9 and self.backlog:
-            order = self.backlog[0]
-            part = min(amount, order.remaining)
-            order.remaining -= part
-            amount -= part
-            self.model.ship(order, part, self.region, week)
-            if order.remaining <= 1e-9:
-                self.backlog.popleft()
-        if not self.backlog:
+        for i, queue in enumerate(self.queues):
+            while amount > 1e-9 and queue:
+                order = queue[0]
+                part = min(amount, order.remaining)
+                order.remaining -= part
+                amount -= part
+                self.class_qty[i] -= part
+                if order.buyer is EXISTING_CONTRACTS:
+                    self.book = max(0.0, self.book - part)
+                self.model.ship(order, part, self.region, week)
+                if order.remaining <= 1e-9:
+                    queue.popleft()
+                    if order.buyer is EXISTING_CONTRACTS:
+                        self.book = 0.0
+            if not queue:
+                self.class_qty[i] = 0.0
+            if amount <= 1e-9:
+                break
+        if not any(self.queues):
             self.backlog_qty = 0.0
 
     def learn(self) -> None:
@@ -323,28 +400,13 @@ class Producer(mesa.Agent):
             self.capacity = min(self.ceiling, self.capacity + sum(arrived))
 
     def consider_expansion(self, week: int, funded: bool) -> None:
-        """Start an expansion after a sustained new-order backlog when funding is signalled.
+        """Apply the expansion rule (``model/expansion.py``); ``funded`` is the scenario-wide
+        funding signal (multi-year contracts or an active crisis)."""
+        expansion.consider(self, week, funded)
 
-        The first step is quick (extra shifts, ``quick_lag_weeks``); later ones are plant
-        expansions (``lag_weeks``, plus ``restart_weeks`` for a cold line), up to the ceiling.
-        """
-        e = self.expansion
-        signal = (self.backlog_qty - self.book) / max(self.capacity, 1e-9)
-        self.streak = self.streak + 1 if signal > e.backlog_trigger_weeks else 0
-        if not funded or self.streak < e.sustain_weeks or self.awaiting_review:
-            return
-        if len(self.pending) >= e.max_concurrent or week - self.last_decision < e.sustain_weeks:
-            return
-        quick = not self.quick_used and e.quick_share > 0
-        share, lag = (e.quick_share, e.quick_lag_weeks) if quick else (e.step_share, e.lag_weeks)
-        room = self.ceiling - self.capacity - sum(a for _, a in self.pending)
-        add = min(share * max(self.capacity, 0.1 * self.ceiling), room)
-        if add <= 1e-9:
-            return
-        self.last_decision = week
-        self.quick_used = self.quick_used or quick
-        if self.capacity <= 1e-9:
-            lag += e.restart_weeks
+    def start_step(self, week: int, add: float, lag: int) -> None:
+        """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant
+        first passes an investment review."""
         if self.owner is not None and self.owner != self.nation.iso and self.nation.iso == "USA":
             self._request_investment_review(week, add, lag)
         else:

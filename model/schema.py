@@ -1,9 +1,10 @@
 """The scenario: the one thing a planner edits (DESIGN.md 'Scenarios').
 
-A scenario holds the world (regions, nations, items, producers), the barrier settings, the
-policies, the crisis (scripted or left to adversaries), the horizon and an optional sweep.
-Cross-references (a producer's nation, a supplier's item, a group in an exemption list) are
-checked here so that a run never starts on a broken world.
+A scenario holds the world (regions, groups, nations, items, producers), the barrier settings,
+the policies, the crisis (scripted or left to adversaries), the horizon and an optional sweep.
+Cross-references (a producer's nation, a supplier's item, a group in an exemption list, a
+nation's region) are checked here against the scenario's own declarations, so that a run never
+starts on a broken world; each problem is one line naming the field and the known values.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pydantic.fields import FieldInfo
 
 from .barriers import Barriers
 from .schema_barriers import Pipeline, Policies
-from .schema_base import GROUPS, REGIONS, Region, Strict, field
+from .schema_base import DERIVED_GROUPS, Strict, field
+from .schema_industry import Industry
+from .schema_structure import GroupSpec, Measurement, RegionSpec
 from .schema_sweep import Sweep
 from .schema_world import Item, Nation, Producer
 
@@ -21,7 +24,7 @@ from .schema_world import Item, Nation, Producer
 class ScriptedCrisis(Strict):
     """A demand surge at a given week, e.g. a partner at war drawing on allied stocks (2022)."""
 
-    region: Region = field(..., description="theater of the crisis")
+    region: str = field(..., description="theater of the crisis, a key of the scenario's regions")
     start_week: int = field(..., ge=0, description="onset (week)")
     duration_weeks: int = field(156, ge=1, description="length (weeks; A5: mean war ~15 months, major-power wars 36–52 months)")
     consumption_per_week: dict[str, float] = field(
@@ -127,8 +130,15 @@ class Scenario(Strict):
     question: str = field("", description="the question it answers")
     start_date: str = field("2026-01-05", description="calendar date of week 0 (label only)")
     horizon_weeks: int = field(260, ge=1, le=2600, description="length of a run (weeks; DESIGN 5 years)")
-    transit_weeks: dict[Region, dict[Region, float]] = field(
-        ..., description="shipping time between regions (weeks; assumption)"
+    regions: dict[str, RegionSpec] = field(
+        ..., min_length=1, description="region key → theatre; every region named elsewhere must be declared here"
+    )
+    groups: dict[str, GroupSpec] = field(
+        {}, description="group key → group of nations that barriers, policies and priority classes "
+        "name; rdp_mou and allies are derived from nations and need no declaration",
+    )
+    transit_weeks: dict[str, dict[str, float]] = field(
+        ..., description="shipping time between every pair of declared regions (weeks; assumption)"
     )
     nations: dict[str, Nation] = field(..., description="ISO3 code → nation")
     items: dict[str, Item] = field(..., description="item key → system or component")
@@ -138,7 +148,11 @@ class Scenario(Strict):
     pipeline: Pipeline = field(Pipeline(), description="returns and resubmission")
     sourcing: Sourcing = field(Sourcing(), description="buyer behaviour")
     crises: tuple[ScriptedCrisis, ...] = field((), description="scripted crises")
-    adversaries: dict[Region, Adversary] = field({}, description="contested region → adversary")
+    adversaries: dict[str, Adversary] = field({}, description="contested region → adversary")
+    industry: Industry = field(
+        Industry(), description="constants of production and supply, deliverable capacity and plant expansion"
+    )
+    measurement: Measurement = field(Measurement(), description="windows of the run metrics")
     sweep: Sweep | None = field(None, description="optional sweep for the experiment engine")
 
     @model_validator(mode="after")
@@ -164,17 +178,15 @@ def use_barriers(model: type[Strict]) -> None:
 def _reference_problems(s: Scenario) -> list[str]:
     """Every cross-reference that does not resolve, as 'path: message' strings."""
     out: list[str] = []
-    tokens = set(s.nations) | set(GROUPS)
+    groups = tuple(s.groups) + DERIVED_GROUPS
+    tokens = set(s.nations) | set(groups)
     if "USA" not in s.nations:
         out.append("nations: the United States (USA) must be present")
-    for r in REGIONS:
-        for r2 in REGIONS:
-            if r2 not in s.transit_weeks.get(r, {}):
-                out.append(f"transit_weeks.{r}.{r2}: missing")
+    out += _structure_problems(s)
     for iso, n in s.nations.items():
-        for g in n.groups:
-            if g not in GROUPS:
-                out.append(f"nations.{iso}.groups: unknown group '{g}' (known: {', '.join(GROUPS)})")
+        out += _region_problems(s, f"nations.{iso}.region", (n.region,))
+        out += _region_problems(s, f"nations.{iso}.posture", tuple(n.posture))
+        out += _token_problems(f"nations.{iso}.groups", n.groups, set(groups), groups, "group")
         for key in ("stocks", "requirements", "peacetime_use_per_week"):
             for item in getattr(n, key):
                 if item not in s.items:
@@ -186,21 +198,77 @@ def _reference_problems(s: Scenario) -> list[str]:
     for pid, p in s.producers.items():
         out += _producer_problems(s, pid, p)
     for name, b in s.barriers:
-        for tok in list(b.exempt) + [m for ft in b.fast_track for m in ft.members]:
-            if tok not in tokens:
-                out.append(f"barriers.{name}: unknown nation or group '{tok}'")
+        out += _token_problems(f"barriers.{name}", list(b.exempt) + [m for ft in b.fast_track for m in ft.members],
+                               tokens, groups, "nation or group")
+    out += _token_problems("policies.grouped_fms_members", s.policies.grouped_fms_members, tokens, groups,
+                           "nation or group")
+    for i, pc in enumerate(s.policies.allocation.classes):
+        for key in ("members", "firms_in"):
+            out += _token_problems(f"policies.allocation.classes.{i}.{key}", getattr(pc, key), tokens, groups,
+                                   "nation or group")
     for i, c in enumerate(s.crises):
+        out += _region_problems(s, f"crises.{i}.region", (c.region,))
         for item in c.consumption_per_week:
             if item not in s.items:
                 out.append(f"crises.{i}.consumption_per_week.{item}: unknown item")
-        for tok in c.donors:
-            if tok not in tokens:
-                out.append(f"crises.{i}.donors: unknown nation or group '{tok}'")
+        out += _token_problems(f"crises.{i}.donors", c.donors, tokens, groups, "nation or group")
+    out += _region_problems(s, "adversaries", tuple(s.adversaries))
     for region, adv in s.adversaries.items():
         for item in adv.crisis.consumption_per_week:
             if item not in s.items:
                 out.append(f"adversaries.{region}.crisis.consumption_per_week.{item}: unknown item")
+    out += _industry_problems(s, tokens)
     return out
+
+
+def _industry_problems(s: Scenario, tokens: set[str]) -> list[str]:
+    """Expansion profiles and investments that name nothing in the scenario."""
+    out = []
+    profiles = s.industry.expansion_profiles
+    known = ", ".join(profiles)
+    for kind, mapping in (("items", s.items), ("producers", s.producers)):
+        for key, spec in mapping.items():
+            if spec.expansion_profile is not None and spec.expansion_profile not in profiles:
+                out.append(f"{kind}.{key}.expansion_profile: unknown profile "
+                           f"'{spec.expansion_profile}' (known: {known})")
+    for i, inv in enumerate(s.industry.investments):
+        for pid in inv.producers:
+            if pid not in s.producers:
+                out.append(f"industry.investments.{i}.producers: unknown producer '{pid}'")
+        for item in inv.items:
+            if item not in s.items:
+                out.append(f"industry.investments.{i}.items: unknown item '{item}'")
+        for tok in inv.members:
+            if tok not in tokens:
+                out.append(f"industry.investments.{i}.members: unknown nation or group '{tok}'")
+    return out
+
+
+def _structure_problems(s: Scenario) -> list[str]:
+    """The transit matrix covers exactly the declared regions; group keys are not nations."""
+    out = []
+    for r, row in s.transit_weeks.items():
+        out += _region_problems(s, "transit_weeks", (r,))
+        out += _region_problems(s, f"transit_weeks.{r}", tuple(row))
+    for r in s.regions:
+        for r2 in s.regions:
+            if r2 not in s.transit_weeks.get(r, {}):
+                out.append(f"transit_weeks.{r}.{r2}: missing (every pair of declared regions needs a time)")
+    for g in s.groups:
+        if g in s.nations or g in DERIVED_GROUPS:
+            what = "a nation's ISO3 code" if g in s.nations else "derived from nations' fields"
+            out.append(f"groups.{g}: the key is {what}; choose another")
+    return out
+
+
+def _region_problems(s: Scenario, path: str, regions: tuple[str, ...]) -> list[str]:
+    known = ", ".join(s.regions)
+    return [f"{path}: unknown region '{r}' (known: {known})" for r in regions if r not in s.regions]
+
+
+def _token_problems(path: str, tokens, known: set[str], groups: tuple[str, ...], what: str) -> list[str]:
+    listed = ", ".join(groups) if what == "group" else f"ISO3 codes of the nations or groups {', '.join(groups)}"
+    return [f"{path}: unknown {what} '{t}' (known: {listed})" for t in tokens if t not in known]
 
 
 def _producer_problems(s: Scenario, pid: str, p: Producer) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import model_validator
 
 from .schema_base import Classification, Strict, field
+from .schema_structure import Allocation
 
 
 class FastTrack(Strict):
@@ -222,6 +223,9 @@ class Policies(Strict):
     )
     multi_year_contracts: bool = field(
         False, description="a standing funding signal for expansion (A4 'clutch engagement')"
+    )
+    allocation: Allocation = field(
+        Allocation(), description="priority classes producers serve first (default DPAS, P88)"
     )
 
 

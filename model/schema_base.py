@@ -8,27 +8,20 @@ the word *assumption* (STYLE.md pattern 5).
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Region = Literal["americas", "europe", "indo_pacific", "middle_east"]
-#: The regions, in order (declared once, by the type above).
-REGIONS: tuple[str, ...] = get_args(Region)
+#: The regions the shipped scenarios declare (``regions:`` in the baseline), in order. The schema
+#: does not fix them: every region a scenario names is checked against the scenario's own
+#: ``regions``. Hand-built worlds (tests, fact worlds) declare these four by default.
+REGIONS: tuple[str, ...] = ("americas", "europe", "indo_pacific", "middle_east")
 
-#: Groups a nation can belong to. ``rdp_mou`` is derived from ``Nation.rdp_mou``; the rest are
-#: listed in ``Nation.groups``. ``nato_plus`` is the AECA §36 group with higher notification
-#: thresholds (NATO members, Japan, Australia, South Korea, Israel, New Zealand; CRS RL31675, P16).
-GROUPS: tuple[str, ...] = (
-    "rdp_mou",
-    "nato",
-    "nato_plus",
-    "aukus",
-    "pipir",
-    "rsf",
-    "dicas",
-    "allies",
-)
+#: Group tokens every scenario knows without declaring them, because they are derived from
+#: nations' own fields: ``rdp_mou`` (``Nation.rdp_mou`` is true) and ``allies`` (every nation
+#: but the USA). Regions and all other groups are declared in the scenario (``regions``,
+#: ``groups``) and checked as cross-references.
+DERIVED_GROUPS: tuple[str, ...] = ("rdp_mou", "allies")
 
 Classification = Literal["unclassified", "cui", "noforn"]
 CLASSIFICATION_RANK = {"unclassified": 0, "cui": 1, "noforn": 2}

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from .schema_base import Classification, Region, Strict, field
+from .schema_base import Classification, Strict, field
+from .schema_industry import ExpansionOverride
 
 
 class Goals(Strict):
@@ -26,7 +27,7 @@ class Nation(Strict):
     """A government that holds stocks, consumes, and buys (DESIGN.md 'Nation')."""
 
     name: str = field(..., description="display name")
-    region: Region = field(..., description="home region")
+    region: str = field(..., description="home region, a key of the scenario's regions")
     rdp_mou: bool = field(False, description="holds a Reciprocal Defense Procurement MOU (P1)")
     groups: tuple[str, ...] = field((), description="initiative memberships (nato, nato_plus, aukus, ...)")
     goals: Goals = field(Goals(), description="survey goal weights (A1)")
@@ -45,9 +46,18 @@ class Nation(Strict):
     peacetime_use_per_week: dict[str, float] = field(
         {}, description="training/test consumption per item (units/week)"
     )
-    stock_regions: dict[Region, float] = field(
-        {}, description="share of stock held in each region (fractions summing to 1); "
-        "empty = all at home",
+    posture: dict[str, float] = field(
+        {}, description="share of the nation's stock held in each region, its posture (fractions "
+        "summing to 1; deliveries refill the region furthest below its share); empty = all at "
+        "home (assumption unless the scenario cites one)",
+    )
+    lift_share_per_week: float = field(
+        0.05, ge=0.0, le=1.0,
+        description="share of its stock held in a region that its lift can send toward a theatre "
+        "each week; stock t weeks away counts min(1, share x (warning - t)) toward a theatre's "
+        "capability within an adversary's warning time, and reinforces a crisis at this rate "
+        "(share/week; assumption: lift is shared with forces' equipment, so from four weeks "
+        "away a fifth of stock arrives within eight weeks)",
     )
     reorder_point: float = field(
         0.9, ge=0.0, le=1.0,
@@ -56,8 +66,11 @@ class Nation(Strict):
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> "Nation":
-        if self.stock_regions and abs(sum(self.stock_regions.values()) - 1.0) > 1e-6:
-            raise ValueError(f"stock_regions must sum to 1 (got {sum(self.stock_regions.values())})")
+        negative = [r for r, v in self.posture.items() if v < 0]
+        if negative:
+            raise ValueError(f"posture share of '{negative[0]}' is negative ({self.posture[negative[0]]})")
+        if self.posture and abs(sum(self.posture.values()) - 1.0) > 1e-6:
+            raise ValueError(f"posture shares must sum to 1 (got {sum(self.posture.values())})")
         return self
 
 
@@ -78,6 +91,11 @@ class Coproduction(Strict):
     )
     us_content_share: float = field(
         0.5, ge=0.0, le=1.0, description="US content in licensed output (share of value; assumption)"
+    )
+    ceiling_multiple: float = field(
+        2.0, ge=1.0,
+        description="physical ceiling of a new licensed line as a multiple of its initial "
+        "capacity (×; assumption: room for one doubling by the licensee's own expansions)",
     )
 
 
@@ -101,34 +119,12 @@ class Item(Strict):
         description="how the US sells it abroad; some systems go by FMS only (assumption per item)",
     )
     coproduction: Coproduction | None = field(None, description="null = not offered for licence")
+    expansion_profile: str | None = field(
+        None,
+        description="default expansion profile of plants making it (a key of "
+        "industry.expansion_profiles); null = 'system_line' for systems, 'component' otherwise",
+    )
     source: str = field("assumption", description="citation for the figures above")
-
-
-class Expansion(Strict):
-    """When and how a line grows (DESIGN.md step 4; lags from A4, P58, P62)."""
-
-    quick_share: float = field(
-        0.25, ge=0.0, le=2.0,
-        description="capacity added once by extra shifts and overtime, share of current "
-        "(assumption; P47 Javelin 'months to a couple of years')",
-    )
-    quick_lag_weeks: int = field(
-        17, ge=0, description="decision to extra-shift output (weeks; assumption, about 4 months)"
-    )
-    step_share: float = field(
-        0.4, ge=0.0, le=5.0, description="capacity added per expansion, share of current (assumption)"
-    )
-    lag_weeks: int = field(91, ge=0, description="decision to capacity (weeks; A4 18–24 months)")
-    backlog_trigger_weeks: float = field(
-        8.0, ge=0.0,
-        description="new-order backlog (beyond the order book at week 0) in weeks of output that "
-        "signals a need (weeks; assumption)",
-    )
-    sustain_weeks: int = field(8, ge=1, description="weeks the backlog must persist (weeks; assumption)")
-    max_concurrent: int = field(2, ge=0, description="expansions under way at once (count; assumption)")
-    restart_weeks: int = field(
-        0, ge=0, description="extra time to restart a cold line (weeks; 0 = none, assumption; P49: Stinger ~30 months)"
-    )
 
 
 class PlannedExpansion(Strict):
@@ -148,12 +144,17 @@ class Producer(Strict):
     ceiling_per_week: float = field(..., ge=0.0, description="physical ceiling (units/week)")
     efficiency: float = field(1.0, gt=0.0, le=1.0, description="initial learning efficiency (0–1)")
     active_from_week: int = field(0, ge=0, description="first producing week (week)")
-    expansion: Expansion = field(Expansion(), description="expansion behaviour")
+    expansion_profile: str | None = field(
+        None, description="expansion profile (a key of industry.expansion_profiles); null = its item's"
+    )
+    expansion: ExpansionOverride | None = field(
+        None, description="fields set here override the profile's for this plant (calibrations)"
+    )
     planned_expansions: tuple[PlannedExpansion, ...] = field((), description="scripted changes")
     suppliers: dict[str, tuple[str, ...]] = field(
         {},
         description="component key → producer ids in order of preference, or one id: the line "
-        "orders from the first supplier with room (its capacity × learning over the line's input "
+        "orders from the first supplier with room (its deliverable rate over the line's input "
         "cover, less its backlog) and an open link, then down the list; the first link of a line "
         "present at week 0 is already licensed (assumption: list domestic plants first, then "
         "allies', then the US's)",

@@ -19,6 +19,13 @@ SERIES_DOC: dict[str, tuple[str, str]] = {
     "output_us": ("crisis-system output made in the US", "units/week"),
     "output_allied": ("crisis-system output made outside the US", "units/week"),
     "capacity.<system>": ("installed capacity × learning efficiency of active lines", "units/week"),
+    "deliverable.<system>": ("deliverable capacity of active lines: capacity × learning limited by "
+                             "inputs on hand and their supply (model/supply.py)", "units/week"),
+    "capacity_nation.<ISO3>": ("value of the nation's system lines' capacity × learning "
+                               "(Σ units/week × unit cost; components are inside the systems' "
+                               "value)", "$M/week"),
+    "deliverable_nation.<ISO3>": ("value of the nation's system lines' deliverable capacity", "$M/week"),
+    "output_nation.<ISO3>": ("value of the systems the nation's lines completed that week", "$M/week"),
     "stock.<system>": ("stock held by all nations", "units"),
     "stock_region.<region>": ("deterrence-weighted stock held in the region", "points"),
     "open_cases.<barrier>": ("cases queued, waiting or in process at the barrier", "cases"),
@@ -37,10 +44,13 @@ def series_names(model: "CooperationModel") -> list[str]:
     systems = model.scenario.systems()
     names = [f"output.{s}" for s in systems] + ["output_us", "output_allied"]
     names += [f"capacity.{s}" for s in systems] + [f"stock.{s}" for s in systems]
-    names += [f"stock_region.{r}" for r in model.scenario.transit_weeks]
+    names += [f"deliverable.{s}" for s in systems]
+    for key in ("capacity_nation", "deliverable_nation", "output_nation"):
+        names += [f"{key}.{iso}" for iso in model.scenario.nations]
+    names += [f"stock_region.{r}" for r in model.scenario.regions]
     names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
     names += [f"deterrence.{r}" for r in model.scenario.adversaries]
-    names += [f"crisis_active.{r}" for r in model.scenario.transit_weeks]
+    names += [f"crisis_active.{r}" for r in model.scenario.regions]
     return names
 
 
@@ -55,11 +65,14 @@ def observe(model: "CooperationModel", week: int) -> None:
     systems = model.scenario.systems()
     out = {s: 0.0 for s in systems}
     cap = {s: 0.0 for s in systems}
+    deliverable = {s: 0.0 for s in systems}
     us = allied = 0.0
+    _observe_nations(model, week)
     for p in model.producer_list:
         if p.item in out:
             out[p.item] += p.output
             cap[p.item] += p.effective_capacity(week)
+            deliverable[p.item] += p.deliverable_capacity(week)
             if p.item in model.crisis_systems:
                 if p.nation.iso == "USA":
                     us += p.output
@@ -73,6 +86,7 @@ def observe(model: "CooperationModel", week: int) -> None:
     for s in systems:
         now[f"output.{s}"] = out[s]
         now[f"capacity.{s}"] = cap[s]
+        now[f"deliverable.{s}"] = deliverable[s]
         now[f"stock.{s}"] = stock[s]
     now["output_us"], now["output_allied"] = us, allied
     for r, pts in model.regional_points().items():
@@ -81,5 +95,26 @@ def observe(model: "CooperationModel", week: int) -> None:
         now[f"open_cases.{b.key}"] = float(b.open_cases())
     for a in model.adversary_list:
         now[f"deterrence.{a.region}"] = a.deterrence
-    for r in model.scenario.transit_weeks:
+    for r in model.scenario.regions:
         now[f"crisis_active.{r}"] = 1.0 if model.crisis_active(r) else 0.0
+
+
+def _observe_nations(model: "CooperationModel", week: int) -> None:
+    """Per-nation value of system lines' capacity, deliverable capacity and output ($M/week)."""
+    now = model.now
+    items = model.scenario.items
+    cap = {iso: 0.0 for iso in model.nations}
+    deliverable = dict(cap)
+    out = dict(cap)
+    for p in model.producer_list:
+        item = items[p.item]
+        if item.kind != "system":
+            continue
+        iso, cost = p.nation.iso, item.unit_cost_musd
+        cap[iso] += p.effective_capacity(week) * cost
+        deliverable[iso] += p.deliverable_capacity(week) * cost
+        out[iso] += p.output * cost
+    for iso in cap:
+        now[f"capacity_nation.{iso}"] = cap[iso]
+        now[f"deliverable_nation.{iso}"] = deliverable[iso]
+        now[f"output_nation.{iso}"] = out[iso]

@@ -60,13 +60,16 @@ def routes_to(buyer: "Nation", seller_iso: str, model: "CooperationModel") -> tu
     return ("allied",)
 
 
-def production_wait(producer: "Producer", qty: float, week: int) -> float:
-    """Weeks until a new order of ``qty`` would be finished at the line's current pace."""
-    rate = producer.capacity * producer.efficiency
+def production_wait(producer: "Producer", qty: float, week: int, buyer: "Nation | None" = None) -> float:
+    """Weeks until a new order of ``qty`` would be finished at the line's deliverable pace (what
+    it can make given its inputs' supply, ``model/supply.py``; not its nameplate), behind the
+    orders of ``buyer``'s priority class and above (the whole backlog without a buyer)."""
+    rate = producer.deliverable_rate(week)
     if rate <= 1e-9:
         return math.inf
     start = max(0, producer.active_from - week)
-    return start + (producer.backlog_qty + qty) / rate
+    ahead = producer.backlog_qty if buyer is None else producer.queued_ahead(buyer)
+    return start + (ahead + qty) / rate
 
 
 def static_utility(buyer: "Nation", route: str, prod: "Producer") -> float:
@@ -101,7 +104,7 @@ def options(buyer: "Nation", item: str, qty: float, week: int, model: "Cooperati
     """The open options for an order of ``qty`` this week, with expected delivery time."""
     out = []
     for opt in candidate_options(buyer, item, model):
-        wait = production_wait(opt.producer, qty, week)
+        wait = production_wait(opt.producer, qty, week, buyer)
         if math.isinf(wait):
             continue
         reg = buyer.expected_regulatory_weeks(opt.route, opt.producer, item, qty, week)

@@ -24,6 +24,7 @@ TRANSIT = "\n".join(f"  {a}: {{{_TO}}}" for a in REGIONS)
 SCENARIO = """\
 name: {name}
 horizon_weeks: 8
+regions: {{americas: {{name: Americas}}, europe: {{name: Europe}}, indo_pacific: {{name: Indo-Pacific}}, middle_east: {{name: Middle East}}}}
 transit_weeks:
 {transit}
 nations:

@@ -2,7 +2,7 @@
 whose one cross-border link waits for a partner export licence."""
 
 from dibsim.experiments.validation.barrier_effects import (
-    barrier_effects, capable_capacity, main, table, variant_overrides)
+    barrier_effects, main, measure_run, table, variant_overrides)
 from dibsim.model import CooperationModel
 from worlds import build, fallback_world
 
@@ -39,13 +39,19 @@ def test_slower_scales_every_median_time_of_the_barrier():
     assert variant_overrides(scn, "fms_case", "removed") == {"barriers.fms_case.enabled": False}
 
 
-def test_capable_capacity_is_capacity_limited_by_inputs_on_hand():
-    m = CooperationModel(licensed_fallback(), rng=1)
+def test_capacity_is_read_as_deliverable_capacity():
+    # Week 15 of the base: the Norwegian link still waits for its licence, so the line can count
+    # only the German plant's 6 motors a week; the run's reading is the line's deliverable
+    # capacity that week ($1M a missile), which the series records too.
+    scn = licensed_fallback()
+    m = CooperationModel(scn, rng=1)
     for _ in range(15):
         m.step()
     line = m.producers["deu_missile"]
-    assert line.output == 6.0 and capable_capacity(line, 15) == 6.0  # starved of motors
-    assert capable_capacity(m.producers["deu_motor"], 15) == 6.0  # no inputs: its capacity
+    assert line.output == 6.0
+    assert measure_run(scn, 1, (15,)).capacity[("allied", 15)] == line.deliverable_capacity(15)
+    assert m.timeseries()["deliverable.missile"][15] == line.deliverable_capacity(15)
+    assert 6.0 <= line.deliverable_capacity(15) < 6.5  # the plant's rate, plus little on hand
 
 
 def test_an_unknown_scenario_is_a_one_line_error(capsys):

@@ -15,7 +15,8 @@ from dibsim.experiments.cli import main
 from dibsim.experiments.validation.history import REPLAYS, compare, milestone_weeks, run_replay
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-REPLICATIONS = {"us_155mm_2022": 3, "javelin_2022": 2, "japan_pac3_licence": 12}
+REPLICATIONS = {"us_155mm_2022": 3, "javelin_2022": 2, "japan_pac3_licence": 12,
+                "europe_155mm_2022": 3}
 
 
 @pytest.mark.parametrize("name", list(REPLAYS))
@@ -43,6 +44,18 @@ def test_javelin_doubling_waits_for_the_factory_lag():
     first_year_and_half = result.output[0, 1:78] * 52
     assert first_year_and_half.max() < 0.9 * 4000
     assert result.output[0, -20:].mean() * 52 == pytest.approx(4000, rel=0.05)
+
+
+def test_european_ramp_is_within_a_quarter_of_the_record_at_three_dates_after_the_invasion():
+    # EU capacity ~300k/yr (Feb 2022, A8) -> ~1M (Jan 2024, P39) -> ~1.4M (end-2024, P39, P40)
+    # -> ~2M (end-2025, A8): the record gives capacities, so deliverable capacity is compared.
+    replay = REPLAYS["europe_155mm_2022"]
+    assert replay.measure == "deliverable"
+    rows = compare(run_replay(replay, 2))
+    later = [r for r in rows if r["date"] > "2022-12-31"]
+    assert len(later) >= 3 and all(r["tolerance"] == 0.25 for r in later)
+    assert all(r["ok"] for r in later), later
+    assert rows[-1]["simulated"] > 5 * rows[0]["simulated"]  # about sixfold (A8, P43)
 
 
 def test_licensed_pac3_line_makes_nothing_before_licence_and_build():

@@ -37,6 +37,7 @@ VARIANTS = {
         "producers.jpn_mhi_pac3.planned_expansions",
         "producers.jpn_mhi_amraam",
     },
+    "sosa_priority": {"policies.allocation"},
     "europe_contingency": {"adversaries.indo_pacific.decides"},
     "indo_pacific_contingency": {"crises", "adversaries.indo_pacific.decides"},
 }
@@ -169,7 +170,10 @@ def test_baseline_is_calibrated_the_way_the_model_uses_it():
         use = sum(n.peacetime_use_per_week.get(item, 0.0) for n in s.nations.values())
         cap = sum(p.capacity_per_week for p in s.producers.values()
                   if p.item == item and p.active_from_week == 0)
-        assert 0.6 * cap <= use < cap, item  # capacity a little above peacetime use
+        # capacity a little above peacetime use; for shells well above it, as EU capacity grew
+        # to ~2M/yr by end-2025 (A8) ahead of orders (P42)
+        low = 0.5 if item == "shell_155mm" else 0.6
+        assert low * cap <= use < cap, item
     foreign_inputs = [(pid, c) for pid, p in s.producers.items() for c, sups in p.suppliers.items()
                       if s.producers[sups[0]].nation != p.nation]
     assert ("usa_army_155", "energetics") in foreign_inputs  # Canadian propellant, P33

@@ -20,9 +20,11 @@ def late_mean(series, weeks=20):
     return sum(series[-weeks:]) / weeks
 
 
-def run_chain(allied_motor_plant: bool, licence: bool):
+def run_chain(allied_motor_plant: bool, licence: bool, priority: bool = True):
+    """``priority`` False: one first-come-first-served queue per plant (no DPAS class)."""
+    changes = {} if priority else {"policies__allocation__classes": []}
     scn = build(chain_world(allied_motor_plant), horizon_weeks=60,
-                sourcing__coproduction_seek_probability=1.0 if licence else 0.0)
+                sourcing__coproduction_seek_probability=1.0 if licence else 0.0, **changes)
     return CooperationModel(scn, rng=1).run()
 
 
@@ -39,7 +41,8 @@ def test_a_licensed_line_with_its_own_chain_adds_its_capacity_to_allied_and_tota
 
 
 def test_a_licensed_line_sharing_the_saturated_us_supplier_adds_no_output():
-    with_line, without = run_chain(False, licence=True), run_chain(False, licence=False)
+    # Without priority classes the plant serves both lines first come first served.
+    with_line, without = run_chain(False, True, priority=False), run_chain(False, False, priority=False)
     line = next(p for p in with_line.producer_list if p.licensor is not None)
     assert [s.pid for s in line.suppliers["motor"]] == ["usa_motor"]  # no ally makes motors
     out, base = with_line.timeseries(), without.timeseries()
@@ -48,6 +51,16 @@ def test_a_licensed_line_sharing_the_saturated_us_supplier_adds_no_output():
     # 10 a week in both runs; before that the US line's 6 weeks of motor stock (60) run down.
     assert sum(out["output.missile"][20:]) == sum(base["output.missile"][20:]) == 10.0 * 41
     assert 0 <= sum(out["output.missile"]) - sum(base["output.missile"]) <= 60
+
+
+def test_under_dpas_a_licensed_line_sharing_the_saturated_us_supplier_gets_nothing():
+    # The US line's order book is its government's, so its motor orders are rated (DPAS flows
+    # down) and the US plant, which makes exactly what that line needs, never reaches the
+    # licensed line's unrated orders: no allied output, the same total.
+    with_line, without = run_chain(False, licence=True), run_chain(False, licence=False)
+    out, base = with_line.timeseries(), without.timeseries()
+    assert sum(out["output_allied"]) == 0.0
+    assert out["output.missile"] == base["output.missile"]
 
 
 def test_own_chain_prefers_the_licensee_then_its_region_then_other_allies_then_the_licensor():

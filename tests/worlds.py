@@ -13,6 +13,12 @@ from dibsim.experiments.validation.fact_worlds import transit
 from dibsim.model.barriers import BARRIERS
 from dibsim.model.loader import set_dotted, validate
 from dibsim.model.schema import Scenario
+from dibsim.model.schema_base import REGIONS
+
+
+def regions() -> dict[str, dict[str, str]]:
+    """The four regions, declared as a scenario must."""
+    return {r: {"name": r} for r in REGIONS}
 
 
 def no_barriers() -> dict[str, Any]:
@@ -26,6 +32,8 @@ def two_nation_world() -> dict[str, Any]:
     return {
         "name": "two_nation",
         "horizon_weeks": 30,
+        "regions": regions(),
+        "groups": {g: {"name": g} for g in ("nato", "nato_plus", "aukus")},
         "transit_weeks": transit(),
         "nations": {
             "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},
@@ -69,6 +77,8 @@ def chain_world(allied_motor_plant: bool) -> dict[str, Any]:
     return {
         "name": "chain_world",
         "horizon_weeks": 40,
+        "regions": regions(),
+        "groups": {g: {"name": g} for g in ("nato_plus", "aukus")},
         "transit_weeks": transit(),
         "nations": {
             "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},
@@ -106,6 +116,8 @@ def fallback_world() -> dict[str, Any]:
     return {
         "name": "fallback_world",
         "horizon_weeks": 60,
+        "regions": regions(),
+        "groups": {"nato": {"name": "nato"}},
         "transit_weeks": transit(),
         "nations": {
             "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},

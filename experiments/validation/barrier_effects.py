@@ -6,11 +6,10 @@ For each of the ten barriers and two variants — ``removed`` (``enabled: false`
 as its unchanged base (common random numbers), and the report gives the mean paired change
 (variant − base) with a 95% interval (mean ± 1.96 standard errors) in:
 
-* **capable capacity** of system lines, US and allied, at chosen weeks ($M/week): each line's
-  capacity × learning, limited by the inputs it had on hand for that week's production
-  (``capable_capacity``), valued at unit cost. This is nameplate × input availability — what
-  the line could have made that week with an unlimited backlog — not a forecast of deliverable
-  capacity over the coming weeks;
+* **deliverable capacity** of system lines, US and allied, at chosen weeks ($M/week): what each
+  line can make given its inputs on hand and their expected supply over the look-ahead window
+  (``Producer.deliverable_capacity``, ``model/supply.py``; the ``deliverable.*`` series), valued
+  at unit cost and read at the end of the week;
 * **deliveries**: value of system output over the whole run, US and allied ($M);
 * and, for the base run, the number of cases the barrier admitted (a barrier that admits none
   cannot bite in that scenario).
@@ -32,7 +31,7 @@ from typing import Any, Sequence
 
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
-#: The weeks at which capable capacity is read (DESIGN: one, three and five years in).
+#: The weeks at which deliverable capacity is read (DESIGN: one, three and five years in).
 WEEKS = (52, 156, 260)
 #: Multiplier on a barrier's median times in the ``slower`` variant.
 SLOWER = 4.0
@@ -43,7 +42,7 @@ VARIANTS = ("removed", "slower")
 
 @dataclass(frozen=True)
 class RunMeasures:
-    """What one run yields: capable capacity at ``WEEKS``, deliveries, cases per barrier."""
+    """What one run yields: deliverable capacity at ``WEEKS``, deliveries, cases per barrier."""
 
     capacity: dict[tuple[str, int], float]  # (side, week) → $M/week; side 'us' or 'allied'
     deliveries: dict[str, float]  # side → $M over the run
@@ -69,18 +68,8 @@ class Effect:
         return self.ci_low > 0.0 or self.ci_high < 0.0
 
 
-def capable_capacity(producer, week: int) -> float:
-    """Units a line could have made this week (call after the week's step): capacity ×
-    learning, limited by the inputs on hand before the week's production."""
-    cap = producer.effective_capacity(week)
-    for comp, per_unit in producer.bom.items():
-        if comp in producer.suppliers:
-            cap = min(cap, (producer.inputs[comp] + producer.output * per_unit) / per_unit)
-    return cap
-
-
 def measure_run(scenario: Any, seed: int, weeks: Sequence[int] = WEEKS) -> RunMeasures:
-    """Run one scenario to its horizon and read capable capacity and deliveries."""
+    """Run one scenario to its horizon and read deliverable capacity and deliveries."""
     from ...model import CooperationModel
 
     model = CooperationModel(scenario, rng=seed)
@@ -98,7 +87,7 @@ def measure_run(scenario: Any, seed: int, weeks: Sequence[int] = WEEKS) -> RunMe
             deliveries[side] += p.output * p.unit_cost
             if week in wanted:
                 key = (side, week)
-                capacity[key] = capacity.get(key, 0.0) + capable_capacity(p, week) * p.unit_cost
+                capacity[key] = capacity.get(key, 0.0) + p.deliverable_capacity(week) * p.unit_cost
     for w in weeks:
         for side in ("us", "allied"):
             capacity.setdefault((side, w), math.nan)
@@ -147,7 +136,7 @@ def barrier_effects(scenario_name: str, seeds: int, root_seed: int = DEFAULT_ROO
         seeds: replications per arm (replicate i uses ``run_seed(root_seed, i)`` in every arm).
         root_seed: the experiment's root seed.
         barriers: barrier keys to test (default: all ten).
-        weeks: weeks at which capable capacity is read (each at most the horizon).
+        weeks: weeks at which deliverable capacity is read (each at most the horizon).
 
     Returns:
         The effects, and the mean number of cases each barrier admitted in the base runs.

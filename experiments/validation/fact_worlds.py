@@ -12,8 +12,10 @@ DESIGN.md has cases to act on:
   in the US (investment review; qualification into US buys);
 * Germany, Poland and the UK (AUKUS) buy from the US (FMS, DCS, export licence, congressional
   review, technology release); the US buys from Germany (Buy American, NOFORN does not apply
-  to shells); Germany may license the missile (TAA, TSFD, releasability, re-transfer consent
-  on its exports).
+  to shells) — its own shell line is small (100 a week) because US-government orders jump the
+  queue at US lines (DPAS priority), so a larger line would nearly always be the faster choice;
+  Germany may license the missile (TAA, TSFD, releasability, re-transfer consent on its
+  exports).
 
 All figures are assumptions chosen for speed and coverage, not calibration.
 """
@@ -42,7 +44,7 @@ def _buyer(name: str, groups: list[str], *, budget: float = 3000.0, domestic: fl
         "stocks": {"missile": 0.85 * missiles, "shell": 0.85 * shells},
         "requirements": {"missile": missiles, "shell": shells},
         "peacetime_use_per_week": {"missile": missiles / 100.0, "shell": shells / 100.0},
-        "stock_regions": {"europe": 1.0},
+        "posture": {"europe": 1.0},
     }
 
 
@@ -60,7 +62,7 @@ def mini_alliance(n_extra_buyers: int = 0) -> dict[str, Any]:
                 "stocks": {"missile": 170.0, "shell": 17_000.0},
                 "requirements": {"missile": 200.0, "shell": 20_000.0},
                 "peacetime_use_per_week": {"missile": 2.0, "shell": 200.0},
-                "stock_regions": {"americas": 0.7, "europe": 0.2, "indo_pacific": 0.1}},
+                "posture": {"americas": 0.7, "europe": 0.2, "indo_pacific": 0.1}},
         "DEU": _buyer("Germany", ["nato", "nato_plus"], budget=3000.0, domestic=0.45),
         "POL": _buyer("Poland", ["nato", "nato_plus"]),
         "GBR": _buyer("United Kingdom", ["nato", "nato_plus", "aukus"]),
@@ -69,6 +71,8 @@ def mini_alliance(n_extra_buyers: int = 0) -> dict[str, Any]:
         nations[f"X{i + 1:02d}"] = _buyer(f"Buyer {i + 1}", [], budget=1500.0)
     return {
         "name": "mini_alliance", "horizon_weeks": 70, "transit_weeks": transit(),
+        "regions": {r: {"name": r} for r in REGIONS},
+        "groups": {g: {"name": g} for g in ("nato", "nato_plus", "aukus", "dicas")},
         "nations": nations,
         "items": {
             "shell": {"name": "shell", "unit_cost_musd": 0.005, "major_defense_equipment": False},
@@ -82,7 +86,7 @@ def mini_alliance(n_extra_buyers: int = 0) -> dict[str, Any]:
                        "major_defense_equipment": False},
         },
         "producers": {
-            "usa_shell": _line("USA", "shell", 250.0, 600.0),
+            "usa_shell": _line("USA", "shell", 100.0, 600.0),
             "usa_missile": {**_line("USA", "missile", 4.0, 10.0), "suppliers": {"seeker": "usa_seeker"}},
             "usa_seeker": _line("USA", "seeker", 8.0, 20.0),
             "deu_shell": _line("DEU", "shell", 150.0, 400.0),
@@ -124,14 +128,15 @@ def pacific_world(us_share_forward: float = 0.1, transit_to_theater: float = 10.
     Args:
         us_share_forward: share of US missile stock held in the Indo-Pacific.
         transit_to_theater: sea lift from the Americas to the Indo-Pacific (weeks); the
-            adversary counts US home stock only when it arrives within its 8-week warning.
+            adversary counts the share of US home stock the US lift brings within its 8-week
+            warning, ``lift_share_per_week × (8 − transit)``.
     """
     w = mini_alliance()
     w["horizon_weeks"] = 60
     w["crises"] = []
-    w["nations"]["USA"]["stock_regions"] = {"americas": 1.0 - us_share_forward, "indo_pacific": us_share_forward}
+    w["nations"]["USA"]["posture"] = {"americas": 1.0 - us_share_forward, "indo_pacific": us_share_forward}
     w["nations"]["JPN"] = {**_buyer("Japan", ["nato_plus", "dicas"]), "region": "indo_pacific",
-                           "stock_regions": {"indo_pacific": 1.0}}
+                           "posture": {"indo_pacific": 1.0}}
     t = w["transit_weeks"]
     t["americas"]["indo_pacific"] = t["indo_pacific"]["americas"] = transit_to_theater
     w["adversaries"] = {"indo_pacific": {"campaign_requirement": 80.0, "warning_weeks": 8,

@@ -7,7 +7,8 @@ line reaching a rate) with a tolerance in weeks. The observed figures live here,
 scenario files, because the scenario schema is strict and a replay's observations are not
 model inputs.
 
-A simulated rate at a date is the mean weekly output of the replay's line(s) over a window of
+A simulated rate at a date is the mean weekly output (or, for a replay whose record gives
+capacities, the deliverable capacity) of the replay's line(s) over a window of
 ``WINDOW_HALF_WEEKS`` either side of the date, converted to the observation's unit, and the
 median over replications is compared with the observed value. A milestone is compared through
 the median week over replications. Results are written to a folder (series and comparison as
@@ -63,12 +64,16 @@ class Milestone:
 
 @dataclass(frozen=True)
 class Replay:
-    """A historical replay: scenario, the line(s) observed, the record, what was calibrated."""
+    """A historical replay: scenario, the line(s) observed, the record, what was calibrated.
+
+    ``nation`` is one ISO3 code or a tuple of them (the lines of all count); ``measure`` is
+    'output' (units made) or 'deliverable' (deliverable capacity, for records of capacity).
+    """
 
     name: str
     scenario: str
     item: str
-    nation: str
+    nation: str | tuple[str, ...]
     unit: str
     title: str
     calibrated: str
@@ -77,6 +82,11 @@ class Replay:
     goal: float | None = None
     goal_source: str = ""
     sources: str = ""
+    measure: str = "output"
+
+    def nations(self) -> tuple[str, ...]:
+        """The ISO3 codes whose lines the replay observes."""
+        return (self.nation,) if isinstance(self.nation, str) else self.nation
 
 
 REPLAYS: dict[str, Replay] = {r.name: r for r in (
@@ -122,6 +132,22 @@ REPLAYS: dict[str, Replay] = {r.name: r for r in (
         ),
         goal=60, goal_source="P51 (ceiling, seeker-limited)", sources="P51, P55, P56, P7",
     ),
+    Replay(
+        name="europe_155mm_2022", scenario="historical/europe_155mm_2022", item="shell_155mm",
+        nation=("DEU", "ESP", "FRA", "POL", "CZE", "FIN"), unit="year", measure="deliverable",
+        title="EU 155 mm capacity, rounds per year, 2022-2025",
+        calibrated="the EU lines' quick extra-shift step (1.5) and the shell-line lag (78 "
+                   "weeks, A4's short end); step share 0.4 and the rule's triggers are defaults, "
+                   "starting total from A8, firm split and ceilings from the baseline, ASAP from "
+                   "P40, P41, demand from A7, P36",
+        observations=(
+            Observation("2022-02-21", 300_000, "A8", 0.25),
+            Observation("2024-01-15", 1_000_000, "P39", 0.25),
+            Observation("2024-12-31", 1_400_000, "P39, P40", 0.25),
+            Observation("2025-12-31", 2_000_000, "A8, P39, P40", 0.25),
+        ),
+        goal=2_000_000, goal_source="A8 (end-2025)", sources="A8, P39, P40, P41, P42, P43",
+    ),
 )}
 
 
@@ -147,17 +173,21 @@ def date_of(week: float, start_date: str) -> str:
 
 
 def simulate(replay: Replay, seed: int) -> tuple[np.ndarray, float, str]:
-    """One run: the weekly output of the replay's lines in its nation, the licence week."""
+    """One run: the weekly output (or deliverable capacity) of the replay's lines in its
+    nation(s), the licence week."""
     from ...model import CooperationModel
 
     m = CooperationModel(replay.scenario, rng=seed)
+    isos = replay.nations()
+    deliverable = replay.measure == "deliverable"
     out = [0.0]
     while m.running:
         m.step()
-        out.append(sum(p.output for p in m.producers_by_item.get(replay.item, ())
-                       if p.nation.iso == replay.nation))
+        week = m.steps
+        lines = [p for p in m.producers_by_item.get(replay.item, ()) if p.nation.iso in isos]
+        out.append(sum(p.deliverable_capacity(week) if deliverable else p.output for p in lines))
     licensed = [p for p in m.producers_by_item.get(replay.item, ())
-                if p.licensor is not None and p.nation.iso == replay.nation]
+                if p.licensor is not None and p.nation.iso in isos]
     licence = math.nan
     if licensed:
         build = m.scenario.items[replay.item].coproduction
