@@ -18,9 +18,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ...engine.results import ResultsFolder
-from .common import ONSET_COLOUR, PlotRecord, colour, grid_figure, label_panel, record
-from .contract_data import (chosen_scenarios, crisis_systems, labels, ok_runs, read_series,
-                            subset_note, unit_costs, weighted, matrix)
+from .common import ONSET_COLOUR, PlotRecord, colour, grid_figure, label_panel, plt, record
+from .contract_data import (chosen_scenarios, crisis_systems, labels, matrix, ok_runs,
+                            read_series, subset_note, unit_costs, weighted)
 from .series import aligned_on_onset, fan, mark_onset
 
 #: Weeks drawn before and after each run's onset in the surge curves (36 months after).
@@ -141,14 +141,14 @@ def plot_value_fans(folder: ResultsFolder, out_dir: Path, formats: Iterable[str]
         ax.set_ylim(bottom=0)
         label_panel(ax, names[scenario], "week of run (weeks)", "$M/week")
     if not drawn:
-        plt_close_empty(fig)
+        plt.close(fig)
         return None
     _legend(fig, axes)
     fig.suptitle("crisis-system output by value ($M/week), median and bands across runs,\n"
                  "against deliverable capacity by value (dashed black)")
     caption = ("How much crisis-system output is worth each week in each scenario (units × "
                "unit cost, so a shell and an interceptor count by value) and how close it runs "
-               "to the deliverable capacity above it; the dashed red line marks the onset."
+               "to the deliverable capacity above it; the dashed vertical line marks the onset."
                + subset_note(folder, list(runs)))
     return record(fig, out_dir / "fan_output_value", formats,
                   "Fan chart of crisis-system output by value", caption, "fan_value")
@@ -161,10 +161,3 @@ def _legend(fig, axes) -> None:
             seen.setdefault(label, handle)
     fig.legend(list(seen.values()), list(seen), loc="outside lower center",
                ncol=min(3, len(seen)), frameon=False, fontsize=9)
-
-
-def plt_close_empty(fig) -> None:
-    """Close a figure that has nothing to show."""
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
