@@ -224,3 +224,66 @@ def _study_metrics(change: Mapping[str, float], z: float, u: float,
         out[metric] = (base + change.get(metric, 0.0) + scale * z
                        + 0.02 * scale * rng.standard_normal())
     return out
+
+
+#: The contract folder's systems: units/week before onset, the rise by the end of the ramp,
+#: unit cost ($M). ``javelin`` no crisis consumes, so it is not a crisis system.
+CONTRACT_SYSTEMS = {"shell_155mm": (100.0, 100.0, 0.008), "pac3_mse": (2.0, 2.0, 4.0),
+                    "javelin": (5.0, 0.0, 0.2)}
+#: Nations' deliverable capacity ($M/week) and the nameplate above it (a gap of lines starved
+#: of inputs: the US 10, each ally 1).
+CONTRACT_NATIONS = {"USA": (40.0, 10.0), "DEU": (20.0, 1.0), "JPN": (12.0, 1.0),
+                    "POL": (8.0, 1.0), "KOR": (6.0, 1.0), "FRA": (5.0, 1.0), "ITA": (4.0, 1.0),
+                    "NOR": (3.0, 1.0), "FIN": (2.0, 1.0)}
+#: Each contract scenario's ramp multiplier and whether it has an Indo-Pacific crisis.
+CONTRACT_SCENARIOS = {"baseline": (1.0, True), "surge_reform": (1.5, True),
+                      "quiet_world": (1.0, False)}
+
+
+def contract_folder(path: Path, replications: int = 4, root_seed: int = 3) -> Path:
+    """A folder of the weekly series of the results contract, with known values.
+
+    Per run of a scenario with ramp multiplier *k* and onset week *o* (12, 13 or 14; NaN in
+    ``quiet_world``), ``ramp = clip((week − o)/20, 0, 1)``:
+    ``output.<s> = base_s + k·rise_s·ramp`` exactly (no noise), ``deliverable.<s>`` and
+    ``capacity.<s>`` 10% and 20% above it, ``deliverable_nation.<ISO>`` as
+    :data:`CONTRACT_NATIONS` × (1 + 0.5·(k − 1)·ramp) and ``capacity_nation.<ISO>`` that plus the
+    nation's gap, ``deterrence.indo_pacific = 0.7 − 0.3·ramp`` (Europe stays 0.8) and
+    ``crisis_active.indo_pacific`` 1 from the onset on. The manifest's resolved scenarios carry
+    the unit costs and a crisis consuming shells and interceptors.
+    """
+    rows, series, entries = [], [], []
+    weeks = np.arange(WEEKS + 1)
+    for i, (name, (k, crisis)) in enumerate(CONTRACT_SCENARIOS.items()):
+        for rep in range(replications):
+            row = _fixed(name, 0, rep, run_seed(root_seed, rep))
+            onset = float(ONSET + rep % 3) if crisis else np.nan
+            row |= {"output_12m": 100.0 * k + rep, "onset_week": onset}
+            rows.append(row)
+            ramp = np.clip((weeks - onset) / 20, 0, 1) if crisis else np.zeros(weeks.size)
+            data = {}
+            for s, (base, rise, _) in CONTRACT_SYSTEMS.items():
+                data[f"output.{s}"] = base + k * rise * ramp
+                data[f"deliverable.{s}"] = 1.1 * data[f"output.{s}"]
+                data[f"capacity.{s}"] = 1.2 * data[f"output.{s}"]
+            for iso, (deliverable, gap) in CONTRACT_NATIONS.items():
+                data[f"deliverable_nation.{iso}"] = deliverable * (1 + 0.5 * (k - 1) * ramp)
+                data[f"capacity_nation.{iso}"] = data[f"deliverable_nation.{iso}"] + gap
+            data["deterrence.indo_pacific"] = 0.7 - 0.3 * ramp
+            data["deterrence.europe"] = np.full(weeks.size, 0.8)
+            data["crisis_active.indo_pacific"] = (weeks >= onset).astype(float)
+            data["crisis_active.europe"] = np.zeros(weeks.size)
+            series += [pd.DataFrame({"run_id": row["run_id"], "week": weeks, "series": key,
+                                     "value": np.asarray(v, dtype=float)})
+                       for key, v in data.items()]
+        crises = ([{"region": "indo_pacific", "start_week": ONSET,
+                    "consumption_per_week": {"shell_155mm": 50.0, "pac3_mse": 1.0}}]
+                  if crisis else [])
+        items = {s: {"kind": "system", "unit_cost_musd": c}
+                 for s, (_, _, c) in CONTRACT_SYSTEMS.items()}
+        items["energetics"] = {"kind": "component", "unit_cost_musd": 1e-5}
+        entries.append({"name": name, "hash": f"h{i}", "description": f"synthetic {name}",
+                        "question": "", "design": {"kind": "single", "paths": []},
+                        "resolved": {"items": items, "crises": crises, "adversaries": {}}})
+    ts = pd.concat(series, ignore_index=True)
+    return write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed), ts)

@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _folder_arg(p)
     _metric_arg(p)
     p.add_argument("--out", metavar="DIR", help="plot folder (default: DIR/plots)")
+    p.add_argument("--scenario", action="append", metavar="NAME",
+                   help="a scenario the comparison figures draw (repeat for several; default: "
+                        "the status quo, the reforms and the barrier arms that move most)")
     _svg_arg(p)
     p.set_defaults(handler=plot)
 
@@ -130,7 +133,7 @@ def plot(args: argparse.Namespace) -> int:
     """Draw the standard plots."""
     from ..analysis.plots import make_plots
 
-    records = make_plots(args.folder, args.out, _formats(args), args.metric)
+    records = make_plots(args.folder, args.out, _formats(args), args.metric, args.scenario)
     for r in records:
         print(r.path)
     print(f"wrote {len(records)} plots (index.md beside them)")

@@ -16,6 +16,10 @@ from ..catalog import design_info, metric_columns
 from .common import PlotRecord
 from .metrics import plot_distribution, plot_heatmap
 from .tornado import tornado_plots
+from .contract_data import chosen_scenarios, read_series
+from .nations import plot_capacity_by_nation
+from .regions import plot_deterrence_by_region
+from .systems import plot_surge_by_system, plot_value_fans
 from .series import (OUTPUT_LABEL, OUTPUT_SERIES, plot_fan,
                                                plot_open_cases, plot_stacked_output,
                                                plot_surge)
@@ -50,25 +54,33 @@ def check_metrics(requested: list[str] | None, available: list[str]) -> list[str
 
 
 def metric_plots(folder: ResultsFolder, metrics: list[str], out: Path,
-                 formats: tuple[str, ...]) -> list[PlotRecord]:
-    """Distributions of each metric that has at least one value."""
+                 formats: tuple[str, ...], scenarios: list[str] | None = None
+                 ) -> list[PlotRecord]:
+    """Distributions of each metric that has at least one value (of the given scenarios,
+    default all)."""
     runs = folder.runs
+    if scenarios is not None:
+        runs = runs[runs["scenario"].isin(scenarios)]
     return [plot_distribution(runs, m, out, formats) for m in metrics
             if np.isfinite(runs[m].to_numpy(dtype=float)).any()]
 
 
-def series_plots(folder: ResultsFolder, out: Path, formats: tuple[str, ...]) -> list[PlotRecord]:
-    """Fan charts, surge curves, open cases and stacked output from the weekly series."""
+def series_plots(folder: ResultsFolder, out: Path, formats: tuple[str, ...],
+                 scenarios: list[str] | None = None) -> list[PlotRecord]:
+    """Fan charts, surge curves, open cases and stacked output from the weekly series (of the
+    given scenarios, default all)."""
     names = folder.series_names()
     output = [n for n in OUTPUT_SERIES if n in names] or [n for n in names
                                                           if n.startswith("output.")]
     deterrence = [n for n in names if n.startswith("deterrence.")]
     barriers = [n.split(".", 1)[1] for n in names if n.startswith("open_cases.")]
     wanted = set(output) | set(deterrence) | {f"open_cases.{b}" for b in barriers}
-    ts = folder.timeseries(sorted(wanted)) if wanted else pd.DataFrame()
+    runs = folder.runs
+    if scenarios is not None:
+        runs = runs[runs["scenario"].isin(scenarios)]
+    ts = read_series(folder, wanted, runs["run_id"]) if wanted else pd.DataFrame()
     if ts.empty:
         return []
-    runs = folder.runs
     made = [plot_fan(runs, ts, output, "weekly output", OUTPUT_LABEL, out, formats,
                      "fan_output")]
     for name in deterrence:
@@ -79,6 +91,20 @@ def series_plots(folder: ResultsFolder, out: Path, formats: tuple[str, ...]) -> 
     made += [plot_surge(runs, ts, out, formats),
              plot_open_cases(runs, ts, barriers, out, formats),
              plot_stacked_output(runs, ts, out, formats)]
+    return [r for r in made if r is not None]
+
+
+def contract_plots(folder: ResultsFolder, out: Path, formats: tuple[str, ...],
+                   scenarios: list[str] | None = None) -> list[PlotRecord]:
+    """The results contract's figures: surge by system, output by value, deterrence by
+    region, US versus allied capacity by nation (each drawn when its series are stored), of
+    the given scenarios (default :func:`contract_data.chosen_scenarios`)."""
+    if not folder.series_names():
+        return []
+    chosen = scenarios or chosen_scenarios(folder)
+    made = [plot(folder, out, formats, chosen)
+            for plot in (plot_surge_by_system, plot_value_fans, plot_deterrence_by_region,
+                         plot_capacity_by_nation)]
     return [r for r in made if r is not None]
 
 
@@ -99,7 +125,8 @@ def heatmap_plots(folder: ResultsFolder, metrics: list[str], out: Path,
 
 def make_plots(path: str | Path, out: str | Path | None = None,
                formats: Iterable[str] = ("png",),
-               metrics: list[str] | None = None) -> list[PlotRecord]:
+               metrics: list[str] | None = None,
+               scenarios: list[str] | None = None) -> list[PlotRecord]:
     """Draw every standard plot of a results folder.
 
     Args:
@@ -107,6 +134,9 @@ def make_plots(path: str | Path, out: str | Path | None = None,
         out: where to write (default ``<path>/plots``).
         formats: image formats; PNG always, SVG on request.
         metrics: restrict distributions and heatmaps to these metrics.
+        scenarios: the scenarios that distributions and series figures compare (default: a
+            readable subset, :func:`contract_data.chosen_scenarios`; heatmaps and tornado
+            charts always cover the whole folder).
 
     Returns:
         One record per figure, in reading order (a study's tornado charts first).
@@ -117,9 +147,11 @@ def make_plots(path: str | Path, out: str | Path | None = None,
     available = metric_columns(folder.runs, design_info(folder).names)
     chosen = check_metrics(metrics, available)
     heat = chosen if metrics else [m for m in HEATMAP_METRICS if m in available]
+    drawn = chosen_scenarios(folder, scenarios)
     records = (tornado_plots(folder.path, target, formats)
-               + metric_plots(folder, chosen, target, formats)
-               + series_plots(folder, target, formats)
+               + metric_plots(folder, chosen, target, formats, drawn)
+               + contract_plots(folder, target, formats, drawn)
+               + series_plots(folder, target, formats, drawn)
                + heatmap_plots(folder, heat, target, formats))
     write_index(records, target)
     return records
