@@ -22,7 +22,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -149,12 +149,13 @@ def date_of(week: float, start_date: str) -> str:
     return (dt.date.fromisoformat(start_date) + dt.timedelta(days=7.0 * week)).isoformat()
 
 
-def simulate(replay: Replay, seed: int) -> tuple[np.ndarray, float, str]:
+def simulate(replay: Replay, seed: int, scenario: Any = None) -> tuple[np.ndarray, float, str]:
     """One run: the weekly output (or deliverable capacity) of the replay's lines in its
-    nation(s), the licence week."""
+    nation(s), the licence week. ``scenario``: a resolved scenario to run in place of the
+    replay's own (the calibrator's trial, its overrides applied)."""
     from ...model import CooperationModel
 
-    m = CooperationModel(replay.scenario, rng=seed)
+    m = CooperationModel(replay.scenario if scenario is None else scenario, rng=seed)
     isos = replay.nations()
     deliverable = replay.measure == "deliverable"
     out = [0.0]

@@ -76,6 +76,18 @@ class TargetsFile(_Strict):
     milestones: tuple[ObservedMilestone, ...] = ()
 
 
+def format_errors(origin: str, exc: ValidationError) -> list[str]:
+    """One line per problem of a data file (file, field path, bad value)."""
+    lines = []
+    for e in exc.errors():
+        if e.get("type") == "extra_forbidden":
+            loc = ".".join(str(x) for x in e.get("loc", ()))
+            lines.append(f"{origin}: {loc}: unknown field (got {e.get('input')!r:.60}); see the file's format")
+        else:
+            lines.append(_format_error(origin, e))
+    return lines
+
+
 def read_targets(path: Path | str) -> TargetsFile:
     """Read and validate one targets file.
 
@@ -87,7 +99,7 @@ def read_targets(path: Path | str) -> TargetsFile:
     try:
         targets = TargetsFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_format_error(str(path), e) for e in exc.errors()]) from None
+        raise ScenarioError(format_errors(str(path), exc)) from None
     if not (path.parent / targets.scenario).is_file():
         raise ScenarioError([f"{path}: scenario: no such file beside it (got {targets.scenario!r})"])
     if not targets.observations and not targets.milestones:
