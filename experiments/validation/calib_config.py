@@ -46,9 +46,15 @@ class ParameterSpec(_Strict):
     log: bool = False
     shared: bool = Field(True, description="one value for every replay (else one per fitted replay)")
     description: str = Field(min_length=1, description="what it is and where its range comes from")
+    study_paths: tuple[str, ...] = Field(
+        (), description="where a shared parameter lives in the study's headline scenarios "
+        "(dibsim study --ensemble applies the plausible sets there)")
 
     @model_validator(mode="after")
     def _range(self) -> "ParameterSpec":
+        if self.study_paths and not self.shared:
+            raise ValueError("study_paths: only a shared parameter carries into the study "
+                             "(a per-replay value is one replay's, not the world's)")
         if not self.low < self.high:
             raise ValueError(f"low must be below high (got low {self.low}, high {self.high})")
         if self.log and self.low <= 0:

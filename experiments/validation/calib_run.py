@@ -142,7 +142,8 @@ def _write_outputs(setup: Setup, out: Path, best: dict, ensemble: list[dict], su
             write_variant(out / "best" / f"{name}.yaml", replay.scenario, name, overrides,
                           f"{setup.config.name} trial {int(best['trial'])}, loss {best['loss']:.4f}")
     sets = [{"trial": int(r["trial"]), "loss": float(r["loss"]), "values": trial_values(r),
-             "overrides": {n: setup.overrides(trial_values(r), n) for n in setup.replays}} for r in ensemble]
+             "overrides": {n: setup.overrides(trial_values(r), n) for n in setup.replays},
+             "study_overrides": study_overrides(setup, trial_values(r))} for r in ensemble]
     write_json_atomic({"format": "dibsim-ensemble/1", "calibration": setup.config.name,
                        "tolerance": setup.config.ensemble.tolerance,
                        "parameters": {k: list(p.paths) if not isinstance(p.paths, dict) else
@@ -150,6 +151,17 @@ def _write_outputs(setup: Setup, out: Path, best: dict, ensemble: list[dict], su
                                       for k, p in setup.config.parameters.items()},
                        "sets": sets}, out / "ensemble.json")
     write_rows(summary, out / "summary.csv")
+
+
+def study_overrides(setup: Setup, values: dict[str, float]) -> dict[str, Any]:
+    """A trial's values at the study paths of its shared parameters (dotted path → value)."""
+    out: dict[str, Any] = {}
+    for v in setup.variables:
+        spec = setup.config.parameters[v.parameter]
+        if v.replay is None and spec.study_paths and v.name in values:
+            value = int(values[v.name]) if spec.type == "int" else float(values[v.name])
+            out.update(dict.fromkeys(spec.study_paths, value))
+    return out
 
 
 def write_variant(path: Path, scenario: str, name: str, overrides: dict[str, Any], why: str) -> Path:
