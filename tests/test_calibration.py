@@ -115,3 +115,21 @@ def test_the_shipped_calibration_config_validates_and_reaches_the_155mm_replays(
     assert set(setup.fitted) == {"us_155mm_2022", "europe_155mm_2022"}
     assert set(setup.reported) == {"javelin_2022", "japan_pac3_licence"}
     assert {v.replay for v in setup.variables} >= {None}
+
+
+def test_holdout_and_cross_validation_report_out_of_sample_errors(tmp_path, capsys):
+    config = tiny(tmp_path, 24)
+    second = TARGETS.replace("name: tiny", "name: tiny_b").replace("2022-03-07", "2022-04-04")
+    (tmp_path / "tiny_b.targets.yaml").write_text(second, encoding="utf-8")
+    config.write_text(config.read_text().replace("replays: [tiny.targets.yaml]",
+                                                 "replays: [tiny.targets.yaml, tiny_b.targets.yaml]"))
+    held = calibrate(config, tmp_path / "held", holdout=["tiny_b"], plots=False)
+    roles = {s["replay"]: (s["role"], s["reached"]) for s in held.summary}
+    assert roles == {"tiny": ("fitted", True), "tiny_b": ("out of sample", True)}
+    assert held.summary[1]["rate_error"] < 0.05  # the same line, so the fit carries over
+    assert main(["calibrate", str(config), "--cross-validate", "--out", str(tmp_path / "cv"),
+                 "--executor", "serial", "--no-plots"]) == 0
+    table = pd.read_csv(tmp_path / "cv" / "cross_validation.csv")
+    assert list(table["replay"]) == ["tiny", "tiny_b"]
+    assert table["in_sample_error"].notna().all() and table["out_of_sample_error"].notna().all()
+    assert "out-of-sample" in capsys.readouterr().out
