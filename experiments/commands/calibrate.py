@@ -66,7 +66,8 @@ def handle(args: argparse.Namespace) -> int:
     for s in outcome.summary:
         print(f"{s['replay']:22s} {s['role']:14s} {'yes' if s['reached'] else 'no':8s} {s['error']:12.3f} "
               f"{s['rate_error']:11.3f}  {s['targets_ok']}/{s['targets']}")
-    print(f"wrote {outcome.out} (best/*.yaml variants, trials.parquet, ensemble.json, plots)")
+    plots = "" if args.no_plots else ", plots"
+    print(f"wrote {outcome.out} (best/*.yaml variants, trials.parquet, ensemble.json{plots})")
     return 0
 
 
