@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     ".commands.run",
     ".commands.bench",
     ".commands.study",
+    ".commands.calibrate",
     ".commands.analysis",
     ".commands.validation",
     ".commands.regression",

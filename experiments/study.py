@@ -181,7 +181,8 @@ def arm_scenario(arm: StudyArm) -> Any:
 
 def study_plan(replications: int | None = None, steps: int | None = None,
                root_seed: int | None = None, headlines: Sequence[str] | None = None,
-               reforms: Sequence[str] | None = None) -> tuple[Any, list[StudyArm], list[str]]:
+               reforms: Sequence[str] | None = None,
+               overrides: dict[str, Any] | None = None) -> tuple[Any, list[StudyArm], list[str]]:
     """The plan of the study, its arms and the notes on what was left out.
 
     Args:
@@ -190,6 +191,8 @@ def study_plan(replications: int | None = None, steps: int | None = None,
         root_seed: the root seed (default: the engine's).
         headlines: the headline scenarios (default :data:`STUDY_HEADLINES`).
         reforms: the reform variants (default: :func:`reform_variants`).
+        overrides: dotted path → value applied to every arm (a calibrated parameter set,
+            ``dibsim study --ensemble``).
 
     Raises:
         UserError: on a bad flag value or a headline given twice.
@@ -214,6 +217,10 @@ def study_plan(replications: int | None = None, steps: int | None = None,
         notes += why
         for arm in these:
             scn = arm_scenario(arm)
+            if overrides:
+                from ..model.loader import load_scenario
+
+                scn = load_scenario(scn, overrides)
             source = f"{head} ({arm.label})" if arm.kind != "status quo" else head
             scenarios.append(ScenarioPlan(arm.name, source, scn, scenario_hash(scn),
                                           template.design, template.replications))

@@ -21,7 +21,8 @@ from .scenario_yaml import DuplicateKeyError, ScenarioYamlLoader, UnreadableValu
 from .schema import Scenario
 from .variants import MergeError, deep_merge, merge_variant, resolve_lists
 
-__all__ = ["ScenarioError", "available_scenarios", "deep_merge", "load_raw", "load_scenario",
+__all__ = ["ScenarioError", "available_scenarios", "deep_merge", "is_scenario_file", "load_raw",
+           "load_scenario",
            "resolve_path", "scenario_hash", "scenario_to_dict", "set_dotted", "validate"]
 
 #: Where scenario names are looked up: $DIBSIM_SCENARIOS, else the scenarios shipped inside the
@@ -61,7 +62,14 @@ def available_scenarios() -> list[str]:
     """Names of the scenarios shipped in ``scenarios/`` (relative paths without '.yaml')."""
     if not SCENARIO_DIR.is_dir():
         return []
-    return sorted(str(p.relative_to(SCENARIO_DIR).with_suffix("")) for p in SCENARIO_DIR.rglob("*.yaml"))
+    return sorted(str(p.relative_to(SCENARIO_DIR).with_suffix("")) for p in SCENARIO_DIR.rglob("*.yaml")
+                  if is_scenario_file(p))
+
+
+def is_scenario_file(path: Path) -> bool:
+    """Whether a shipped YAML file is a scenario: replay targets (``*.targets.yaml``) and
+    calibration configs (``calibration/``) live beside the scenarios but are not ones."""
+    return not path.name.endswith(".targets.yaml") and "calibration" not in path.parent.parts
 
 
 def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dibsim.model.loader import available_scenarios, load_scenario
+from dibsim.model.loader import available_scenarios, is_scenario_file, load_scenario
 from dibsim.model.metrics import METRICS
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-FILES = sorted(SCENARIOS.rglob("*.yaml"))
+FILES = sorted(p for p in SCENARIOS.rglob("*.yaml") if is_scenario_file(p))
 
 #: The 28 RDP MOU partners (DFARS 252.225-7002, P1; A1).
 RDP_MOU = set(

@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
     add_engine_flags(p, out_help="results folder (default: results/default_study)")
     p.add_argument("--scenario", action="append", metavar="NAME",
                    help="headline scenario (repeat for several; default: baseline)")
+    p.add_argument("--ensemble", metavar="CALIBRATION",
+                   help="run the study once per plausible parameter set of a calibration folder "
+                   "(results/<calibration>) and say whether each effect's sign and rank hold")
     p.set_defaults(handler=handle)
 
 
@@ -31,6 +34,8 @@ def handle(args: argparse.Namespace) -> int:
     and the HTML report."""
     from ..study import STUDY_DIR, study_plan, write_study_file
 
+    if args.ensemble:
+        return handle_ensemble(args)
     start = time.perf_counter()
     plan, arms, notes = study_plan(args.replications, args.steps, args.seed, args.scenario)
     plan = plan if not args.no_timeseries else _without_series(plan)
@@ -54,6 +59,28 @@ def handle(args: argparse.Namespace) -> int:
     print(f"report: {build_report([out]).resolve()}")
     _say(args, f"study done in {time.perf_counter() - start:.0f} s")
     return summary.exit_code
+
+
+def handle_ensemble(args: argparse.Namespace) -> int:
+    """The study over a calibration's plausible set (experiments.ensemble_study)."""
+    from ..engine.executors import make_executor
+    from ..ensemble_study import ENSEMBLE_MARKDOWN, run_ensemble_study
+    from ..study import STUDY_DIR
+
+    make_executor(args.executor, args.workers, args.scheduler)  # check the flags first
+    out = Path(args.out) if args.out else STUDY_DIR / f"ensemble-{Path(args.ensemble).name}"
+    table = run_ensemble_study(args.ensemble, out, replications=args.replications, steps=args.steps,
+                               root_seed=args.seed, headlines=args.scenario,
+                               executor_factory=lambda: make_executor(args.executor, args.workers, args.scheduler),
+                               say=lambda line: _say(args, line))
+    if not args.quiet:
+        print(f"{'arm':34s} {'metric':28s} {'effect':>10s} {'interval':>26s} {'sign':>5s} {'rank':>5s}")
+        for _, r in table[table["primary"]].iterrows():
+            print(f"{r['label']:34s} {r['metric']:28s} {r['effect']:10.4g} "
+                  f"{'[%.4g, %.4g]' % (r['effect_low'], r['effect_high']):>26s} {r['sign_share']:5.0%} "
+                  f"{r['rank_share']:5.0%}")
+    print(f"wrote {out / ENSEMBLE_MARKDOWN}")
+    return 0
 
 
 def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:

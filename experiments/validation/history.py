@@ -3,9 +3,9 @@
 Each replay is a scenario under ``scenarios/historical/`` plus what was observed: dated
 production rates (with their source keys, listed in ``docs/sources.md``, and a stated
 relative tolerance) and dated milestones (first licensed production, a licence granted, a
-line reaching a rate) with a tolerance in weeks. The observed figures live here, not in the
-scenario files, because the scenario schema is strict and a replay's observations are not
-model inputs.
+line reaching a rate) with a tolerance in weeks. The observed figures are data, one
+``<replay>.targets.yaml`` beside each replay scenario (:mod:`.targets`), not scenario fields:
+a replay's observations are not model inputs, and the calibrator reads the same files.
 
 A simulated rate at a date is the mean weekly output (or, for a replay whose record gives
 capacities, the deliverable capacity) of the replay's line(s) over a window of
@@ -22,7 +22,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -89,66 +89,43 @@ class Replay:
         return (self.nation,) if isinstance(self.nation, str) else self.nation
 
 
-REPLAYS: dict[str, Replay] = {r.name: r for r in (
-    Replay(
-        name="us_155mm_2022", scenario="historical/us_155mm_2022", item="shell_155mm",
-        nation="USA", unit="month", title="US 155 mm projectiles per month, 2022-2025",
-        calibrated="expansion step, lag (78 weeks, inside A4's 18-24 months), concurrency and "
-                   "ceiling of the US line; starting rate and demand from P28, A7, P36",
-        observations=(
-            Observation("2022-02-21", 14_000, "P28, A6", 0.10),
-            Observation("2023-10-01", 24_000, "P31, P32", 0.20),
-            Observation("2024-07-01", 36_000, "P29, P31", 0.15),
-            Observation("2025-06-30", 40_000, "P33, P34", 0.15),
-        ),
-        goal=100_000, goal_source="P28, P33", sources="P28, A6, P29, P31, P32, P33, P34",
-    ),
-    Replay(
-        name="javelin_2022", scenario="historical/javelin_2022", item="javelin", nation="USA",
-        unit="year", title="US Javelin missiles per year, 2022-2025",
-        calibrated="expansion step share (0.45) and US stock, requirement and budget; rate, "
-                   "ceiling (P47) and the 91-week lag (A4) set from other sources",
-        observations=(
-            Observation("2022-02-21", 2_100, "P47", 0.10),
-            Observation("2024-05-20", 4_000, "P47 (May 2022 + 'a couple of years')", 0.15),
-        ),
-        milestones=(
-            Milestone("line at 4,000/yr", "2024-05-20", "P47", "reaches", 26, 0.95 * 4_000),
-        ),
-        goal=4_000, goal_source="P47", sources="P47, A4",
-    ),
-    Replay(
-        name="japan_pac3_licence", scenario="historical/japan_pac3_licence", item="pac3",
-        nation="JPN", unit="year", title="MHI licensed PAC-3 per year, 2005-2025",
-        calibrated="build time (146 weeks) on the FY2008 start; line rate from P51 (so the "
-                   "2024 rate is in sample); TAA and DSP-5 times from P7",
-        observations=(
-            Observation("2024-07-01", 30, "P51", 0.20),
-        ),
-        milestones=(
-            Milestone("licence to MHI", "2005-07-20", "P55", "licence", 13),
-            Milestone("first licensed production (FY2008)", "2008-04-01", "P55, P56",
-                      "first_output", 26),
-        ),
-        goal=60, goal_source="P51 (ceiling, seeker-limited)", sources="P51, P55, P56, P7",
-    ),
-    Replay(
-        name="europe_155mm_2022", scenario="historical/europe_155mm_2022", item="shell_155mm",
-        nation=("DEU", "ESP", "FRA", "POL", "CZE", "FIN"), unit="year", measure="deliverable",
-        title="EU 155 mm capacity, rounds per year, 2022-2025",
-        calibrated="the EU lines' quick extra-shift step (1.5) and the shell-line lag (78 "
-                   "weeks, A4's short end); step share 0.4 and the rule's triggers are defaults, "
-                   "starting total from A8, firm split and ceilings from the baseline, ASAP from "
-                   "P40, P41, demand from A7, P36",
-        observations=(
-            Observation("2022-02-21", 300_000, "A8", 0.25),
-            Observation("2024-01-15", 1_000_000, "P39", 0.25),
-            Observation("2024-12-31", 1_400_000, "P39, P40", 0.25),
-            Observation("2025-12-31", 2_000_000, "A8, P39, P40", 0.25),
-        ),
-        goal=2_000_000, goal_source="A8 (end-2025)", sources="A8, P39, P40, P41, P42, P43",
-    ),
-)}
+def replay_from_targets(path: Path | str) -> Replay:
+    """The :class:`Replay` of a targets file (``<replay>.targets.yaml``, beside its scenario).
+
+    Raises:
+        ScenarioError: when the file does not validate (one line per problem).
+    """
+    from ...model.loader import SCENARIO_DIR
+    from .targets import read_targets
+
+    path = Path(path)
+    t = read_targets(path)
+    scenario_path = (path.parent / t.scenario).resolve()
+    try:
+        scenario = str(scenario_path.relative_to(Path(SCENARIO_DIR).resolve()).with_suffix(""))
+    except ValueError:
+        scenario = str(scenario_path)  # a replay outside the package: its path
+    return Replay(
+        name=t.name, scenario=scenario, item=t.item,
+        nation=t.nations[0] if len(t.nations) == 1 else t.nations, unit=t.unit, title=t.title,
+        calibrated=t.calibrated, measure=t.measure, goal=t.goal, goal_source=t.goal_source,
+        sources=t.sources,
+        observations=tuple(Observation(o.date, o.value, o.source, o.tolerance) for o in t.observations),
+        milestones=tuple(Milestone(m.label, m.date, m.source, m.kind, m.tolerance_weeks, m.threshold)
+                         for m in t.milestones),
+    )
+
+
+def shipped_replays() -> dict[str, Replay]:
+    """Every replay shipped under ``scenarios/`` (one per targets file), by name."""
+    from .targets import shipped_targets
+
+    replays = [replay_from_targets(p) for p in shipped_targets()]
+    return {r.name: r for r in replays}
+
+
+#: The shipped replays, read from their targets files (``scenarios/historical/*.targets.yaml``).
+REPLAYS: dict[str, Replay] = shipped_replays()
 
 
 @dataclass
@@ -172,12 +149,13 @@ def date_of(week: float, start_date: str) -> str:
     return (dt.date.fromisoformat(start_date) + dt.timedelta(days=7.0 * week)).isoformat()
 
 
-def simulate(replay: Replay, seed: int) -> tuple[np.ndarray, float, str]:
+def simulate(replay: Replay, seed: int, scenario: Any = None) -> tuple[np.ndarray, float, str]:
     """One run: the weekly output (or deliverable capacity) of the replay's lines in its
-    nation(s), the licence week."""
+    nation(s), the licence week. ``scenario``: a resolved scenario to run in place of the
+    replay's own (the calibrator's trial, its overrides applied)."""
     from ...model import CooperationModel
 
-    m = CooperationModel(replay.scenario, rng=seed)
+    m = CooperationModel(replay.scenario if scenario is None else scenario, rng=seed)
     isos = replay.nations()
     deliverable = replay.measure == "deliverable"
     out = [0.0]

@@ -1,0 +1,115 @@
+"""``dibsim study --ensemble results/<calibration>``: the study over the calibration's plausible set.
+
+Each plausible parameter set (``ensemble.json`` of a calibration folder, its ``study_overrides``)
+is applied to every arm of the default study, which runs as usual (status quo, barriers removed
+and stricter, reforms; common random numbers within the set: the engine gives replicate *r* the
+same seed in every arm) into ``<out>/set_<k>/``, a default-study folder each. The effects of the
+sets are then combined per (headline, arm, metric):
+
+* ``effect``: the mean over sets of the paired effect;
+* ``effect_low``/``effect_high``: the envelope of the sets' 95 % intervals, so the interval
+  includes both the sampling error and the calibration's spread;
+* ``sign_share``: the share of sets whose effect has the sign of the mean effect;
+* ``rank_share``: the share of sets in which the arm holds the rank (among arms of its kind,
+  by effect on that metric) that it holds on the mean effects;
+* ``holds``: whether sign and rank hold in every set.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import UserError
+
+ENSEMBLE_TABLE = "ensemble_answer.csv"
+ENSEMBLE_MARKDOWN = "ensemble_answer.md"
+
+
+def read_ensemble(calibration: Path | str) -> dict[str, Any]:
+    """The plausible set of a calibration folder.
+
+    Raises:
+        UserError: when the folder holds no ``ensemble.json`` or no set carries study overrides.
+    """
+    path = Path(calibration) / "ensemble.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"--ensemble: {calibration} is not a finished calibration (no ensemble.json)") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"--ensemble: {path} is unreadable ({exc})") from None
+    if not data.get("sets") or not any(s.get("study_overrides") for s in data["sets"]):
+        raise UserError(f"--ensemble: {path}: no parameter of the calibration has study_paths, so "
+                        f"its sets do not change the study")
+    return data
+
+
+def run_ensemble_study(calibration: Path | str, out: Path, *, executor_factory: Callable[[], Any],
+                       replications: int | None = None, steps: int | None = None,
+                       root_seed: int | None = None, headlines: Sequence[str] | None = None,
+                       say: Callable[[str], None] = print) -> pd.DataFrame:
+    """Run the study once per plausible set and combine; write the table; return it."""
+    from .analysis.answer import effects, load_study
+    from .engine.runner import run_experiment
+    from .study import study_plan, write_study_file
+
+    data = read_ensemble(calibration)
+    tables = []
+    for k, s in enumerate(data["sets"]):
+        plan, arms, _ = study_plan(replications, steps, root_seed, headlines,
+                                   overrides=s["study_overrides"])
+        folder = Path(out) / f"set_{k:02d}"
+        say(f"set {k} (calibration trial {s['trial']}, loss {s['loss']:.4f}): {s['study_overrides']}")
+        summary = run_experiment(plan, folder, executor=executor_factory(), resume=True, progress=False)
+        write_study_file(folder, plan, arms)
+        if summary.failed:
+            say(f"  {summary.failed} runs failed; the set's effects use the others")
+        table = effects(load_study(folder))
+        tables.append(table.assign(set=k, calibration_trial=s["trial"]))
+    combined = combine(tables)
+    out.mkdir(parents=True, exist_ok=True)
+    combined.to_csv(out / ENSEMBLE_TABLE, index=False)
+    (out / ENSEMBLE_MARKDOWN).write_text(to_markdown(combined, data, len(tables)), encoding="utf-8")
+    return combined
+
+
+def combine(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The ensemble's effects: mean, interval envelope, sign and rank agreement (module doc)."""
+    every = pd.concat(tables, ignore_index=True)
+    every["rank"] = every.groupby(["set", "headline", "kind", "metric"])["effect"].rank(
+        ascending=False, method="min")
+    keys = ["headline", "kind", "subject", "label", "arm", "metric", "primary"]
+    rows = []
+    for key, g in every.groupby(keys, sort=False):
+        mean = float(g["effect"].mean())
+        sign = np.sign(mean)
+        rows.append({**dict(zip(keys, key)), "sets": len(g), "effect": mean,
+                     "effect_low": float(g["effect_low"].min()), "effect_high": float(g["effect_high"].max()),
+                     "set_min": float(g["effect"].min()), "set_max": float(g["effect"].max()),
+                     "sign_share": float((np.sign(g["effect"]) == sign).mean()) if sign != 0 else 0.0,
+                     "_ranks": g["rank"].to_numpy()})
+    table = pd.DataFrame(rows)
+    table["pooled_rank"] = table.groupby(["headline", "kind", "metric"])["effect"].rank(
+        ascending=False, method="min")
+    table["rank_share"] = [float((r["_ranks"] == r["pooled_rank"]).mean()) for _, r in table.iterrows()]
+    table["holds"] = (table["sign_share"] == 1.0) & (table["rank_share"] == 1.0)
+    return table.drop(columns="_ranks")
+
+
+def to_markdown(table: pd.DataFrame, data: dict[str, Any], n_sets: int) -> str:
+    """The ensemble answer as a Markdown table, primary metric first."""
+    lines = [f"# The study over the plausible set of calibration '{data.get('calibration')}'", "",
+             f"{n_sets} parameter sets (loss within {data.get('tolerance')} of the best, relative). "
+             "Effect: mean over sets; interval: the envelope of the sets' 95 % intervals "
+             "(sampling and calibration spread); sign / rank: share of sets agreeing with the mean.", "",
+             "| arm | metric | effect | interval | sign holds | rank holds |", "|---|---|---|---|---|---|"]
+    for _, r in table.sort_values(["primary", "kind", "pooled_rank"], ascending=[False, True, True]).iterrows():
+        lines.append(f"| {r['label']} | {r['metric']} | {r['effect']:.4g} | "
+                     f"[{r['effect_low']:.4g}, {r['effect_high']:.4g}] | {r['sign_share']:.0%} | "
+                     f"{r['rank_share']:.0%} |")
+    return "\n".join(lines) + "\n"
