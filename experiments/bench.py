@@ -22,8 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import mesa
 
@@ -54,6 +55,7 @@ class BoltzmannAgent(mesa.Agent):
         self.wealth = 1
 
     def step(self) -> None:
+        """One step of the reference model (Mesa's Boltzmann wealth benchmark)."""
         if self.wealth > 0:
             other = self.random.choice(self.model.agent_list)
             other.wealth += 1
@@ -68,6 +70,7 @@ class BoltzmannModel(mesa.Model):
         self.agent_list = [BoltzmannAgent(self) for _ in range(n)]
 
     def step(self) -> None:
+        """One step of the reference model (Mesa's Boltzmann wealth benchmark)."""
         for agent in self.agent_list:
             agent.step()
 
@@ -284,7 +287,7 @@ def _peak_rss_mb(runs: int, steps: int) -> float:
         parent, peak = psutil.Process(proc.pid), 0
         while proc.poll() is None:
             try:
-                tree = [parent] + parent.children(recursive=True)
+                tree = [parent, *parent.children(recursive=True)]
                 peak = max(peak, sum(_rss(p) for p in tree))
             except psutil.NoSuchProcess:
                 pass
@@ -297,7 +300,7 @@ def _peak_rss_mb(runs: int, steps: int) -> float:
 def _rss(p: Any) -> int:
     try:
         return p.memory_info().rss
-    except Exception:  # noqa: BLE001 - a worker may exit between listing and reading
+    except Exception:
         return 0
 
 

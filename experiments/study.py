@@ -20,9 +20,10 @@ A second ``make run`` resumes the folder: it finishes missing runs and otherwise
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 #: The headline scenarios: the baseline is the world where the Indo-Pacific is contested
 #: (its adversary decides for itself; DESIGN.md "Scenarios"). ``--scenario`` replaces the list.
@@ -94,7 +95,7 @@ def _own_settings(path: Path) -> dict[str, Any]:
 
     from ..model.scenario_yaml import ScenarioYamlLoader
 
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=ScenarioYamlLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=ScenarioYamlLoader)  # noqa: S506 - a SafeLoader
     return data if isinstance(data, dict) else {}
 
 
@@ -230,7 +231,8 @@ def study_plan(replications: int | None = None, steps: int | None = None,
 def study_file_data(arms: Sequence[StudyArm], headlines: Sequence[str],
                     contested: dict[str, str | None]) -> dict[str, Any]:
     """What ``study.json`` holds: the arms, the stricter factors and each headline's contested
-    region (the region whose adversary decides for itself)."""
+    region (the region whose adversary decides for itself).
+    """
     return {
         "headlines": list(headlines),
         "contested_region": dict(contested),

@@ -23,8 +23,15 @@ _LAZY = {
     "SERIES_DOC": ".series",
 }
 
-__all__ = ["CooperationModel", "load_scenario", "ScenarioError", "Scenario", "METRICS",
-           "MetricSpec", "SERIES_DOC"]
+__all__ = [
+    "METRICS",
+    "SERIES_DOC",
+    "CooperationModel",
+    "MetricSpec",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+]
 
 
 def __getattr__(name: str) -> Any:

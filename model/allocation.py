@@ -54,7 +54,8 @@ class PriorityRules:
 
     def flow_down(self, rating: int | None, firm_iso: str) -> int:
         """Queue index at a supplier in ``firm_iso`` of a component order carrying ``rating``
-        (the class of the most urgent order the ordering line holds; None = unrated)."""
+        (the class of the most urgent order the ordering line holds; None = unrated).
+        """
         if rating is None or not self.applies_at(firm_iso)[rating]:
             return self.unrated
         return rating

@@ -64,7 +64,8 @@ def _order(barriers: dict[str, type[Barrier]]) -> None:
 
 def barriers_model() -> type[Strict]:
     """The scenario schema's ``barriers`` block: one field per registered barrier, in stage
-    order, defaulting to the barrier's settings model (built once per set of barriers)."""
+    order, defaulting to the barrier's settings model (built once per set of barriers).
+    """
     plugins = tuple(BARRIERS.values())
     if plugins not in _MODELS:
         fields = {b.key: (b.settings_model, field(b.settings_model(), description=b.description))
@@ -76,7 +77,7 @@ def barriers_model() -> type[Strict]:
 
 
 def _rebuild_schema() -> None:
-    global Barriers
+    global Barriers  # noqa: PLW0603 - the schema module re-reads the rebuilt block
     from .schema import use_barriers  # the scenario schema imports this module
 
     Barriers = barriers_model()
@@ -88,7 +89,8 @@ _US_SALES = (CaseKind.FMS_SALE, CaseKind.DCS_SALE)
 
 def _into_us_programme(case: Case) -> bool:
     """A foreign good entering a US government programme: a direct buy, or a component for a
-    US line (the component test of Buy American applies to what the line delivers)."""
+    US line (the component test of Buy American applies to what the line delivers).
+    """
     if case.kind is CaseKind.US_GOV_PURCHASE:
         return True
     return case.kind is CaseKind.COMPONENT_SUPPLY and case.buyer == "USA" and case.seller != "USA"
@@ -108,10 +110,12 @@ class ExportLicence(Barrier):
     stage = 90
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return case.seller == "USA" and case.buyer != "USA" and case.kind in (
             CaseKind.DCS_SALE, CaseKind.COMPONENT_SUPPLY)
 
     def exempt(self, case: Case, week: int) -> bool:
+        """Whether the case skips this stage (the exemption rule in the class docstring)."""
         if not super().exempt(case, week):
             return False
         if self.s.exemption_capped_at_notification and case.kind in _US_SALES:
@@ -129,6 +133,7 @@ class TechnicalAssistance(Barrier):
     stage = 60
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return case.kind is CaseKind.COPRODUCTION_LICENCE and case.seller == "USA"
 
 
@@ -147,6 +152,7 @@ class TechnologyRelease(Barrier):
     stage = 50
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         if case.seller != "USA" or case.buyer == "USA":
             return False
         if case.kind is CaseKind.COMPONENT_SUPPLY:
@@ -157,6 +163,7 @@ class TechnologyRelease(Barrier):
         return self.world.items[case.item].technology_level >= self.s.min_technology_level
 
     def time_factor(self, case: Case, week: int) -> float:
+        """Multiplier on the drawn processing time (the rule in the class docstring)."""
         f = super().time_factor(case, week)
         if self.world.policies.design_for_exportability:
             f *= self.world.policies.exportability_time_factor
@@ -176,9 +183,11 @@ class FmsCase(Barrier):
     stage = 70
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return case.kind is CaseKind.FMS_SALE
 
     def time_factor(self, case: Case, week: int) -> float:
+        """Multiplier on the drawn processing time (the rule in the class docstring)."""
         f = super().time_factor(case, week)
         pol = self.world.policies
         if pol.grouped_fms_review and self.world.member(case.partner, pol.grouped_fms_members):
@@ -200,11 +209,13 @@ class CongressionalReview(Barrier):
     stage = 80
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         if case.kind not in _US_SALES or not self.world.items[case.item].major_defense_equipment:
             return False
         return case.value_musd >= self.world.notification_threshold(case.partner)
 
     def plan(self, case: Case, week: int) -> tuple[float, float]:
+        """Processing time (days) and denial probability for this case (the class docstring's rule)."""
         z = self.rng.standard_normal()
         median = self.s.nato_plus_median_days if self.world.nato_plus(case.partner) else self.s.median_days
         days = median * math.exp(self.s.spread * z) * self.time_factor(case, week)
@@ -221,6 +232,7 @@ class ThirdPartyTransfer(Barrier):
     stage = 100
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return (
             case.kind in (CaseKind.ALLIED_SALE, CaseKind.COMPONENT_SUPPLY)
             and case.seller != "USA"
@@ -245,9 +257,11 @@ class DomesticContent(Barrier):
     stage = 20
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return _into_us_programme(case)
 
     def plan(self, case: Case, week: int) -> tuple[float, float]:
+        """Processing time (days) and denial probability for this case (the class docstring's rule)."""
         z = self.rng.standard_normal()
         u_waiver = self.rng.random()
         if self.world.member(case.seller, ("rdp_mou",)) and u_waiver < self.s.waiver_honoured_probability:
@@ -259,7 +273,8 @@ class DomesticContent(Barrier):
 @register
 class InformationSecurity(Barrier):
     """NOFORN / CUI releasability for foreign suppliers, foreign-owned US plants qualifying
-    into US programmes (FOCI limits their access to marked data) and licensees of marked items."""
+    into US programmes (FOCI limits their access to marked data) and licensees of marked items.
+    """
 
     key = "information_security"
     settings_model = cfg.InformationSecurity
@@ -267,6 +282,7 @@ class InformationSecurity(Barrier):
     stage = 30
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         if not (_into_us_programme(case) or case.kind in (CaseKind.COPRODUCTION_LICENCE,
                                                            CaseKind.QUALIFICATION)):
             return False
@@ -284,6 +300,7 @@ class InvestmentReview(Barrier):
     stage = 40
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return case.kind in (CaseKind.QUALIFICATION, CaseKind.EXPANSION_REVIEW)
 
 
@@ -297,14 +314,17 @@ class PartnerExportControl(Barrier):
     stage = 10
 
     def applies(self, case: Case) -> bool:
+        """Whether the case passes through this stage (the rule in the class docstring)."""
         return case.seller != "USA" and case.buyer != case.seller and (
             case.kind in SALES or case.kind is CaseKind.COMPONENT_SUPPLY)
 
     def exempt(self, case: Case, week: int) -> bool:
+        """Whether the case skips this stage (the exemption rule in the class docstring)."""
         # The seller's regime applies; exemptions name destinations (e.g. intra-EU transfers).
         return week >= self.s.exempt_from_week and self.world.member(case.buyer, self.s.exempt)
 
     def time_factor(self, case: Case, week: int) -> float:
+        """Multiplier on the drawn processing time (the rule in the class docstring)."""
         return super().time_factor(case, week) * self.world.export_control_factor.get(case.seller, 1.0)
 
 

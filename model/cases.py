@@ -7,9 +7,10 @@ a licence granted, an expansion cleared).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
 
 
 class CaseKind(Enum):
@@ -78,7 +79,8 @@ class Case:
     @property
     def partner(self) -> str:
         """The foreign party seen from Washington: the buyer of a US export, else the seller
-        of a US import, else (ally to ally) the buyer."""
+        of a US import, else (ally to ally) the buyer.
+        """
         if self.seller == "USA":
             return self.buyer
         if self.buyer == "USA":

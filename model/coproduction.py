@@ -58,7 +58,8 @@ def licensor_for(item: str, model: "CooperationModel"):
 
 def seek_licences(model: "CooperationModel", week: int) -> None:
     """Each eligible nation may apply for one licence this week (one draw a week from the
-    nation's own stream, ``coproduction.<ISO3>``)."""
+    nation's own stream, ``coproduction.<ISO3>``).
+    """
     cfg = model.scenario.sourcing
     for nation in model.licence_seekers:
         u = nation.coproduction_stream.random()

@@ -13,8 +13,8 @@ orders for producers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 
 @dataclass(slots=True)
@@ -48,7 +48,8 @@ class Crisis:
 
     def draw(self, week: int, transit: Mapping[tuple[str, str], int]) -> None:
         """Take one week's consumption from stock held in the theatre (pro rata to what each
-        donor holds there), then send reinforcements toward it."""
+        donor holds there), then send reinforcements toward it.
+        """
         region = self.region
         for item, need in self.consumption.items():
             held = [at[item] if (at := d.held.get(region)) is not None else 0.0 for d in self.donors]
@@ -62,7 +63,8 @@ class Crisis:
 
     def _reinforce(self, item: str, need: float, week: int, transit: Mapping[tuple[str, str], int]) -> None:
         """Each donor tops its theatre position up to its share (by total holdings) of the
-        consumption over the lead time from its nearest other stock, plus this week's."""
+        consumption over the lead time from its nearest other stock, plus this week's.
+        """
         totals = [d.stock[item] + d.moving[item] for d in self.donors]
         grand = sum(totals)
         if grand <= 1e-9:

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 def profile_for(spec, scenario: "Scenario") -> tuple[str, Expansion]:
     """(profile name, parameters) of a producer spec: its own profile, else its item's, else
-    the default for the item's kind; then its own ``expansion`` overrides."""
+    the default for the item's kind; then its own ``expansion`` overrides.
+    """
     item = scenario.items[spec.item]
     name = spec.expansion_profile or item.expansion_profile or KIND_PROFILE[item.kind]
     profile = scenario.industry.expansion_profiles[name]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -68,7 +69,8 @@ def available_scenarios() -> list[str]:
 
 def is_scenario_file(path: Path) -> bool:
     """Whether a shipped YAML file is a scenario: replay targets (``*.targets.yaml``) and
-    calibration configs (``calibration/``) live beside the scenarios but are not ones."""
+    calibration configs (``calibration/``) live beside the scenarios but are not ones.
+    """
     return not path.name.endswith(".targets.yaml") and "calibration" not in path.parent.parts
 
 
@@ -80,7 +82,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """
     path = Path(path)
     if path.resolve() in _seen:
-        chain = " → ".join(str(p) for p in _seen + (path,))
+        chain = " → ".join(str(p) for p in (*_seen, path))
         raise ScenarioError([f"{path}: extends: circular chain {chain}"])
     data = _read_yaml(path)
     base_ref = data.pop("extends", None)
@@ -94,7 +96,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
             what = "is a directory" if base_path.is_dir() else "no such file"
             raise ScenarioError([f"{path}: extends: {what} '{base_ref}' (looked for {base_path}); "
                                  "name the base scenario file, e.g. baseline.yaml"])
-        base = load_raw(base_path, _seen + (path.resolve(),))
+        base = load_raw(base_path, (*_seen, path.resolve()))
         return merge_variant(base, data, str(path), str(base_path))
     except MergeError as exc:
         raise ScenarioError([str(exc)]) from None
@@ -103,7 +105,8 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
 def base_file(path: Path, base_ref: str) -> Path:
     """Where ``extends: base_ref`` of the file ``path`` points: the file relative to ``path``'s
     folder (or an absolute path); failing that, a shipped scenario of that name, so a planner's
-    own variant anywhere on disk may write ``extends: baseline.yaml``."""
+    own variant anywhere on disk may write ``extends: baseline.yaml``.
+    """
     ref = Path(base_ref)
     local = ref if ref.is_absolute() else path.parent / ref
     if local.exists() or ref.is_absolute():
@@ -115,7 +118,7 @@ def base_file(path: Path, base_ref: str) -> Path:
 def _read_yaml(path: Path) -> dict[str, Any]:
     text = _read_text(path)
     try:
-        data = yaml.load(text, Loader=ScenarioYamlLoader)  # safe_load semantics, C speed
+        data = yaml.load(text, Loader=ScenarioYamlLoader)  # noqa: S506 - a SafeLoader (C speed)
     except DuplicateKeyError as exc:
         where = ".".join(str(k) for k in exc.where) or "the top level"
         raise ScenarioError([

@@ -42,12 +42,12 @@ class Nation(mesa.Agent):
         self.stock = {k: float(spec.stocks.get(k, 0.0)) for k in items}
         self.base_requirement = {k: float(v) for k, v in spec.requirements.items()}
         self.use = {k: float(v) for k, v in spec.peacetime_use_per_week.items() if v > 0}
-        self.on_order = {k: 0.0 for k in items}
+        self.on_order = dict.fromkeys(items, 0.0)
         self.posture = dict(spec.posture) or {spec.region: 1.0}
         self.lift_share_per_week = spec.lift_share_per_week
         self.held = {r: {k: q * share for k, q in self.stock.items()} for r, share in self.posture.items()}
-        self.moving = {k: 0.0 for k in items}  # reinforcements between regions, all destinations
-        self.inbound = {r: {k: 0.0 for k in items} for r in self.posture}  # on order, by destination
+        self.moving = dict.fromkeys(items, 0.0)  # reinforcements between regions, all destinations
+        self.inbound = {r: dict.fromkeys(items, 0.0) for r in self.posture}  # on order, by destination
         self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
         self.sourcing_stream = model.streams[f"sourcing.{iso}"]
         self.activation_stream = model.streams[f"activation.{iso}"]
@@ -112,7 +112,8 @@ class Nation(mesa.Agent):
 
     def destination(self, item: str, qty: float) -> str:
         """Where a new order of ``qty`` is delivered: the region furthest below its posture share
-        of the nation's position (held + moving + on order + this order)."""
+        of the nation's position (held + moving + on order + this order).
+        """
         if len(self.posture) == 1:
             return next(iter(self.posture))
         total = self.stock[item] + self.moving[item] + self.on_order[item] + qty

@@ -15,7 +15,6 @@ from .barriers import BARRIERS
 from .cases import Case, CaseStatus
 
 if TYPE_CHECKING:
-    import numpy as np
 
     from .schema import Scenario
     from .world import World

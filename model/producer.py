@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 class ExistingContracts:
     """The buyer of a line's order book at week 0: contracts placed before the run, for
-    customers in or outside the modelled world. Its deliveries leave the model."""
+    customers in or outside the modelled world. Its deliveries leave the model.
+    """
 
     def receive(self, item: str, qty: float) -> None:
         """Goods for pre-existing contracts are delivered and leave the model."""
@@ -145,7 +146,8 @@ class Producer(mesa.Agent):
     def deliverable_capacity(self, week: int) -> float:
         """What the line can make per week given its inputs on hand and their supply over the
         look-ahead window: ``min(capacity × efficiency, input-limited rate)``, 0 before it
-        opens (units/week; definition in ``model/supply.py``)."""
+        opens (units/week; definition in ``model/supply.py``).
+        """
         return 0.0 if week < self.active_from else self.deliverable_rate(week)
 
     def deliverable_rate(self, week: int) -> float:
@@ -204,7 +206,8 @@ class Producer(mesa.Agent):
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
                 week: int) -> list[float]:
         """Quantities for each link: down the list by room and allowance, the rest to the open
-        link with the shortest wait."""
+        link with the shortest wait.
+        """
         plan = [0.0] * len(links)
         allowed = [0.0] * len(links)
         left = qty
@@ -286,7 +289,8 @@ class Producer(mesa.Agent):
 
     def priority_class(self, order: Order) -> int:
         """The queue an order joins here: its buyer's class, a component order's flowed-down
-        rating, or for the week-0 book the class of the line's own government."""
+        rating, or for the week-0 book the class of the line's own government.
+        """
         buyer = order.buyer
         i = self._buyer_class.get(buyer)
         if i is not None:
@@ -306,7 +310,8 @@ class Producer(mesa.Agent):
 
     def rating(self) -> int | None:
         """The most urgent priority class this line holds orders in (None: only unrated ones);
-        its component orders carry it to suppliers (DPAS flow-down, P88)."""
+        its component orders carry it to suppliers (DPAS flow-down, P88).
+        """
         for i in range(self.priority.unrated):
             if self.class_qty[i] > 1e-9:
                 return i
@@ -354,13 +359,15 @@ class Producer(mesa.Agent):
 
     def _note_unmet(self, wanted: float) -> None:
         """Record, per supplied input, what making ``wanted`` units needs beyond the inputs on
-        hand (its supplier's shortage signal, ``model/expansion.py``)."""
+        hand (its supplier's shortage signal, ``model/expansion.py``).
+        """
         for comp in self.suppliers:
             self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
 
     def _ship(self, amount: float, week: int) -> None:
         """Serve the queues in priority order, each first come first served (P88: rated orders
-        go first even when unrated ones were placed earlier)."""
+        go first even when unrated ones were placed earlier).
+        """
         self.backlog_qty -= amount
         for i, queue in enumerate(self.queues):
             while amount > 1e-9 and queue:
@@ -401,12 +408,14 @@ class Producer(mesa.Agent):
 
     def consider_expansion(self, week: int, funded: bool) -> None:
         """Apply the expansion rule (``model/expansion.py``); ``funded`` is the scenario-wide
-        funding signal (multi-year contracts or an active crisis)."""
+        funding signal (multi-year contracts or an active crisis).
+        """
         expansion.consider(self, week, funded)
 
     def start_step(self, week: int, add: float, lag: int) -> None:
         """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant
-        first passes an investment review."""
+        first passes an investment review.
+        """
         if self.owner is not None and self.owner != self.nation.iso and self.nation.iso == "USA":
             self._request_investment_review(week, add, lag)
         else:

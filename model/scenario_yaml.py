@@ -43,9 +43,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 class ScenarioYamlLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]
     """The safe loader (libyaml's parser when present) that refuses duplicate keys at any
-    depth and reports an unreadable value (e.g. the date 2026-13-45) with its position."""
+    depth and reports an unreadable value (e.g. the date 2026-13-45) with its position.
+    """
 
     def construct_document(self, node: yaml.Node) -> Any:
+        """Build the document; a key given twice becomes a DuplicateKeyError with its place."""
         try:
             return super().construct_document(node)
         except DuplicateKeyError as exc:
@@ -84,7 +86,7 @@ def _path_to(root: yaml.Node, target: yaml.Node) -> tuple:
             continue
         visited.add(id(node))
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((item, where + (i,)) for i, item in enumerate(node.value))
+            stack.extend((item, (*where, i)) for i, item in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 step = () if key_node.tag == _MERGE else (
@@ -100,7 +102,8 @@ _KINDS = {"timestamp": "a date", "bool": "a boolean", "int": "an integer", "floa
 
 def _unreadable_value(loader: Any, root: yaml.Node, exc: Exception) -> yaml.YAMLError:
     """The error of a scalar its tag's constructor rejects, with its position (only on failure,
-    so reading a good file pays nothing for it)."""
+    so reading a good file pays nothing for it).
+    """
     stack = [root]
     while stack:
         node = stack.pop()
@@ -109,7 +112,7 @@ def _unreadable_value(loader: Any, root: yaml.Node, exc: Exception) -> yaml.YAML
             try:
                 if build is not None:
                     build(loader, node)
-            except Exception as bad:  # noqa: BLE001 - any rejection is the user's value
+            except Exception as bad:
                 kind = node.tag.rsplit(":", 1)[-1]
                 kind = _KINDS.get(kind, f"!!{kind}")
                 why = "" if isinstance(bad, LookupError) else f" ({bad})"

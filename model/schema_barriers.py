@@ -68,7 +68,8 @@ class BarrierSettings(Strict):
 
 class ExportLicence(BarrierSettings):
     """ITAR DSP-5 hardware licence: median 30 days (DDTC 14–26 d FY03–06, P7; 15–16 d 2009–11, P9;
-    46 d FY2000, P6; NSPD-56 60-day cap, P11). Canada exempt; AUKUS from 2024-09 (P22)."""
+    46 d FY2000, P6; NSPD-56 60-day cap, P11). Canada exempt; AUKUS from 2024-09 (P22).
+    """
 
     median_days: float = field(30.0, ge=0.0, description="median DSP-5 time (days; P6, P7, P9)")
     denial_probability: float = field(
@@ -96,7 +97,8 @@ class TechnicalAssistance(BarrierSettings):
 
 class TechnologyRelease(BarrierSettings):
     """TSFD / LO-CLO / anti-tamper review for advanced items: 12–18 months for complex
-    programmes (A4); rated the hardest barrier with ITAR by the survey (A1)."""
+    programmes (A4); rated the hardest barrier with ITAR by the survey (A1).
+    """
 
     median_days: float = field(365.0, ge=0.0, description="median TSFD time (days; A4)")
     spread: float = field(0.6, ge=0.0, le=3.0, description="lognormal sigma; assumption")
@@ -109,7 +111,8 @@ class TechnologyRelease(BarrierSettings):
 
 class FmsCase(BarrierSettings):
     """FMS: LOR→LOA 150-day standard (P12) then LOA→on contract 18 months average (A2, A5).
-    The stage covers LOR to contract award: median about 690 days."""
+    The stage covers LOR to contract award: median about 690 days.
+    """
 
     median_days: float = field(
         690.0, ge=0.0, description="median LOR to on-contract time (days; 150 d P12 + 18 mo A5)"
@@ -121,7 +124,8 @@ class FmsCase(BarrierSettings):
 
 class CongressionalReview(BarrierSettings):
     """AECA §36(b) notification: 30 days formal + 20 days informal tiered review; NATO+ 15 days.
-    MDE thresholds $14M (standard) and $25M (NATO+), unchanged since FY2003 (P16–P18, A1)."""
+    MDE thresholds $14M (standard) and $25M (NATO+), unchanged since FY2003 (P16–P18, A1).
+    """
 
     median_days: float = field(
         50.0, ge=0.0, description="standard review incl. 20-day informal tier (days; P16, P18)"
@@ -141,7 +145,8 @@ class CongressionalReview(BarrierSettings):
 
 class ThirdPartyTransfer(BarrierSettings):
     """Re-transfer consent for allied-made items with US content going to a third country.
-    Not named in the survey text (A1): timing is an assumption like a DSP-5."""
+    Not named in the survey text (A1): timing is an assumption like a DSP-5.
+    """
 
     median_days: float = field(60.0, ge=0.0, description="median consent time (days; assumption)")
     denial_probability: float = field(0.03, ge=0.0, le=1.0, description="probability; assumption")
@@ -154,7 +159,8 @@ class ThirdPartyTransfer(BarrierSettings):
 class DomesticContent(BarrierSettings):
     """Buy American / Berry / specialty metals on US government buys from foreign producers.
     RDP MOU partners are eligible for a waiver, but about half of program offices are wary of
-    it (A1): the waiver is honoured with ``waiver_honoured_probability``."""
+    it (A1): the waiver is honoured with ``waiver_honoured_probability``.
+    """
 
     median_days: float = field(120.0, ge=0.0, description="waiver/determination time (days; assumption)")
     denial_probability: float = field(
@@ -183,7 +189,8 @@ class InformationSecurity(BarrierSettings):
 
 class InvestmentReview(BarrierSettings):
     """CFIUS / FOCI mitigation for foreign-owned producers expanding or qualifying in the US:
-    45-day review plus 45-day investigation (statutory; median assumption 90 days)."""
+    45-day review plus 45-day investigation (statutory; median assumption 90 days).
+    """
 
     median_days: float = field(90.0, ge=0.0, description="review + investigation (days; assumption)")
     denial_probability: float = field(0.02, ge=0.0, le=1.0, description="probability; assumption")

@@ -55,7 +55,8 @@ class Expansion(Strict):
 
 class ExpansionOverride(Strict):
     """A producer's own expansion settings: each field given replaces its profile's (used for
-    lines calibrated on a replay); ranges as in :class:`Expansion`."""
+    lines calibrated on a replay); ranges as in :class:`Expansion`.
+    """
 
     quick_share: float | None = field(None, description="overrides the profile's (share; see profile)")
     quick_lag_weeks: int | None = field(None, description="overrides the profile's (weeks; see profile)")
@@ -125,7 +126,8 @@ class Investment(Strict):
 
 class Industry(Strict):
     """Settings shared by every plant: learning, supply licences, deliverable capacity and the
-    expansion rule."""
+    expansion rule.
+    """
 
     learning_weeks: float = field(
         26.0, gt=0.0,

@@ -63,7 +63,8 @@ def routes_to(buyer: "Nation", seller_iso: str, model: "CooperationModel") -> tu
 def production_wait(producer: "Producer", qty: float, week: int, buyer: "Nation | None" = None) -> float:
     """Weeks until a new order of ``qty`` would be finished at the line's deliverable pace (what
     it can make given its inputs' supply, ``model/supply.py``; not its nameplate), behind the
-    orders of ``buyer``'s priority class and above (the whole backlog without a buyer)."""
+    orders of ``buyer``'s priority class and above (the whole backlog without a buyer).
+    """
     rate = producer.deliverable_rate(week)
     if rate <= 1e-9:
         return math.inf

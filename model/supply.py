@@ -58,7 +58,7 @@ class SupplyArrangement:
     qualified (``Producer.qualified``).
     """
 
-    __slots__ = ("supplier", "licensed", "pending", "cross_border", "on_order")
+    __slots__ = ("cross_border", "licensed", "on_order", "pending", "supplier")
 
     def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
         self.supplier = supplier
@@ -86,7 +86,8 @@ _ONE = (1.0,)
 
 def link_weights(p: "Producer", comp: str) -> "tuple[float, ...] | list[float]":
     """For each link of line ``p``'s input ``comp``, the share of its need that counts at that
-    link's supplier: 1 / (links used) for a used link, else 0 (cached per supply epoch)."""
+    link's supplier: 1 / (links used) for a used link, else 0 (cached per supply epoch).
+    """
     links = p.arrangements[comp]
     if len(links) == 1:
         return _ONE
@@ -123,7 +124,8 @@ def open_need(supplier: "Producer", week: int) -> float:
 
 def supply_share(p: "Producer", comp: str, i: int, week: int) -> float:
     """The share of the deliverable output of the supplier on line ``p``'s link ``i`` of input
-    ``comp`` that the line can count on (0–1)."""
+    ``comp`` that the line can count on (0–1).
+    """
     mine = need_rate(p, comp) * link_weights(p, comp)[i]
     if mine <= 0.0:
         return 0.0
@@ -176,7 +178,8 @@ def deliverable_capacity(p: "Producer", week: int) -> float:
 
 def unmet_customer_need(p: "Producer") -> float:
     """Units of ``p``'s item its customers lacked in their last production, each customer's
-    shortage counted in proportion to the links it uses (units/week)."""
+    shortage counted in proportion to the links it uses (units/week).
+    """
     total = 0.0
     for c, comp, i in p.customers:
         short = c.unmet.get(comp, 0.0)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import copy
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -87,7 +88,7 @@ def _merge_into(out: dict[str, Any], over: Mapping[str, Any], files: _Files, pat
                 schema: Any, in_base: bool) -> dict[str, Any]:
     """Merge ``over`` into ``out``; ``in_base``: the object at ``path`` exists in the base."""
     for key, value in over.items():
-        here = path + (key,)
+        here = (*path, key)
         child, is_entry, default = _child(schema, key)
         had = out.get(key, _MISSING)
         if _is_list(child) or (child is None and isinstance(had, list)):
@@ -111,7 +112,7 @@ def _merge_list(had: Any, value: Any, files: _Files, here: tuple, schema: Any, i
         base_list, from_default = had, False
     if isinstance(value, Mapping):
         op = _list_op(value, files, here)
-        mine = [_fresh(x, files, here + (op, i), item) for i, x in enumerate(value[op])]
+        mine = [_fresh(x, files, (*here, op, i), item) for i, x in enumerate(value[op])]
         if op == "replace" or base_list is None:
             return mine
         if not isinstance(base_list, list):
@@ -121,7 +122,7 @@ def _merge_list(had: Any, value: Any, files: _Files, here: tuple, schema: Any, i
     if isinstance(value, list):
         if in_base and isinstance(base_list, list) and base_list:
             raise MergeError(_drop_message(files, here, base_list, from_default))
-        return [_fresh(x, files, here + (i,), item) for i, x in enumerate(value)]
+        return [_fresh(x, files, (*here, i), item) for i, x in enumerate(value)]
     return _fresh(value, files, here, schema)
 
 
@@ -160,7 +161,7 @@ def _fresh(value: Any, files: _Files, here: tuple, schema: Any) -> Any:
         return _merge_into({}, value, files, here, schema, False)
     if isinstance(value, list):
         item = _child(schema, 0)[0]
-        return [_fresh(x, files, here + (i,), item) for i, x in enumerate(value)]
+        return [_fresh(x, files, (*here, i), item) for i, x in enumerate(value)]
     if value is None or isinstance(value, (str, int, float)):
         return value  # immutable: nothing to copy
     return copy.deepcopy(value)

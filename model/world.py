@@ -8,7 +8,7 @@ dictionary look-ups only.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 from .schema import Scenario
 

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from dibsim.model.schema_base import REGIONS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,12 +9,12 @@ numbers, an Ishigami function under a Sobol design, a planted box for PRIM.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from dibsim.experiments.engine.results import RUN_COLUMNS
 from dibsim.experiments.engine.seeds import run_seed
 from dibsim.model.barriers import BARRIERS

@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 import synthetic
 from dibsim.experiments.analysis.compare import compare
 from dibsim.experiments.analysis.summary import write_summary

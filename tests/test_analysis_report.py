@@ -12,7 +12,6 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
-
 import synthetic
 from dibsim.experiments.cli import main
 from dibsim.model.schema_sweep import Sweep
@@ -106,7 +105,7 @@ def test_report_renders_offline_in_headless_chromium_with_every_image(report, ch
                      encoding="utf-8")
     cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
            probe.as_uri()]
-    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False).stdout
     images = re.search(r'data-images="(\d+)"', dom)
     broken = re.search(r'data-broken="(\d+)"', dom)
     assert images and broken, f"the page did not finish loading: {dom[:300]!r}"

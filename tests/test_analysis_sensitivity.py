@@ -4,13 +4,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-
 import synthetic
 from dibsim.experiments.analysis.catalog import design_info
 from dibsim.experiments.analysis.discovery import discover
 from dibsim.experiments.analysis.sensitivity import design_problem, run_sensitivity
-from dibsim.experiments.engine.results import load_results
 from dibsim.experiments.cli import main
+from dibsim.experiments.engine.results import load_results
 from dibsim.experiments.errors import UserError
 from dibsim.model.schema_sweep import Sweep
 
@@ -49,7 +48,7 @@ def test_a_folder_without_the_recorded_problem_gets_the_engines_problem_back(tmp
     assert recorded.problem["bounds"] == [[0.0, 2.0], [1.0, 5.0], [0.0, 3.0]]
     rebuilt = design_problem(replace(recorded, problem=None), "here")
     assert rebuilt == {k: recorded.problem[k] for k in ("num_vars", "names", "bounds")}
-    with pytest.raises(UserError, match="'test.x1' has no numeric bounds"):
+    with pytest.raises(UserError, match=r"'test\.x1' has no numeric bounds"):
         design_problem(replace(recorded, problem=None, parameters=(
             replace(recorded.parameters[0], low=None, high=None),)), "here")
 
@@ -100,7 +99,7 @@ def test_a_method_the_design_cannot_support_is_refused(lhs, capsys):
     assert main(["sensitivity", str(lhs), "--method", "sobol"]) == 2
     err = capsys.readouterr().err
     assert "needs the 'sobol' design but the sweep used 'lhs'" in err
-    with pytest.raises(UserError, match="no run meets|every run meets"):
+    with pytest.raises(UserError, match=r"no run meets|every run meets"):
         discover(lhs, "surge_ratio", below=-1)
 
 

@@ -2,9 +2,14 @@
 
 import numpy as np
 import pandas as pd
-
-from dibsim.experiments.analysis.stats import (mean_interval, newcombe_difference, paired_difference,
-                                        proportion_interval, welch_difference, wilson_interval)
+from dibsim.experiments.analysis.stats import (
+    mean_interval,
+    newcombe_difference,
+    paired_difference,
+    proportion_interval,
+    welch_difference,
+    wilson_interval,
+)
 from dibsim.experiments.analysis.summary import summarise
 
 REPEATS = 600

@@ -2,7 +2,12 @@
 whose one cross-border link waits for a partner export licence."""
 
 from dibsim.experiments.validation.barrier_effects import (
-    barrier_effects, main, measure_run, table, variant_overrides)
+    barrier_effects,
+    main,
+    measure_run,
+    table,
+    variant_overrides,
+)
 from dibsim.model import CooperationModel
 from worlds import build, fallback_world
 

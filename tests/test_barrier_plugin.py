@@ -6,7 +6,6 @@ other tests see the ten barriers of DESIGN.md.
 """
 
 import pytest
-
 from dibsim.experiments import docs_gen
 from dibsim.model import CooperationModel
 from dibsim.model.barrier_base import Barrier
@@ -59,7 +58,7 @@ def test_the_schema_accepts_the_new_barriers_settings(eleventh):
     assert build(two_nation_world()).barriers.end_use_check.median_days == 21.0  # its default
     with pytest.raises(ScenarioError, match=r"barriers\.end_use_check\.min_value_musd"):
         only_end_use_check(min_value_musd=-1)
-    with pytest.raises(ScenarioError, match="valid fields: .*min_value_musd"):
+    with pytest.raises(ScenarioError, match=r"valid fields: .*min_value_musd"):
         only_end_use_check(min_value=1)
 
 

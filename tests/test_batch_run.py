@@ -1,7 +1,6 @@
 """The model class works unchanged under ``mesa.batch_run`` (DESIGN.md, issue 2 item 4)."""
 
 import mesa
-
 from dibsim.model import CooperationModel
 from worlds import build, two_nation_world
 

@@ -6,21 +6,19 @@ from a range of 20-300 in 24 trials (one seed: the measure is deterministic).
 """
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-
 from dibsim.experiments.cli import main
 from dibsim.experiments.engine.executors import ProcessExecutor
 from dibsim.experiments.validation.calib_run import calibrate
 from dibsim.model.loader import load_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from worlds import two_nation_world  # noqa: E402
+from worlds import two_nation_world
 
 PLANTED = 130.0
 

@@ -6,11 +6,9 @@ short real run."""
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
-
 import synthetic
 from dibsim.experiments.analysis.plots import common, nations, regions, systems
-from dibsim.experiments.analysis.plots.contract_data import (chosen_scenarios,
-                                                             crisis_systems, unit_costs)
+from dibsim.experiments.analysis.plots.contract_data import chosen_scenarios, crisis_systems, unit_costs
 from dibsim.experiments.cli import main
 from dibsim.experiments.engine.results import load_results
 from dibsim.experiments.errors import UserError

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
-import engine_helpers as h
 from dibsim.experiments.cli import main
 
 

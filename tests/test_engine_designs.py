@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from dibsim.experiments.engine.designs import expand
 from dibsim.experiments.engine.seeds import design_seed, run_seed
 from dibsim.model.schema_sweep import Sweep

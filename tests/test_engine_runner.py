@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import engine_helpers as h
 import pandas as pd
 import pytest
-
-import engine_helpers as h
-from dibsim.experiments.errors import UserError
 from dibsim.experiments.engine.executors import make_executor
 from dibsim.experiments.engine.plan import make_plan
 from dibsim.experiments.engine.results import RUN_COLUMNS, TIMESERIES_SCHEMA
 from dibsim.experiments.engine.runner import run_experiment
+from dibsim.experiments.errors import UserError
 
 TESTS = Path(__file__).resolve().parent
 

@@ -4,7 +4,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from dibsim.experiments.cli import main
 from dibsim.experiments.ensemble_study import combine
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from dibsim.experiments.cli import main
 from dibsim.experiments.validation.history import REPLAYS, compare, milestone_weeks, run_replay
 
@@ -83,10 +82,9 @@ def test_validate_history_rejects_an_unknown_replay(tmp_path, capsys):
 def test_a_line_licensed_during_the_run_starts_without_an_order_book():
     # Lines present at week 0 carry an order book from contracts placed before the run; a line
     # licensed during the run has none, so its first output goes to the licensee's orders.
+    from dibsim.experiments.validation.fact_worlds import coproduction_world
     from dibsim.model import CooperationModel
     from dibsim.model.loader import validate
-
-    from dibsim.experiments.validation.fact_worlds import coproduction_world
 
     m = CooperationModel(validate(coproduction_world(1.0), "licensing world"), rng=1)
     while m.running and not any(p.licensor for p in m.producer_list):

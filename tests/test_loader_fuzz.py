@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from dibsim.experiments.cli import main
 from dibsim.model.loader import load_raw, load_scenario, resolve_path
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 BASE_PATH = resolve_path("baseline")
 BASELINE = load_raw(BASE_PATH)
@@ -52,10 +51,10 @@ def node_paths(data: Any, here: tuple = ()) -> list[tuple]:
     out = [here]
     if isinstance(data, dict):
         for k, v in data.items():
-            out += node_paths(v, here + (k,))
+            out += node_paths(v, (*here, k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            out += node_paths(v, here + (i,))
+            out += node_paths(v, (*here, i))
     return out
 
 

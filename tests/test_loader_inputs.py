@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from dibsim.experiments.cli import main
 from dibsim.model.loader import ScenarioError, deep_merge, load_scenario, resolve_path
 

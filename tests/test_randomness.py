@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-
 from dibsim.model import CooperationModel
 from dibsim.model.streams import Streams
 from worlds import build, two_nation_world

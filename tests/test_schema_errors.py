@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from dibsim.experiments.cli import main
 from dibsim.model.loader import ScenarioError, load_scenario
 from worlds import build, two_nation_world

@@ -2,7 +2,6 @@
 model/expansion.py) on a tiny world: a US missile line fed by one seeker plant."""
 
 import pytest
-
 from dibsim.model import CooperationModel, ScenarioError, supply
 from dibsim.model.loader import validate
 from dibsim.model.sourcing import production_wait
@@ -179,7 +178,7 @@ def test_a_supplier_list_counts_only_the_links_the_line_can_use():
     # both plants' spare output, 4 + 3 = 7 a week (it is the only customer of each).
     m = CooperationModel(build(two_source_world()), rng=1)
     line = m.producers["us_missile"]
-    us_link, deu_link = line.arrangements["seeker"]
+    _us_link, deu_link = line.arrangements["seeker"]
     assert [c[0] for c in m.producers["deu_seeker"].customers] == [line]  # registered with both
     assert line.deliverable_capacity(0) == pytest.approx(4.0)
     deu_link.licensed = 1000.0

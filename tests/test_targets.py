@@ -4,7 +4,6 @@ they validate strictly, and a bad one is a one-line error naming file, field and
 from pathlib import Path
 
 import pytest
-
 from dibsim.experiments.validation.history import REPLAYS, replay_from_targets
 from dibsim.experiments.validation.targets import read_targets, shipped_targets
 from dibsim.model.loader import ScenarioError, available_scenarios
@@ -21,7 +20,7 @@ def test_every_replay_scenario_has_a_targets_file_and_no_targets_file_is_a_scena
 
 def test_the_targets_carry_the_published_figures():
     us = REPLAYS["us_155mm_2022"]
-    assert [(o.date, o.value, o.tolerance) for o in us.observations][0] == ("2022-02-21", 14_000, 0.10)
+    assert next((o.date, o.value, o.tolerance) for o in us.observations) == ("2022-02-21", 14_000, 0.10)
     assert REPLAYS["japan_pac3_licence"].milestones[0].kind == "licence"
     assert REPLAYS["europe_155mm_2022"].measure == "deliverable"
 

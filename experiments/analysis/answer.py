@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .catalog import better_direction, metric_label, metric_spec
-from .compare import Arm, build_arms, difference
 from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
 from ..study import STUDY_FILE
+from .catalog import better_direction, metric_label, metric_spec
+from .compare import Arm, build_arms, difference
 
 #: The headline metrics, in order of preference: each slot names what it measures and its
 #: candidate columns, best first; the first candidate present in the runs table (with a
@@ -96,11 +96,10 @@ def headline_metrics(runs: pd.DataFrame, region: str | None) -> list[str]:
     """The column filling each headline slot (slots without a candidate are left out)."""
     chosen = []
     for _, candidates in HEADLINE_METRICS:
-        for cand in candidates:
-            if "{region}" in cand:
-                if not region:
-                    continue
-                cand = cand.format(region=region)
+        for template in candidates:
+            if "{region}" in template and not region:
+                continue
+            cand = template.format(region=region) if "{region}" in template else template
             if (cand in runs.columns and metric_spec(cand) is not None
                     and runs[cand].notna().any()):
                 chosen.append(cand)
@@ -110,7 +109,8 @@ def headline_metrics(runs: pd.DataFrame, region: str | None) -> list[str]:
 
 def effects(study: Study) -> pd.DataFrame:
     """One row per (headline, arm, headline metric): the paired difference from the status
-    quo and the oriented effect (cost, stricter cost or gain) with its 95% interval."""
+    quo and the oriented effect (cost, stricter cost or gain) with its 95% interval.
+    """
     arms = {a.scenario: a for a in build_arms([study.folder])}
     rows = []
     for head in study.headlines:
@@ -159,7 +159,8 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
     """The ranked table: one row per barrier (removed) and reform, per headline, ranked by
     the primary metric's effect (largest cost or gain first; undefined last); each metric's
     cell is 'effect [low, high]' with 'not resolved' where the interval includes zero, and
-    the stricter cost in the primary metric beside."""
+    the stricter cost in the primary metric beside.
+    """
     out = []
     for head, g in table.groupby("headline", sort=False):
         metrics = list(dict.fromkeys(g["metric"]))
@@ -179,7 +180,8 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
 
 def number(x: float, scale: float, signed: bool = False) -> str:
     """``x`` written to the precision its interval's ``scale`` (largest magnitude) calls for:
-    thousands separated from 100 up, three significant figures below, scientific under 1e-3."""
+    thousands separated from 100 up, three significant figures below, scientific under 1e-3.
+    """
     if not np.isfinite(x):
         return "NA"
     x = x + 0.0  # no '-0'
@@ -213,7 +215,8 @@ def cell_text(r: Any) -> str:
 
 def column_titles(table: pd.DataFrame, short: bool = False) -> dict[str, str]:
     """Ranked-table column → header: the metric's label and unit (``short``: its name and
-    unit, for the console)."""
+    unit, for the console).
+    """
     titles = {"rank": "#", "headline": "headline", "what": "kind", "name": "barrier or reform"}
     metrics = list(dict.fromkeys(table["metric"]))
     titles |= {m: _short_title(m) if short else metric_label(m) for m in metrics}
@@ -231,7 +234,8 @@ def _short_title(metric: str) -> str:
 
 def to_markdown(table: pd.DataFrame, study: Study) -> str:
     """``answer.md``: the written answer, how to read the table, the ranked table, then the
-    barriers made stricter in every headline metric."""
+    barriers made stricter in every headline metric.
+    """
     wide = ranked(table)
     titles = column_titles(table)
     cols = [c for c in wide.columns if c != "headline" or len(study.headlines) > 1]

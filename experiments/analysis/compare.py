@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.results import ResultsFolder
+from ..errors import UserError
 from .catalog import design_info, is_probability, metric_columns
 from .stats import LEVEL, paired_difference, unpaired_difference
-from ..errors import UserError
-from ..engine.results import ResultsFolder
 
 #: Share of the smaller arm's runs whose seeds must appear in the other arm to pair them.
 MIN_SHARED = 0.5
@@ -38,7 +38,8 @@ class Arm:
 
 def build_arms(folders: list[ResultsFolder]) -> list[Arm]:
     """Arms of every folder, labelled 'scenario', with '@point' for sweeps and a folder prefix
-    when a scenario name appears in more than one folder."""
+    when a scenario name appears in more than one folder.
+    """
     frames = [f.runs.assign(source=f.name) for f in folders]
     runs = pd.concat(frames, ignore_index=True)
     sources_per_scenario = runs.groupby("scenario")["source"].nunique()
@@ -54,7 +55,8 @@ def build_arms(folders: list[ResultsFolder]) -> list[Arm]:
 
 def pick_baseline(arms: list[Arm], name: str | None) -> Arm:
     """The arm named by ``--baseline`` (label, 'folder/scenario' or scenario), else the
-    scenario called 'baseline', else the first arm."""
+    scenario called 'baseline', else the first arm.
+    """
     if name is None:
         named = [a for a in arms if a.scenario == "baseline"]
         return named[0] if named else arms[0]

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.results import ResultsFolder, load_results
+from ..errors import UserError
 from .catalog import design_info, metric_columns
 from .plots.common import PlotRecord, safe_name
-from ..errors import UserError
-from ..engine.results import ResultsFolder, load_results
 
 DISCOVERY_DIR = "discovery"
 

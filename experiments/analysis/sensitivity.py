@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.results import ResultsFolder, load_results
+from ..errors import UserError
 from .catalog import DesignInfo, design_info, metric_columns
 from .plots.common import PlotRecord
-from ..errors import UserError
-from ..engine.results import ResultsFolder, load_results
 
 METHODS = ("auto", "sobol", "morris", "scores")
 METHOD_FOR_DESIGN = {"sobol": "sobol", "morris": "morris", "lhs": "scores", "grid": "scores",
@@ -48,7 +48,8 @@ def choose_method(design: DesignInfo, asked: str, where: str) -> str:
 
 def design_problem(design: DesignInfo, where: str) -> dict:
     """The SALib problem: the one the engine recorded, else the engine's own
-    :func:`~experiments.engine.designs.salib_problem` of the parameters in the manifest."""
+    :func:`~experiments.engine.designs.salib_problem` of the parameters in the manifest.
+    """
     if design.problem and design.problem.get("names") == design.names:
         return dict(design.problem)
     from ...model.schema_sweep import SweepParameter
@@ -87,7 +88,8 @@ def check_complete(y: np.ndarray, n_points: int, expected: int, where: str, metr
 
 def check_saltelli_order(x: np.ndarray, second_order: bool, where: str) -> None:
     """Check the Saltelli block structure: in each block of D+2 (2D+2) rows, row 1+j equals
-    row 0 except in column j. Catches points stored out of SALib's order."""
+    row 0 except in column j. Catches points stored out of SALib's order.
+    """
     d = x.shape[1]
     step = 2 * d + 2 if second_order else d + 2
     if x.shape[0] % step:
@@ -147,7 +149,8 @@ def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.DataFram
 
 def design_matrix(design: DesignInfo, x: pd.DataFrame) -> np.ndarray:
     """The sample matrix in point order: the engine's raw one when recorded (uncast ints and
-    category indices), else the stored parameter values."""
+    category indices), else the stored parameter values.
+    """
     if design.matrix is not None and len(design.matrix) == len(x):
         return np.asarray(design.matrix, dtype=float)[x.index.to_numpy()]
     try:

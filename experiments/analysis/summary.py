@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.results import ResultsFolder, load_results
 from .catalog import design_info, is_probability, metric_columns
 from .stats import LEVEL, mean_interval, proportion_interval
-from ..engine.results import ResultsFolder, load_results
 
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ["scenario", "point", "metric", "mean", "sd", "ci_low", "ci_high", "n",
@@ -63,7 +63,8 @@ def summarise_folder(folder: ResultsFolder, metrics: list[str] | None = None) ->
 
 def format_value(value: float) -> str:
     """A compact human number: 3 significant figures (thousands separated from 10,000 up),
-    'NA' for NaN."""
+    'NA' for NaN.
+    """
     if value is None or not np.isfinite(value):
         return "NA"
     if abs(value) >= 1e4:

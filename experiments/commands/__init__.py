@@ -1,0 +1,1 @@
+"""The ``dibsim`` subcommands, one module per family; each exposes ``register(subparsers)``."""

@@ -1,6 +1,7 @@
 """Analysis commands on stored results: ``summary``, ``compare``, ``plot``, ``sensitivity``,
 ``discover`` and ``report``. None of them runs the model; each calls one library function of
-:mod:`experiments.analysis`."""
+:mod:`experiments.analysis`.
+"""
 
 from __future__ import annotations
 

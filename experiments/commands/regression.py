@@ -1,5 +1,6 @@
 """``dibsim regression``: re-run the stored fixed-seed runs and report any drift; ``--refresh``
-re-measures them and rewrites the stored file (on purpose, with the change that moved them)."""
+re-measures them and rewrites the stored file (on purpose, with the change that moved them).
+"""
 
 from __future__ import annotations
 

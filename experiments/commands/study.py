@@ -1,5 +1,6 @@
 """``dibsim study``: the main job that ``make run`` runs — what each barrier costs and each
-reform buys in the headline scenario(s), as a ranked table, a tornado chart and a report."""
+reform buys in the headline scenario(s), as a ranked table, a tornado chart and a report.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Plan the study, run it (resuming a matching folder), then print and write the answer
-    and the HTML report."""
+    and the HTML report.
+    """
     from ..study import STUDY_DIR, study_plan, write_study_file
 
     if args.ensemble:
@@ -76,9 +78,9 @@ def handle_ensemble(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{'arm':34s} {'metric':28s} {'effect':>10s} {'interval':>26s} {'sign':>5s} {'rank':>5s}")
         for _, r in table[table["primary"]].iterrows():
+            interval = f"[{r['effect_low']:.4g}, {r['effect_high']:.4g}]"
             print(f"{r['label']:34s} {r['metric']:28s} {r['effect']:10.4g} "
-                  f"{'[%.4g, %.4g]' % (r['effect_low'], r['effect_high']):>26s} {r['sign_share']:5.0%} "
-                  f"{r['rank_share']:5.0%}")
+                  f"{interval:>26s} {r['sign_share']:5.0%} {r['rank_share']:5.0%}")
     print(f"wrote {out / ENSEMBLE_MARKDOWN}")
     return 0
 

@@ -1,5 +1,6 @@
 """Validation commands: ``dibsim validate-history`` (replays against the public record) and
-``dibsim facts`` (stylised facts with common random numbers)."""
+``dibsim facts`` (stylised facts with common random numbers).
+"""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ def register(sub: Any) -> None:
 
 
 def _checked(args: argparse.Namespace) -> tuple[Path, int]:
-    from ..errors import UserError
     from ..engine.seeds import DEFAULT_ROOT_SEED
+    from ..errors import UserError
 
     if args.replications < 2:
         raise UserError(f"--replications must be at least 2 (got {args.replications})")
@@ -45,8 +46,8 @@ def _checked(args: argparse.Namespace) -> tuple[Path, int]:
 def handle_history(args: argparse.Namespace) -> int:
     """Run the replays, print the comparison, write the table and plots; exit 1 on a miss."""
     from ..errors import UserError
-    from ..validation.history import REPLAYS, validate_history
     from ..tables import print_rows
+    from ..validation.history import REPLAYS, validate_history
 
     out, seed = _checked(args)
     unknown = [n for n in args.only if n not in REPLAYS]

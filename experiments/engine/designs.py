@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -171,10 +172,10 @@ def _cast_row(params: Mapping[str, "SweepParameter"], row: np.ndarray) -> dict[s
     out: dict[str, Any] = {}
     for (path, p), x in zip(params.items(), row):
         if _is_indexed(p):
-            idx = min(int(math.floor(x)), len(p.values) - 1)
+            idx = min(math.floor(x), len(p.values) - 1)
             out[path] = _cast_value(p.type, p.values[idx])
         elif p.type == "int":
-            out[path] = min(int(math.floor(x)), int(p.high))
+            out[path] = min(math.floor(x), int(p.high))
         else:
             out[path] = float(x)
     return out
@@ -185,7 +186,7 @@ def _cast_value(kind: str, v: Any) -> Any:
     if isinstance(v, np.generic):
         v = v.item()
     if kind == "int" and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return int(round(v))
+        return round(v)
     if kind == "float" and isinstance(v, (int, float)) and not isinstance(v, bool):
         return float(v)
     return v

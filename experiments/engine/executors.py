@@ -15,8 +15,10 @@ exception in place of a result.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 #: Executor names accepted by ``--executor``.
 EXECUTORS: tuple[str, ...] = ("serial", "process", "dask")
@@ -64,6 +66,7 @@ class SerialExecutor(Executor):
     name = "serial"
 
     def imap_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        """Run ``fn`` over the tasks; yield (task, result or raised exception) as each finishes."""
         for task in tasks:
             yield task, fn(task)
 
@@ -100,6 +103,7 @@ class ProcessExecutor(Executor):
         self.close()
 
     def close(self) -> None:
+        """Release the workers; the executor cannot be used afterwards."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -114,6 +118,7 @@ class ProcessExecutor(Executor):
         self._pool = None
 
     def imap_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        """Run ``fn`` over the tasks; yield (task, result or raised exception) as each finishes."""
         import concurrent.futures as cf
 
         it, pending = iter(tasks), {}
@@ -175,15 +180,18 @@ class DaskExecutor(Executor):
         return self._client
 
     def describe(self) -> dict[str, Any]:
+        """What the manifest records of this executor (kind, workers, scheduler)."""
         return {**super().describe(), "scheduler": self.scheduler or "LocalCluster"}
 
     def close(self) -> None:
+        """Release the workers; the executor cannot be used afterwards."""
         for thing in (self._client, self._cluster):
             if thing is not None:
                 thing.close()
         self._client = self._cluster = None
 
     def imap_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        """Run ``fn`` over the tasks; yield (task, result or raised exception) as each finishes."""
         from dask.distributed import as_completed
 
         client, it = self._connect(), iter(tasks)
@@ -206,10 +214,8 @@ def preload(modules: tuple[str, ...] = ("dibsim.experiments.engine.worker", "dib
     import importlib
 
     for name in modules:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
 
 
 def _ignore_sigint() -> None:

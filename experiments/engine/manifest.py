@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 
 def now() -> str:
     """The current UTC time, ISO 8601 to the second."""
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def new_manifest(plan: "Plan") -> dict[str, Any]:
@@ -132,10 +132,12 @@ def _check_scenario(old: dict[str, Any], new: dict[str, Any], folder: Path, hint
 
 def code_revision() -> dict[str, Any]:
     """The package version, and where the code is a git checkout, its commit and whether the
-    working tree differs from it (an installed wheel has no checkout: commit and dirty are None)."""
+    working tree differs from it (an installed wheel has no checkout: commit and dirty are None).
+    """
     def git(*args: str) -> str | None:
         try:
-            out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
+            out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,  # noqa: S607 - git on PATH
+                                 timeout=10, check=False)
         except (OSError, subprocess.SubprocessError):
             return None
         return out.stdout.strip() if out.returncode == 0 else None

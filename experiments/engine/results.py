@@ -28,9 +28,10 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -310,7 +311,8 @@ def _pandas_type(dtype: pa.DataType) -> Any:
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
     """The parsed manifest (:func:`experiments.engine.manifest.read_manifest`); an empty dict
-    when the folder has none, so bare runs tables can still be analysed."""
+    when the folder has none, so bare runs tables can still be analysed.
+    """
     from .manifest import read_manifest as engine_read_manifest
 
     if not (Path(path) / MANIFEST_FILE).is_file():

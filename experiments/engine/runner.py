@@ -22,9 +22,10 @@ import contextlib
 import fcntl
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import UserError
 from .executors import Executor, SerialExecutor
@@ -94,7 +95,7 @@ def run_experiment(
     """
     out, executor = Path(out), executor or SerialExecutor()
     start = time.perf_counter()
-    with _entered(executor) as ex, _open_folder(plan, out, resume) as manifest:
+    with _Entered(executor) as ex, _open_folder(plan, out, resume) as manifest:
         store = ResultsStore(out, plan)
         store.prepare()
         done_ids = set(store.recorded()["run_id"])
@@ -113,7 +114,7 @@ def run_experiment(
     return summary
 
 
-class _entered:
+class _Entered:
     """Enter an executor, turning a failure to reach a cluster into a :class:`UserError`."""
 
     def __init__(self, executor: Executor) -> None:
@@ -208,7 +209,7 @@ def _execute(ex: Executor, store: ResultsStore, batches: Iterator[Batch], sizer:
     with SweepProgress(store.plan.n_planned, done, progress) as bar:
         for batch, results in ex.imap_unordered(run_batch, batches):
             if isinstance(results, BaseException):
-                results = _lost(batch, results)
+                results = _lost(batch, results)  # noqa: PLW2901 - a lost batch's runs are recorded as failed
             store.append(results)
             sizer.observe(results)
             session["runs"] += len(results)
@@ -231,7 +232,7 @@ def _close(out: Path, store: ResultsStore, manifest: dict[str, Any], session: di
 
     runs = pd.read_parquet(out / "runs.parquet", columns=["run_id", "status", "error"])
     failed = runs[runs["status"] != "ok"]
-    manifest.update(done=int(len(runs)), failed=int(len(failed)), finished_at=now(),
+    manifest.update(done=len(runs), failed=len(failed), finished_at=now(),
                     completed=bool(len(runs) == manifest["planned"]))
     session["finished_at"] = manifest["finished_at"]
     write_manifest(out, manifest)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .plan import RunSpec
 
@@ -63,6 +64,7 @@ class PointScenarios:
         self._resolved: dict[int, "Scenario"] = {}
 
     def __call__(self, spec: RunSpec) -> "Scenario":
+        """The validated scenario of the spec's design point, resolved once per point."""
         if not spec.params:
             return self.scenario
         resolved = self._resolved.get(spec.point)
@@ -113,11 +115,12 @@ def run_batch(batch: Batch) -> list[RunResult]:
 
 def guarded_run(run_fn: RunFn, scenarios: Callable[[RunSpec], "Scenario"], spec: RunSpec) -> RunResult:
     """One run with its wall time (resolving its scenario included); any exception becomes a
-    failed result with its message."""
+    failed result with its message.
+    """
     start = time.perf_counter()
     try:
         metrics, series = run_fn(scenarios(spec), spec)
-    except Exception as exc:  # noqa: BLE001 - a failed run must never stop the sweep
+    except Exception as exc:
         return RunResult(spec, "failed", _describe(exc), time.perf_counter() - start)
     elapsed = time.perf_counter() - start
     clean = {k: _as_float(v) for k, v in metrics.items()}

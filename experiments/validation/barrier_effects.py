@@ -25,9 +25,10 @@ import csv
 import math
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
@@ -107,7 +108,7 @@ def variant_overrides(scenario: Any, key: str, variant: str) -> dict[str, Any]:
 def measure_names(weeks: Sequence[int] = WEEKS) -> list[str]:
     """Column names: capacity per side and week, then deliveries per side."""
     names = [f"capacity_{side}_w{w}" for w in weeks for side in ("us", "allied")]
-    return names + ["deliveries_us", "deliveries_allied"]
+    return [*names, "deliveries_us", "deliveries_allied"]
 
 
 def _flatten(m: RunMeasures, weeks: Sequence[int]) -> dict[str, float]:
@@ -163,14 +164,15 @@ def barrier_effects(scenario_name: str, seeds: int, root_seed: int = DEFAULT_ROO
 
 def table(effects: list[Effect], entered: dict[str, float], weeks: Sequence[int] = WEEKS) -> str:
     """A markdown table: one row per barrier and variant, mean change per measure
-    (a star marks a 95% interval that excludes zero)."""
+    (a star marks a 95% interval that excludes zero).
+    """
     names = measure_names(weeks)
-    head = ["barrier", "variant", "base cases"] + names
+    head = ["barrier", "variant", "base cases", *names]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     by = {(e.barrier, e.variant, e.measure): e for e in effects}
-    for key in entered:
+    for key, cases in entered.items():
         for variant in VARIANTS:
-            cells = [key, variant, f"{entered[key]:.0f}"]
+            cells = [key, variant, f"{cases:.0f}"]
             for name in names:
                 e = by[(key, variant, name)]
                 cells.append(f"{e.diff_mean:+.1f}{'*' if e.moves else ''}")

@@ -73,7 +73,8 @@ class ParameterSpec(_Strict):
 class LossSpec(_Strict):
     """Each target's error is |simulated median / observed − 1| ÷ its tolerance (rates) or
     |simulated median week − observed week| ÷ its tolerance in weeks (milestones); a replay's
-    error is the mean over its targets, the loss the mean over the fitted replays."""
+    error is the mean over its targets, the loss the mean over the fitted replays.
+    """
 
     seeds: int = Field(3, ge=1, le=100, description="replications per replay per trial")
     statistic: Literal["median"] = "median"
@@ -165,7 +166,7 @@ def check_paths(config: CalibrationConfig, scenarios: dict[str, object], origin:
         for replay, scenario in scenarios.items():
             paths = p.paths_for(replay)
             for end in (p.low, p.high) if paths else ():
-                value = int(round(end)) if p.type == "int" else end
+                value = round(end) if p.type == "int" else end
                 try:
                     load_scenario(scenario, dict.fromkeys(paths, value))  # type: ignore[arg-type]
                 except ScenarioError as exc:

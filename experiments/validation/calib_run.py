@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import yaml
 
@@ -22,8 +23,17 @@ from ..engine.manifest import code_revision, now, package_versions
 from ..engine.results import write_json_atomic
 from ..errors import UserError
 from .calib_config import CalibrationConfig, read_config
-from .calibration import (Setup, Trials, best_trial, make_setup, optimise, plausible_set, rate_error,
-                          replay_error, simulate_trials, trial_values)
+from .calibration import (
+    Setup,
+    best_trial,
+    make_setup,
+    optimise,
+    plausible_set,
+    rate_error,
+    replay_error,
+    simulate_trials,
+    trial_values,
+)
 from .history import compare, write_comparison, write_result
 
 FORMAT = "dibsim-calibration-results/1"

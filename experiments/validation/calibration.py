@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,8 @@ class Setup:
 
     def overrides(self, values: dict[str, float], replay: str) -> dict[str, Any]:
         """Dotted path → value of a trial in one replay (a per-replay variable of another
-        replay, or a parameter without paths there, does not reach it)."""
+        replay, or a parameter without paths there, does not reach it).
+        """
         out: dict[str, Any] = {}
         for v in self.variables:
             if v.name not in values or (v.replay is not None and v.replay != replay):
@@ -156,7 +158,7 @@ def simulate_trials(setup: Setup, trials: Sequence[tuple[int, dict[str, float]]]
                                run_seed(root, rep), params, None, True)
                 batches.append(Batch(setup.scenarios[name], (spec,), fn))
     runs: dict[tuple[int, str], dict[int, Any]] = {}
-    for batch, results in executor.imap_unordered(run_batch, batches):
+    for _batch, results in executor.imap_unordered(run_batch, batches):
         if isinstance(results, BaseException):
             raise UserError(f"a worker was lost during the calibration ({results}); resume to go on")
         for r in results:
@@ -279,7 +281,7 @@ def _distribution(spec: Any) -> Any:
     import optuna
 
     if spec.type == "int":
-        return optuna.distributions.IntDistribution(int(round(spec.low)), int(round(spec.high)), log=spec.log)
+        return optuna.distributions.IntDistribution(round(spec.low), round(spec.high), log=spec.log)
     return optuna.distributions.FloatDistribution(spec.low, spec.high, log=spec.log)
 
 

@@ -157,13 +157,14 @@ def with_changes(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
 def congestion_world(n_buyers: int, capacity_per_week: int | None = 2) -> dict[str, Any]:
     """``n_buyers`` European buyers of US shells by direct commercial sale only; the one barrier
     is the export licence (14 days, no spread) admitting ``capacity_per_week`` cases a week.
-    Each buyer reorders about every other week, so more than four buyers exceed two a week."""
+    Each buyer reorders about every other week, so more than four buyers exceed two a week.
+    """
     w = mini_alliance(n_extra_buyers=n_buyers)
     for iso in ("DEU", "POL", "GBR"):
         del w["nations"][iso]
     w["producers"] = {"usa_shell": _line("USA", "shell", 5000.0, 5000.0)}
     w["items"] = {"shell": {**w["items"]["shell"], "sales_channels": ["dcs"]}}
-    for iso, n in w["nations"].items():
+    for n in w["nations"].values():
         n["stocks"] = {"shell": n["stocks"]["shell"]}
         n["requirements"] = {"shell": n["requirements"]["shell"]}
         n["peacetime_use_per_week"] = {"shell": n["requirements"]["shell"] / 20.0}

@@ -20,9 +20,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,8 @@ class Observation:
 @dataclass(frozen=True)
 class Milestone:
     """A dated event. ``kind``: 'first_output' (line's first output), 'licence' (licence
-    granted for a licensed line) or 'reaches' (rate first at or above ``threshold``)."""
+    granted for a licensed line) or 'reaches' (rate first at or above ``threshold``).
+    """
 
     label: str
     date: str
@@ -152,7 +154,8 @@ def date_of(week: float, start_date: str) -> str:
 def simulate(replay: Replay, seed: int, scenario: Any = None) -> tuple[np.ndarray, float, str]:
     """One run: the weekly output (or deliverable capacity) of the replay's lines in its
     nation(s), the licence week. ``scenario``: a resolved scenario to run in place of the
-    replay's own (the calibrator's trial, its overrides applied)."""
+    replay's own (the calibrator's trial, its overrides applied).
+    """
     from ...model import CooperationModel
 
     m = CooperationModel(replay.scenario if scenario is None else scenario, rng=seed)
@@ -188,7 +191,7 @@ def rate_at(output: np.ndarray, week: float, unit: str) -> np.ndarray:
     """Per-run mean weekly output around ``week``, in units per ``unit``."""
     last = output.shape[1] - 1
     width = 2 * WINDOW_HALF_WEEKS
-    lo = min(max(FIRST_WEEK, int(round(week)) - WINDOW_HALF_WEEKS), max(FIRST_WEEK, last - width))
+    lo = min(max(FIRST_WEEK, round(week) - WINDOW_HALF_WEEKS), max(FIRST_WEEK, last - width))
     return output[:, lo:min(last, lo + width) + 1].mean(axis=1) * PER_UNIT[unit]
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ...model.metrics import METRICS
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed

@@ -35,7 +35,7 @@ _API: dict[str, str] = {
     "study_plan": "dibsim.experiments.study",
 }
 
-__all__ = sorted(_API)
+__all__ = sorted(_API)  # noqa: PLE0605 - derived from the one table above
 
 
 def __getattr__(name: str) -> Any:

@@ -6,25 +6,23 @@ An ``index.md`` beside the images lists each figure with the sentence an analyst
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
+from ...engine.results import ResultsFolder, load_results
+from ...errors import UserError
 from ..catalog import design_info, metric_columns
 from .common import PlotRecord
-from .metrics import plot_distribution, plot_heatmap
-from .tornado import tornado_plots
 from .contract_data import chosen_scenarios, read_series
+from .metrics import plot_distribution, plot_heatmap
 from .nations import plot_capacity_by_nation
 from .regions import plot_deterrence_by_region
+from .series import OUTPUT_LABEL, OUTPUT_SERIES, plot_fan, plot_open_cases, plot_stacked_output, plot_surge
 from .systems import plot_surge_by_system, plot_value_fans
-from .series import (OUTPUT_LABEL, OUTPUT_SERIES, plot_fan,
-                                               plot_open_cases, plot_stacked_output,
-                                               plot_surge)
-from ...errors import UserError
-from ...engine.results import ResultsFolder, load_results
+from .tornado import tornado_plots
 
 PLOTS_DIR = "plots"
 #: Metrics drawn as heatmaps over two swept parameters when no --metric is given.
@@ -57,7 +55,8 @@ def metric_plots(folder: ResultsFolder, metrics: list[str], out: Path,
                  formats: tuple[str, ...], scenarios: list[str] | None = None
                  ) -> list[PlotRecord]:
     """Distributions of each metric that has at least one value (of the given scenarios,
-    default all)."""
+    default all).
+    """
     runs = folder.runs
     if scenarios is not None:
         runs = runs[runs["scenario"].isin(scenarios)]
@@ -68,7 +67,8 @@ def metric_plots(folder: ResultsFolder, metrics: list[str], out: Path,
 def series_plots(folder: ResultsFolder, out: Path, formats: tuple[str, ...],
                  scenarios: list[str] | None = None) -> list[PlotRecord]:
     """Fan charts, surge curves, open cases and stacked output from the weekly series (of the
-    given scenarios, default all)."""
+    given scenarios, default all).
+    """
     names = folder.series_names()
     output = [n for n in OUTPUT_SERIES if n in names] or [n for n in names
                                                           if n.startswith("output.")]
@@ -98,7 +98,8 @@ def contract_plots(folder: ResultsFolder, out: Path, formats: tuple[str, ...],
                    scenarios: list[str] | None = None) -> list[PlotRecord]:
     """The results contract's figures: surge by system, output by value, deterrence by
     region, US versus allied capacity by nation (each drawn when its series are stored), of
-    the given scenarios (default :func:`contract_data.chosen_scenarios`)."""
+    the given scenarios (default :func:`contract_data.chosen_scenarios`).
+    """
     if not folder.series_names():
         return []
     chosen = scenarios or chosen_scenarios(folder)

@@ -7,15 +7,15 @@ sized for 100 dpi with 10-point text or larger.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import matplotlib
 
 matplotlib.use("Agg")  # plots are files, never windows; decided before pyplot is imported
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
                               "#56B4E9", "#F0E442", "#000000")
@@ -53,7 +53,8 @@ def line_style(i: int) -> dict[str, str]:
 
 def label_panel(ax, title: str, xlabel: str, ylabel: str) -> None:
     """Title every panel; label the x axis on the bottom row and the y axis on the left column
-    only (panels share axes), so the labels do not crowd the grid."""
+    only (panels share axes), so the labels do not crowd the grid.
+    """
     ax.set_title(title, fontsize=10)
     if getattr(ax, "dib_bottom", True):
         ax.set_xlabel(xlabel)
@@ -75,7 +76,8 @@ def figure(width: float = 8.0, height: float = 4.8, **kwargs):
 def grid_figure(n_panels: int, ncols: int = 3, panel: tuple[float, float] = (4.2, 3.0),
                 **kwargs):
     """A figure of ``n_panels`` small multiples (constrained layout, so figure legends placed
-    'outside' get their own room); surplus axes are hidden."""
+    'outside' get their own room); surplus axes are hidden.
+    """
     ncols = max(1, min(ncols, n_panels))
     nrows = -(-n_panels // ncols)
     with plt.rc_context(STYLE):

@@ -10,8 +10,9 @@ names the scenarios instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,8 @@ def unit_costs(folder: ResultsFolder, scenario: str) -> dict[str, float]:
 def crisis_systems(folder: ResultsFolder, scenarios: Iterable[str], names: Iterable[str]
                    ) -> list[str]:
     """Systems a crisis or an adversary's campaign consumes in any of the scenarios, in item
-    order; every system with an ``output.<system>`` series when the manifest says nothing."""
+    order; every system with an ``output.<system>`` series when the manifest says nothing.
+    """
     stored = [n.split(".", 1)[1] for n in names if n.startswith("output.")]
     consumed: set[str] = set()
     for s in scenarios:
@@ -120,7 +122,8 @@ def crisis_systems(folder: ResultsFolder, scenarios: Iterable[str], names: Itera
 def read_series(folder: ResultsFolder, names: Iterable[str], run_ids: Iterable[str],
                 min_week: int | None = None) -> pd.DataFrame:
     """The named weekly series of the given runs only (long format; from ``min_week`` on when
-    given), read with filters so a 25-arm study is never loaded whole."""
+    given), read with filters so a 25-arm study is never loaded whole.
+    """
     file = Path(folder.path) / TIMESERIES_FILE
     names, run_ids = sorted(set(names)), sorted(set(map(str, run_ids)))
     columns = [f.name for f in TIMESERIES_SCHEMA]
@@ -169,7 +172,8 @@ def first_active_week(m: pd.DataFrame) -> pd.Series:
 
 def labels(scenarios: Sequence[str]) -> dict[str, str]:
     """Legend names: a study arm ``<headline>~<arm>`` reads as ``<arm>`` when every drawn arm
-    varies the same headline, and that headline as ``<headline> (status quo)``."""
+    varies the same headline, and that headline as ``<headline> (status quo)``.
+    """
     heads = {s.split("~", 1)[0] for s in scenarios}
     if len(heads) != 1 or not any("~" in s for s in scenarios):
         return {s: s for s in scenarios}

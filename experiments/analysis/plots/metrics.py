@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..catalog import is_probability, metric_label
-from .common import (SEQUENTIAL_CMAP, PlotRecord, colours_for,
-                                               figure, record, safe_name)
 from ..stats import mean_interval, proportion_interval
+from .common import SEQUENTIAL_CMAP, PlotRecord, colours_for, figure, record, safe_name
 
 
 def _interval(values: np.ndarray, metric: str):

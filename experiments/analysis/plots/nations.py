@@ -13,15 +13,14 @@ US and allied nameplate capacity that is not deliverable, hatched.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
 
 from ...engine.results import ResultsFolder
 from .common import OKABE_ITO, PlotRecord, grid_figure, label_panel, record
-from .contract_data import (US_ISO, chosen_scenarios, labels, ok_runs, read_series,
-                            subset_note)
+from .contract_data import US_ISO, chosen_scenarios, labels, ok_runs, read_series, subset_note
 from .series import mark_onset
 
 #: Allied nations named in the chart (the rest are "other allies"); with the US and "other
@@ -51,9 +50,9 @@ def top_allies(deliverable: pd.DataFrame, n: int = TOP_ALLIES) -> list[str]:
 def grouped(table: pd.DataFrame, named: Sequence[str]) -> pd.DataFrame:
     """Columns US, each named ally, other allies (missing ones are zero)."""
     out = pd.DataFrame(index=table.index)
-    out["US"] = table[US_ISO] if US_ISO in table else 0.0
+    out["US"] = table.get(US_ISO, 0.0)
     for iso in named:
-        out[iso] = table[iso] if iso in table else 0.0
+        out[iso] = table.get(iso, 0.0)
     rest = [c for c in table.columns if c != US_ISO and c not in named]
     out[OTHER] = table[rest].sum(axis=1) if rest else 0.0
     return out.fillna(0.0)

@@ -10,8 +10,8 @@ runs have one when not all do.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,15 @@ from matplotlib.patches import Patch
 
 from ...engine.results import ResultsFolder
 from .common import PlotRecord, colour, grid_figure, label_panel, record
-from .contract_data import (chosen_scenarios, first_active_week, labels, matrix, ok_runs,
-                            read_series, subset_note)
+from .contract_data import (
+    chosen_scenarios,
+    first_active_week,
+    labels,
+    matrix,
+    ok_runs,
+    read_series,
+    subset_note,
+)
 
 
 def region_onsets(ts: pd.DataFrame, region: str, g: pd.DataFrame) -> pd.Series:
@@ -34,7 +41,8 @@ def region_onsets(ts: pd.DataFrame, region: str, g: pd.DataFrame) -> pd.Series:
 
 def _mark_onsets(ax, onsets: pd.Series, col: str, slot: int) -> str | None:
     """A triangle at the median onset week on the top edge; the text 'k/n runs' when only
-    some runs have an onset. Returns a description for the panel note, or None."""
+    some runs have an onset. Returns a description for the panel note, or None.
+    """
     weeks = onsets.dropna()
     if weeks.empty:
         return None
@@ -86,7 +94,7 @@ def plot_deterrence_by_region(folder: ResultsFolder, out_dir: Path,
         if not any(ax.get_lines()):
             ax.text(0.5, 0.5, f"no deterrence series for {region}", ha="center",
                     transform=ax.transAxes, color="0.35")
-        if not any(l.get_marker() == "v" for l in ax.get_lines()) and any(ax.get_lines()):
+        if not any(line.get_marker() == "v" for line in ax.get_lines()) and any(ax.get_lines()):
             ax.text(0.01, 0.97, "no crisis starts in this region in these runs",
                     transform=ax.transAxes, fontsize=8, color="0.35", va="top")
         if partial:

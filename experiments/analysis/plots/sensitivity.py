@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .common import (SEQUENTIAL_CMAP, PlotRecord, colour, figure,
-                                               grid_figure, record, safe_name)
+from .common import SEQUENTIAL_CMAP, PlotRecord, colour, figure, grid_figure, record, safe_name
 
 CAPTIONS = {
     "sobol": "Share of the variance of {metric} due to each swept setting alone (S1) and with "

@@ -7,15 +7,23 @@ without a crisis (``onset_week`` NaN) are kept in fan charts and left out of sur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .common import (ONSET_COLOUR, PlotRecord, colour, colours_for,
-                                               grid_figure, label_panel, line_style, record,
-                                               safe_name)
+from .common import (
+    ONSET_COLOUR,
+    PlotRecord,
+    colour,
+    colours_for,
+    grid_figure,
+    label_panel,
+    line_style,
+    record,
+    safe_name,
+)
 
 OUTPUT_SERIES = ("output_us", "output_allied")
 OUTPUT_LABEL = "crisis-system output (units/week)"
@@ -48,12 +56,13 @@ def _figure_legend(fig, axes) -> None:
 
 def _panel_runs(runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ok = runs[runs["status"] == "ok"]
-    return {s: g for s, g in ok.groupby("scenario", sort=False)}
+    return {name: g for name, g in ok.groupby("scenario", sort=False)}  # noqa: C416 - a GroupBy is no mapping
 
 
 def mark_onset(ax, onsets: pd.Series) -> None:
     """A dashed line at the median onset week (and a band over the 10–90% range); a note
-    when no run has a crisis."""
+    when no run has a crisis.
+    """
     weeks = onsets.astype(float).dropna()
     if weeks.empty:
         ax.text(0.02, 0.95, "no crisis onset in these runs", transform=ax.transAxes,
@@ -134,7 +143,8 @@ def _surge_lines(ax, aligned: pd.DataFrame, col: str, label: str | None) -> None
 def plot_surge(runs: pd.DataFrame, ts: pd.DataFrame, out_dir: Path,
                formats: Iterable[str] = ("png",)) -> PlotRecord | None:
     """Weekly crisis-system output against weeks since onset, one line per scenario: in
-    units/week, and relative to the run's own pre-onset level."""
+    units/week, and relative to the run's own pre-onset level.
+    """
     matrix = series_matrix(ts, OUTPUT_SERIES)
     if matrix.empty or "onset_week" not in runs:
         return None

@@ -9,8 +9,8 @@ percentile) and 90% (5th–95th).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,17 @@ from matplotlib.patches import Patch
 
 from ...engine.results import ResultsFolder
 from .common import ONSET_COLOUR, PlotRecord, colour, grid_figure, label_panel, plt, record
-from .contract_data import (chosen_scenarios, crisis_systems, labels, matrix, ok_runs,
-                            read_series, subset_note, unit_costs, weighted)
+from .contract_data import (
+    chosen_scenarios,
+    crisis_systems,
+    labels,
+    matrix,
+    ok_runs,
+    read_series,
+    subset_note,
+    unit_costs,
+    weighted,
+)
 from .series import aligned_on_onset, fan, mark_onset
 
 #: Weeks drawn before and after each run's onset in the surge curves (36 months after).

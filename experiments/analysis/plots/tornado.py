@@ -9,8 +9,8 @@ zero are drawn faded ("not resolved").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,8 @@ SOLID, FADED = 0.9, 0.25
 
 def tornado_rows(table: pd.DataFrame, metric: str, headline: str) -> pd.DataFrame:
     """One row per barrier or reform with its bars' differences, sorted smallest first (so
-    the largest is drawn on top)."""
+    the largest is drawn on top).
+    """
     g = table[(table["metric"] == metric) & (table["headline"] == headline)]
     rows = []
     for subject, s in g.groupby("subject", sort=False):
