@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .cases import Case
 from .schema_barriers import BarrierSettings
@@ -52,10 +52,12 @@ class Barrier:
 
     def __init__(self, settings: BarrierSettings, world: "World",
                  streams: "Callable[[str], np.random.Generator]"):
-        self.s = settings
+        #: this barrier's settings: an instance of the plug-in's own ``settings_model``
+        self.s: Any = settings
         self.world = world
         self.streams = streams
-        self.rng: np.random.Generator | None = None
+        #: the stream of the case being planned; every case draws from its own (see case_stream)
+        self.rng: np.random.Generator = streams(f"barrier.{self.key}")
         self._case_streams: dict[tuple[str, str], np.random.Generator] = {}
         self.queue: deque[Case] = deque()
         self.waiting: list[Case] = []

@@ -70,7 +70,7 @@ def barriers_model() -> type[Strict]:
     if plugins not in _MODELS:
         fields = {b.key: (b.settings_model, field(b.settings_model(), description=b.description))
                   for b in plugins}
-        _MODELS[plugins] = create_model(
+        _MODELS[plugins] = create_model(  # type: ignore[call-overload]  # fields built at run time
             "Barriers", __base__=Strict, __module__=__name__,
             __doc__="The barriers of DESIGN.md, in the order a case meets them.", **fields)
     return _MODELS[plugins]

@@ -74,8 +74,10 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
         licensor = licensor_for(item, model)
         nation.licences.add(item)
         nation.licence_pending = True
+        offer = model.scenario.items[item].coproduction
+        assert offer is not None  # candidate_system returns only items offered for licence
         case = Case(CaseKind.COPRODUCTION_LICENCE, item, "USA", nation.iso, 0.0, week,
-                    model.scenario.items[item].coproduction.us_content_share,
+                    offer.us_content_share,
                     on_finish=_licence_done, payload=(model, nation, licensor))
         model.pipeline.submit(case, week)
 

@@ -72,7 +72,7 @@ class ExpansionOverride(Strict):
 
     @model_validator(mode="after")
     def _within_profile_ranges(self) -> "ExpansionOverride":
-        Expansion(**self.given())  # the profile's ranges apply to an override
+        Expansion.model_validate(self.given())  # the profile's ranges apply to an override
         return self
 
     def given(self) -> dict[str, float | int]:
