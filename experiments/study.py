@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 #: The headline scenarios: the baseline is the world where the Indo-Pacific is contested
-#: (its adversary decides for itself; DESIGN.md "Scenarios"). ``--scenario`` replaces the list.
+#: (its adversary decides for itself; docs/scenarios.md). ``--scenario`` replaces the list.
 STUDY_HEADLINES: tuple[str, ...] = ("baseline",)
 STUDY_DIR = Path("results") / "default_study"
 #: Replicates per arm. Sized from measurement: one baseline run takes 0.16 s, the engine

@@ -1,4 +1,4 @@
-"""Priority of orders: which class of a producer's backlog an order joins (DESIGN.md step 4).
+"""Priority of orders: which class of a producer's backlog an order joins (docs/ODD.md §3, step 4).
 
 The scenario's ``policies.allocation`` lists priority classes in serving order. At a given
 producer only the classes whose ``firms_in`` name the producer's nation apply; an order joins

@@ -1,4 +1,4 @@
-"""The barrier plug-in: one stage of the regulatory pipeline (STYLE.md pattern 3).
+"""The barrier plug-in: one stage of the regulatory pipeline.
 
 A barrier decides whether it applies to a case, draws the case's processing time, admits at
 most ``capacity_per_week`` cases a week into processing (first come, first served, so a surge

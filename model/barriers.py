@@ -1,4 +1,4 @@
-"""The barriers of DESIGN.md as plug-ins, and the one registry from scenario key to class.
+"""The barriers of docs/ODD.md §7 as plug-ins, and the one registry from scenario key to class.
 
 Each class says which cases it applies to and, where the regulation has its own rule, how
 time and denial are drawn; it declares its scenario key, its settings model (the ten built-in
@@ -72,7 +72,7 @@ def barriers_model() -> type[Strict]:
                   for b in plugins}
         _MODELS[plugins] = create_model(  # type: ignore[call-overload]  # fields built at run time
             "Barriers", __base__=Strict, __module__=__name__,
-            __doc__="The barriers of DESIGN.md, in the order a case meets them.", **fields)
+            __doc__="The barriers of docs/ODD.md §7, in the order a case meets them.", **fields)
     return _MODELS[plugins]
 
 

@@ -1,4 +1,4 @@
-"""Cross-border cases: one transaction moving through the regulatory pipeline (DESIGN.md 'Case').
+"""Cross-border cases: one transaction moving through the regulatory pipeline (docs/ODD.md §2, 'Case').
 
 A case is data. The pipeline moves it from barrier stage to barrier stage; when it finishes,
 the party that opened it is told through ``on_finish`` (a goods order released to a producer,

@@ -1,4 +1,4 @@
-"""The coproduction life cycle (DESIGN.md step 5).
+"""The coproduction life cycle (docs/ODD.md §3, step 5).
 
 An allied nation that puts domestic capacity first (A1) and can fund a line seeks a licence
 for a US system it needs. The licence is a case through the technical-assistance agreement,

@@ -1,4 +1,4 @@
-"""Crises: a theater that consumes allied stocks for a while (DESIGN.md 'crisis').
+"""Crises: a theater that consumes allied stocks for a while (docs/ODD.md §2, 'crisis').
 
 A crisis is scripted (a region, a start week, a duration) or started by an adversary. While
 it runs, its consumption is drawn from the stock its donors hold *in the theatre*, in

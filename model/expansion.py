@@ -1,4 +1,4 @@
-"""One expansion rule for every plant, system lines and component plants alike (DESIGN.md step 4).
+"""One expansion rule for every plant, system lines and component plants alike (docs/ODD.md §3, step 4).
 
 Each week a plant checks for a **demand signal**: either
 

@@ -1,6 +1,6 @@
 """Reading scenario files: YAML, ``extends:`` variants, dotted overrides, clear errors.
 
-This is the only I/O in ``model/`` (STYLE.md pattern 1). Every problem becomes a
+This is the only I/O in ``model/``. Every problem becomes a
 :class:`ScenarioError` whose lines each name the file, the field path and the bad value, so
 the CLI can print them without a traceback.
 """

@@ -1,4 +1,4 @@
-"""Nation: a government that holds stocks, consumes them and buys (DESIGN.md step 3).
+"""Nation: a government that holds stocks, consumes them and buys (docs/ODD.md §3, step 3).
 
 Each week, in order: crisis draws (done by the model for donors), peacetime consumption,
 budget accrual, then for each system whose stock plus pipeline has fallen below the reorder

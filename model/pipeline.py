@@ -1,6 +1,6 @@
 """The regulatory pipeline: cases move through the barrier stages that apply to them.
 
-Regulators' phase of the week (DESIGN.md step 1), in this order: every barrier resets its
+Regulators' phase of the week (docs/ODD.md §3, step 1), in this order: every barrier resets its
 weekly intake; cases whose processing has ended are denied, returned for resubmission or
 passed to their next stage; then every barrier admits queued cases, first come first served,
 up to its capacity. A case submitted during the week may start at once if intake is left.

@@ -1,4 +1,4 @@
-"""Producer: a firm's line in one nation making one item (DESIGN.md step 4).
+"""Producer: a firm's line in one nation making one item (docs/ODD.md §3, step 4).
 
 Each week, in order: order inputs from each input's suppliers in order of preference (a
 supplier with no room passes the order down the list; cross-border flows need a supply licence

@@ -25,7 +25,7 @@ class FastTrack(Strict):
 
 
 class BarrierSettings(Strict):
-    """Parameters every barrier has (DESIGN.md: time, denial, capacity, window, exemptions)."""
+    """Parameters every barrier has (docs/ODD.md §7: time, denial, capacity, window, exemptions)."""
 
     enabled: bool = field(True, description="whether the barrier exists at all in this scenario")
     median_days: float = field(30.0, ge=0.0, description="median processing time (days)")

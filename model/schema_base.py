@@ -3,7 +3,7 @@
 Every scenario model derives from :class:`Strict`: unknown keys are errors (pydantic lists
 the valid ones through our loader), instances are frozen so a resolved scenario cannot
 drift during a run, numbers are finite, and every field carries a description with its unit and its source or
-the word *assumption* (STYLE.md pattern 5).
+the word *assumption*.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Scenario schema of industry-wide settings: learning, supply licences, deliverable capacity,
 expansion, investments.
 
-One expansion rule serves every plant, system lines and component plants alike (DESIGN.md
+One expansion rule serves every plant, system lines and component plants alike (docs/ODD.md §3,
 step 4); what differs between kinds of plant — how fast extra shifts come, how big a step is,
 how long a new plant takes — is an *expansion profile*, named here and referenced by producers
 or, by default, by the item they make. Figures cited by key are listed in ``docs/sources.md``.
@@ -15,7 +15,7 @@ from .schema_base import Strict, field
 
 
 class Expansion(Strict):
-    """How a kind of plant grows (DESIGN.md step 4): one rule, parameters per kind of plant.
+    """How a kind of plant grows (docs/ODD.md §3, step 4): one rule, parameters per kind of plant.
 
     A producer's ``expansion`` block, where given, overrides the fields it names of its profile.
     """

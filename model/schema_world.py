@@ -24,7 +24,7 @@ class Goals(Strict):
 
 
 class Nation(Strict):
-    """A government that holds stocks, consumes, and buys (DESIGN.md 'Nation')."""
+    """A government that holds stocks, consumes, and buys (docs/ODD.md §2, 'Nation')."""
 
     name: str = field(..., description="display name")
     region: str = field(..., description="home region, a key of the scenario's regions")
@@ -75,7 +75,7 @@ class Nation(Strict):
 
 
 class Coproduction(Strict):
-    """How a licensed coproduction line of a system is stood up (DESIGN.md step 5)."""
+    """How a licensed coproduction line of a system is stood up (docs/ODD.md §3, step 5)."""
 
     line_capacity_per_week: float = field(
         10.0, gt=0.0, description="capacity of a new licensed line at full learning (units/week)"
@@ -100,7 +100,7 @@ class Coproduction(Strict):
 
 
 class Item(Strict):
-    """A system or a component with its bill of materials (DESIGN.md 'System / component')."""
+    """A system or a component with its bill of materials (docs/ODD.md §2, 'System / component')."""
 
     name: str = field(..., description="display name")
     kind: str = field("system", pattern="^(system|component)$", description="system or component")
@@ -136,7 +136,7 @@ class PlannedExpansion(Strict):
 
 
 class Producer(Strict):
-    """A firm's line in one nation making one item (DESIGN.md 'Producer')."""
+    """A firm's line in one nation making one item (docs/ODD.md §2, 'Producer')."""
 
     nation: str = field(..., description="ISO3 code of the nation where the line stands")
     item: str = field(..., description="key of the item it makes")

@@ -1,4 +1,4 @@
-"""How a nation chooses where to buy (DESIGN.md step 3).
+"""How a nation chooses where to buy (docs/ODD.md §3, step 3).
 
 Each candidate source — a domestic line, a US line by FMS or direct commercial sale, an
 allied line, or (for the US government) an allied line under Buy American rules — is scored

@@ -2,7 +2,7 @@
 
 The eleventh barrier below exists only in this file. It is registered through the one public
 function (``model.barriers.register``) by a fixture that unregisters it afterwards, so the
-other tests see the ten barriers of DESIGN.md.
+other tests see the ten barriers of docs/ODD.md §7.
 """
 
 import pytest

@@ -1,4 +1,4 @@
-"""The model class works unchanged under ``mesa.batch_run`` (DESIGN.md, issue 2 item 4)."""
+"""The model class works unchanged under ``mesa.batch_run`` (docs/architecture.md, the model API)."""
 
 import mesa
 from dibsim.model import CooperationModel

@@ -1,4 +1,4 @@
-"""Plots of a calibration folder, read from its stored tables only (STYLE.md pattern 8).
+"""Plots of a calibration folder, read from its stored tables only.
 
 * ``loss.png``: the loss of every trial in order, and the best so far;
 * ``profiles.png``: each variable's loss profile (every trial's loss against its value, the

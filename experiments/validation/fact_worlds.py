@@ -2,7 +2,7 @@
 
 Each function returns a plain scenario mapping, as a YAML file would hold it, small enough
 that a run takes a few hundredths of a second, yet rich enough that every barrier of
-DESIGN.md has cases to act on:
+the model has cases to act on:
 
 * a US shell line and a US missile line (technology level 5, NOFORN, major defense equipment,
   offered for licence) fed by a US seeker line;

@@ -12,7 +12,7 @@ capacities, the deliverable capacity) of the replay's line(s) over a window of
 ``WINDOW_HALF_WEEKS`` either side of the date, converted to the observation's unit, and the
 median over replications is compared with the observed value. A milestone is compared through
 the median week over replications. Results are written to a folder (series and comparison as
-CSV) and the plots read those files only (STYLE.md pattern 8).
+CSV) and the plots read those files only.
 """
 
 from __future__ import annotations
