@@ -72,10 +72,12 @@ def test_user_errors_exit_2_without_writing(process_out, tmp_path, capsys):
 
 @pytest.mark.slow
 def test_study_answers_then_resumes_to_nothing(tmp_path, capsys):
-    from dibsim.experiments.study import study_arms
+    from dibsim.experiments.study import STUDY_HEADLINES, study_arms
 
-    out = tmp_path / "study"
-    args = ["study", "--out", str(out), "--steps", "20", "--replications", "2", "--no-timeseries"]
+    assert STUDY_HEADLINES == ("baseline", "indo_pacific_contingency")
+    out = tmp_path / "study"  # one headline keeps the test quick; the default runs both
+    args = ["study", "--out", str(out), "--steps", "20", "--replications", "2", "--no-timeseries",
+            "--scenario", "baseline"]
     assert main(args) == 0
     printed = capsys.readouterr().out
     runs = pd.read_parquet(out / "runs.parquet")

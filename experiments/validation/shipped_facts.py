@@ -42,6 +42,19 @@ CLIFF_TOLERANCE = 0.1
 INTERCEPTOR_PLANTS = ("usa_lm_pac3", "jpn_mhi_pac3", "usa_rtx_sm6", "usa_boeing_pac3_seeker")
 
 
+#: (barrier, metric) whose stricter setting raises the metric by a resolved amount over 30 seeds,
+#: with the mechanism (docs/ODD.md §8 'Stylised facts in the shipped world'): each exception is
+#: a fact of its own, expected to hold, so a change that removes it is seen.
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("export_licence", VALUE_36M): "slower DSP-5 licences send buyers of US-made items to allied "
+                                   "(ITAR-free) lines with idle capacity, so allied output rises more "
+                                   "than US output falls",
+    ("information_security", DETERRENCE): "a stricter releasability review keeps a few more "
+                                          "interceptors in US hands (held partly in the Pacific) "
+                                          "instead of allied ones elsewhere; +0.0002, negligible",
+}
+
+
 def _barriers(scenario: Any):
     from ...model.barriers import BARRIERS
 
@@ -128,8 +141,13 @@ def shipped_facts(horizon: int | None = None) -> dict[str, ShippedFact]:
                     (HEADLINE, all_slower()), both, "below", horizon=horizon),
     ]
     facts += [ShippedFact(f"stricter_{k}", f"{k} stricter never raises output or deterrence by a resolved "
-                          "amount", base, (HEADLINE, one_stricter(k)), both, "not_resolved_above", horizon=horizon)
+                          "amount", base, (HEADLINE, one_stricter(k)),
+                          tuple(m for m in both if (k, m) not in EXCEPTIONS), "not_resolved_above",
+                          horizon=horizon)
               for k in BARRIERS]
+    facts += [ShippedFact(f"stricter_{k}_exception", f"the named exception: {why}", base,
+                          (HEADLINE, one_stricter(k)), (m,), "above", horizon=horizon)
+              for (k, m), why in EXCEPTIONS.items()]
     facts += [
         ShippedFact("us_alone", "the US alone lowers Indo-Pacific deterrence and raises its failure "
                     "probability", base, ("us_alone", {}), (DETERRENCE,), "below", horizon=horizon),
