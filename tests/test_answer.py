@@ -108,7 +108,11 @@ def test_headline_metrics_prefer_the_new_contract_and_the_contested_region(monke
         "output_value_12m", "surge_ratio", "allied_capacity_growth", "deterrence_index.indo_pacific",
         "deterrence_failure"]
     assert headline_metrics(runs, None)[3] == "deterrence_index"
-    monkeypatch.delitem(METRICS, "output_value_12m")
+    # without output_value_12m declared (replace the mapping: deleting and restoring a key would
+    # move it to the end of METRICS and reorder every table after this test)
+    from dibsim.experiments.analysis import catalog
+
+    monkeypatch.setattr(catalog, "METRICS", {k: v for k, v in METRICS.items() if k != "output_value_12m"})
     assert headline_metrics(runs, "indo_pacific")[0] == "output_12m"
 
 

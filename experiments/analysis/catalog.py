@@ -206,7 +206,8 @@ def design_info(folder: ResultsFolder, scenario: str | None = None) -> DesignInf
             return replace(info, parameters=present)
         if info.kind in ("single", "none") and scenario is not None:
             break
-    cols = [c for c in folder.runs.columns if "." in c and c not in NON_METRIC_COLUMNS]
+    cols = [c for c in folder.runs.columns
+            if "." in c and c not in NON_METRIC_COLUMNS and metric_spec(c) is None]  # not output_12m.<system>
     if scenario is not None and cols:
         sub = folder.runs[folder.runs["scenario"] == scenario]
         cols = [c for c in cols if sub[c].notna().any()]
