@@ -200,7 +200,7 @@ def render() -> str:
 
 def metrics_table() -> str:
     """The generated table of docs/metrics.md, marker comments included."""
-    from ..model.metrics import METRICS
+    from ..model.metrics import METRICS, RENAMED
 
     lines = [METRICS_BEGIN, "", "| metric | definition | unit | range | better |", "|---|---|---|---|---|"]
     for name, spec in METRICS.items():
@@ -210,6 +210,11 @@ def metrics_table() -> str:
         better = "higher" if spec.better > 0 else "lower"
         lines.append("| " + " | ".join(_cell(x) for x in (
             f"`{name}`", spec.description, spec.unit, span, better)) + " |")
+    lines += ["", "A `<system>` key is one column per crisis system (`output_12m.pac3_mse`), a `<region>` key "
+              "one column per region with an adversary (`deterrence_index.indo_pacific`).", "",
+              "### Changes", "", "Names whose meaning changed, or that were dropped (results folders "
+              "written before keep the old columns; the analysis still reads them):", ""]
+    lines += [f"- `{old}`: {why}" for old, why in RENAMED.items()]
     return "\n".join(lines + ["", METRICS_END])
 
 

@@ -1,11 +1,12 @@
 """Adversary: one per contested region, deciding whether aggression would pay (DESIGN.md step 2).
 
-It sets allied capability in the region — forward stock, what can be brought in within its
-warning time, and what producers can make and ship within it — against its campaign
-requirement. Its assessed chance of success falls along a logistic curve of the capability
+It sets allied capability in the region over its campaign — forward stock, what can be brought
+in within its warning time, and what producers can deliver there over the campaign's length
+(model/capability.py) — against its campaign requirement. Its assessed chance of success falls along a logistic curve of the capability
 ratio; when the chance exceeds its threshold and the scenario lets it decide, it starts a
-crisis with a weekly hazard (one uniform draw a week from its own stream, drawn whether or
-not it is tempted, so common random numbers hold).
+crisis with the weekly probability hazard × chance (the likelier success looks, the likelier it
+acts; one uniform draw a week from its own stream, drawn whether or not it is tempted, so common
+random numbers hold).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Adversary(mesa.Agent):
     def update_chance(self) -> None:
         """Re-assess the chance of success from allied capability in the region."""
         s = self.spec
-        capability = self.model.capability(self.region, s.warning_weeks)
+        capability = self.model.capability(self.region, s.warning_weeks, s.campaign_weeks)
         self.chance = success_chance(capability, s.campaign_requirement, s.steepness)
 
     def assess(self, week: int) -> None:
@@ -62,6 +63,6 @@ class Adversary(mesa.Agent):
         s = self.spec
         if not s.decides or self.started_week is not None or self.model.crisis_active(self.region):
             return
-        if self.chance > s.threshold and u < s.hazard_per_week:
+        if self.chance > s.threshold and u < s.hazard_per_week * self.chance:
             self.started_week = week
             self.model.start_adversary_crisis(self, week)

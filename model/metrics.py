@@ -3,105 +3,105 @@
 Each metric is a module-level function of a :class:`RunRecord` (so it pickles into worker
 processes), documented with its definition, unit and range, and declared in :data:`METRICS`,
 the one mapping that the model's ``metrics()``, the results tables, the analysis (labels, which
-way is better, which metrics are probabilities) and the table of ``docs/metrics.md`` share. Surge metrics
-count from the onset (the scripted crisis's start, else the first crisis an adversary
-starts); without a crisis they are NaN, never zero.
+way is better, which metrics are probabilities) and the table of ``docs/metrics.md`` share.
+A *family* (a key with a placeholder, ``output_12m.<system>``, ``deterrence_index.<region>``)
+gives one column per crisis system or per adversary region; its function takes the member too.
 
-Crisis systems are the items any crisis of the scenario consumes (scripted or adversary);
-output metrics sum their units.
+Surge metrics count from the onset (``measurement.onset_region``'s first crisis, else the first
+scripted crisis, else the first crisis an adversary starts); without a crisis they are NaN,
+never zero. Crisis systems are the systems any crisis of the scenario consumes; aggregates weigh
+each by its unit cost ($M), per-system columns count units.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
-NAN = float("nan")
+from .run_record import NAN, RunRecord
 
-
-@dataclass(frozen=True)
-class RunRecord:
-    """What a finished run leaves for its metrics (weekly series plus a few end states)."""
-
-    series: Mapping[str, Sequence[float]]
-    crisis_systems: tuple[str, ...]
-    onset_week: int | None
-    onset_forward_stock: float = NAN
-    onset_consumption_per_week: float = NAN
-    cases_finished: int = 0
-    cases_denied: int = 0
-    delay_sum_weeks: float = 0.0
-    coproduction_lines: int = 0
-    allied_capacity_start: float = 0.0
-    allied_capacity_end: float = 0.0
-    adversary_started: bool = False
-    adversary_regions: tuple[str, ...] = field(default_factory=tuple)
-    #: Weeks from onset over which surge output is measured (``measurement.surge_window_weeks``).
-    surge_window: int = 52
-    #: Weeks before onset averaged for the pre-crisis level (``measurement.pre_crisis_window_weeks``).
-    pre_window: int = 13
-
-    def crisis_output(self) -> list[float]:
-        """Weekly units of all crisis systems."""
-        cols = [self.series[f"output.{s}"] for s in self.crisis_systems]
-        return [sum(v) for v in zip(*cols)] if cols else []
-
-    def pre_crisis_output(self) -> float:
-        """Mean weekly crisis-system output in the quarter before onset; at an onset in the
-        first weeks, the installed capacity of week 0 (the line was running at capacity)."""
-        if self.onset_week is None:
-            return NAN
-        out = self.crisis_output()
-        lo, hi = max(1, self.onset_week - self.pre_window), self.onset_week
-        if hi - lo >= 2:
-            return sum(out[lo:hi]) / (hi - lo)
-        return sum(self.series[f"capacity.{s}"][0] for s in self.crisis_systems)
-
-    def post_onset(self, name: str | None = None) -> list[float]:
-        """A series (default: crisis output) over the surge window (52 weeks) from onset."""
-        if self.onset_week is None:
-            return []
-        vals = self.crisis_output() if name is None else list(self.series[name])
-        return vals[self.onset_week: self.onset_week + self.surge_window]
+__all__ = ["METRICS", "MetricSpec", "RunRecord", "compute_all", "metric_columns"]
 
 
 def surge_ratio(r: RunRecord) -> float:
-    """Peak weekly crisis-system output in the 52 weeks from onset ÷ pre-crisis weekly output.
-
-    Unit: ratio (≥ 0; 1 = no surge). NaN without a crisis or without pre-crisis output.
-    """
-    post, pre = r.post_onset(), r.pre_crisis_output()
+    """Peak weekly value of crisis-system output in the 52 weeks from onset ÷ pre-crisis weekly
+    value. Unit: ratio (≥ 0; 1 = no surge). NaN without a crisis or without pre-crisis output."""
+    post, pre = r.window(r.crisis_value(), r.surge_window), r.pre_crisis_value()
     if not post or not pre > 0:
         return NAN
     return max(post) / pre
 
 
-def weeks_to_double(r: RunRecord) -> float:
-    """Weeks from onset until weekly output first reaches twice the pre-crisis level.
+def _value_in(r: RunRecord, weeks: int, whole: bool) -> float:
+    if r.onset_week is None or (whole and r.onset_week + weeks > len(r.crisis_value())):
+        return NAN  # no crisis, or the horizon ends inside a window that must be whole
+    return float(sum(r.window(r.crisis_value(), weeks)))
 
-    Unit: weeks (≥ 0). NaN when never reached within the horizon or without a crisis.
-    """
-    pre = r.pre_crisis_output()
+
+def output_value_12m(r: RunRecord) -> float:
+    """Value of crisis systems completed in the 52 weeks from onset, or up to the horizon when it
+    comes first ($M ≥ 0)."""
+    return _value_in(r, r.surge_window, whole=False)
+
+
+def output_value_36m(r: RunRecord) -> float:
+    """Value of crisis systems completed in the 156 weeks from onset ($M ≥ 0); NaN when the
+    horizon ends inside the window."""
+    return _value_in(r, r.long_window, whole=True)
+
+
+def capacity_at_onset_value(r: RunRecord) -> float:
+    """Deliverable weekly capacity of the crisis systems at onset, by value ($M/week)."""
+    if r.onset_week is None:
+        return NAN
+    return sum(r.series[f"deliverable.{s}"][r.onset_week] * r.cost(s) for s in r.crisis_systems)
+
+
+def theatre_delivered_value_12m(r: RunRecord) -> float:
+    """Value of crisis systems that arrived in the crisis theatre in the 52 weeks from onset:
+    producers' deliveries there and reinforcements landing there ($M ≥ 0)."""
+    if r.onset_week is None or r.onset_region is None:
+        return NAN
+    total = 0.0
+    for s in r.crisis_systems:
+        total += sum(r.window(r.series[f"arrivals.{r.onset_region}.{s}"], r.surge_window)) * r.cost(s)
+    return total
+
+
+def allied_share(r: RunRecord) -> float:
+    """Share by value of crisis-system output in the 52 weeks from onset made outside the US (0–1)."""
+    allied = sum(r.window(r.series["output_value_allied"], r.surge_window))
+    us = sum(r.window(r.series["output_value_us"], r.surge_window))
+    return allied / (allied + us) if allied + us > 0 else NAN
+
+
+def output_12m_system(r: RunRecord, system: str) -> float:
+    """Units of one crisis system completed in the 52 weeks from onset (≥ 0)."""
+    post = r.window(r.series[f"output.{system}"], r.surge_window)
+    return float(sum(post)) if post else NAN
+
+
+def output_36m_system(r: RunRecord, system: str) -> float:
+    """Units of one crisis system completed in the 156 weeks from onset (≥ 0); NaN when the
+    horizon ends inside the window."""
+    out = r.series[f"output.{system}"]
+    if r.onset_week is None or r.onset_week + r.long_window > len(out):
+        return NAN
+    return float(sum(r.window(out, r.long_window)))
+
+
+def weeks_to_double_system(r: RunRecord, system: str) -> float:
+    """Weeks from onset until the system's weekly output first reaches twice its pre-crisis
+    level. Unit: weeks (≥ 0). NaN when never reached within the horizon or without a crisis."""
+    pre = r.pre_crisis_units(system)
     if r.onset_week is None or not pre > 0:
         return NAN
-    out = r.crisis_output()
+    out = r.series[f"output.{system}"]
     for w in range(r.onset_week, len(out)):
         if out[w] >= 2.0 * pre - 1e-9:
             return float(w - r.onset_week)
     return NAN
-
-
-def output_12m(r: RunRecord) -> float:
-    """Units of crisis systems delivered in the 52 weeks from onset. Unit: units (≥ 0)."""
-    post = r.post_onset()
-    return float(sum(post)) if post else NAN
-
-
-def allied_share(r: RunRecord) -> float:
-    """Share of crisis-system output in the 52 weeks from onset made outside the US (0–1)."""
-    allied, us = sum(r.post_onset("output_allied")), sum(r.post_onset("output_us"))
-    return allied / (allied + us) if allied + us > 0 else NAN
 
 
 def coproduction_lines(r: RunRecord) -> float:
@@ -127,18 +127,20 @@ def stock_coverage_weeks(r: RunRecord) -> float:
     return r.onset_forward_stock / r.onset_consumption_per_week
 
 
-def deterrence_index(r: RunRecord) -> float:
-    """Mean over the horizon and the adversaries of 1 − the assessed chance of success.
-
-    Unit: 0–1, higher is better. NaN when the scenario has no adversary.
-    """
-    vals = [v for reg in r.adversary_regions for v in list(r.series[f"deterrence.{reg}"])[1:]]
+def deterrence_index_region(r: RunRecord, region: str) -> float:
+    """Mean of 1 − the region's adversary's assessed chance of success over weeks 1 … s − 1,
+    where s is the start week of the first crisis in that region (scripted or started by the
+    adversary), or over weeks 1 … horizon when none starts there. Unit: 0–1, higher is better.
+    NaN when a crisis runs there from week 0 or 1 (nothing before it to deter)."""
+    vals = list(r.series[f"deterrence.{region}"])
+    end = r.region_onsets.get(region, len(vals))
+    vals = vals[1:end]
     return sum(vals) / len(vals) if vals else NAN
 
 
-def deterrence_failure(r: RunRecord) -> float:
-    """1 when an adversary started a crisis in the run, else 0 (mean over runs = probability)."""
-    return 1.0 if r.adversary_started else 0.0
+def deterrence_failure_region(r: RunRecord, region: str) -> float:
+    """1 when the region's adversary started a crisis in the run, else 0 (mean = probability)."""
+    return 1.0 if region in r.started_regions else 0.0
 
 
 def allied_capacity_growth(r: RunRecord) -> float:
@@ -163,9 +165,11 @@ class MetricSpec:
         probability: 0/1 per run, so its mean over runs is a probability (binomial interval).
         missing: when the value is NaN (empty: never).
         whole: a whole number per run (a count or a 0/1 flag), compared exactly in regressions.
+        per: ``"system"`` or ``"region"`` for a family (one column per crisis system or per
+            adversary region; the function takes the member as its second argument), else "".
     """
 
-    function: Callable[[RunRecord], float]
+    function: Callable[..., float]
     label: str
     description: str
     unit: str
@@ -175,6 +179,7 @@ class MetricSpec:
     probability: bool = False
     missing: str = ""
     whole: bool = False
+    per: str = ""
 
     def __post_init__(self) -> None:
         if self.better not in (1, -1) or not self.low <= self.high:
@@ -184,24 +189,49 @@ class MetricSpec:
 #: name → spec, in the order of every table; the model, the results and the docs use it.
 METRICS: dict[str, MetricSpec] = {
     "surge_ratio": MetricSpec(
-        surge_ratio, "surge ratio",
-        "peak weekly output of the crisis systems in the 52 weeks from onset ÷ pre-crisis weekly "
-        "output (1 = no surge)",
-        "× pre-crisis output", 0.0, math.inf, +1,
+        surge_ratio, "surge ratio by value",
+        "peak weekly value of crisis-system output in the 52 weeks from onset ÷ pre-crisis weekly "
+        "value (each system at its unit cost; 1 = no surge)",
+        "× pre-crisis value", 0.0, math.inf, +1,
         missing="without a crisis or without pre-crisis output"),
-    "weeks_to_double": MetricSpec(
-        weeks_to_double, "weeks to double output",
-        "weeks from onset until weekly output first reaches twice the pre-crisis level",
-        "weeks", 0.0, math.inf, -1, missing="when never reached within the horizon or without a crisis"),
-    "output_12m": MetricSpec(
-        output_12m, "output in 12 months after onset",
-        "units of the crisis systems completed in the 52 weeks from onset",
-        "units", 0.0, math.inf, +1, missing="without a crisis"),
+    "output_value_12m": MetricSpec(
+        output_value_12m, "output value, 12 months after onset",
+        "value of the crisis systems completed in the 52 weeks from onset, or up to the horizon "
+        "when it comes first (units × unit cost)",
+        "$M", 0.0, math.inf, +1, missing="without a crisis"),
+    "output_value_36m": MetricSpec(
+        output_value_36m, "output value, 36 months after onset",
+        "value of the crisis systems completed in the 156 weeks from onset (units × unit cost)",
+        "$M", 0.0, math.inf, +1, missing="without a crisis, or when the horizon ends inside the window"),
+    "capacity_at_onset_value": MetricSpec(
+        capacity_at_onset_value, "deliverable capacity at onset",
+        "deliverable weekly capacity of the crisis systems at onset (input-limited, not nameplate; "
+        "model/supply.py), by value: surge capacity in its plain sense",
+        "$M/week", 0.0, math.inf, +1, missing="without a crisis"),
+    "theatre_delivered_value_12m": MetricSpec(
+        theatre_delivered_value_12m, "delivered to the theatre, 12 months",
+        "value of crisis systems that arrived in the onset crisis's theatre in the 52 weeks from "
+        "onset: producers' deliveries to buyers there plus reinforcements landing there",
+        "$M", 0.0, math.inf, +1, missing="without a crisis"),
     "allied_share": MetricSpec(
-        allied_share, "allied share of output",
-        "share of those 52 weeks' crisis-system output made outside the US (allied and licensed "
-        "lines)",
+        allied_share, "allied share of output by value",
+        "share by value of those 52 weeks' crisis-system output made outside the US (allied and "
+        "licensed lines)",
         "share", 0.0, 1.0, +1, missing="without a crisis or without output"),
+    "output_12m.<system>": MetricSpec(
+        output_12m_system, "output in 12 months after onset",
+        "units of the crisis system completed in the 52 weeks from onset",
+        "units", 0.0, math.inf, +1, missing="without a crisis", per="system"),
+    "output_36m.<system>": MetricSpec(
+        output_36m_system, "output in 36 months after onset",
+        "units of the crisis system completed in the 156 weeks from onset",
+        "units", 0.0, math.inf, +1, missing="without a crisis, or when the horizon ends inside the window",
+        per="system"),
+    "weeks_to_double.<system>": MetricSpec(
+        weeks_to_double_system, "weeks to double output",
+        "weeks from onset until the system's weekly output first reaches twice its pre-crisis level",
+        "weeks", 0.0, math.inf, -1, missing="when never reached within the horizon or without a crisis",
+        per="system"),
     "coproduction_lines": MetricSpec(
         coproduction_lines, "coproduction lines at horizon",
         "licensed coproduction lines producing at the horizon (scenario lines with a licensor and "
@@ -221,16 +251,17 @@ METRICS: dict[str, MetricSpec] = {
         "units of the consumed items held in the crisis region at onset ÷ the crisis's "
         "consumption per week",
         "weeks", 0.0, math.inf, +1, missing="without a crisis"),
-    "deterrence_index": MetricSpec(
-        deterrence_index, "deterrence index",
-        "mean over weeks 1…horizon and over adversaries of 1 − the adversary's assessed chance "
-        "that a campaign succeeds",
-        "index", 0.0, 1.0, +1, missing="without an adversary"),
-    "deterrence_failure": MetricSpec(
-        deterrence_failure, "deterrence failure",
-        "1 when an adversary started a crisis during the run, else 0; its mean over replications "
-        "is the probability of deterrence failure",
-        "0/1", 0.0, 1.0, -1, probability=True),
+    "deterrence_index.<region>": MetricSpec(
+        deterrence_index_region, "deterrence index",
+        "mean of 1 − the region's adversary's assessed chance that a campaign succeeds, over weeks "
+        "1 … s − 1 where s is the start of the first crisis in the region, or over weeks 1 … "
+        "horizon when none starts there",
+        "index", 0.0, 1.0, +1, missing="when a crisis runs in the region from week 0 or 1", per="region"),
+    "deterrence_failure.<region>": MetricSpec(
+        deterrence_failure_region, "deterrence failure",
+        "1 when the region's adversary started a crisis during the run, else 0; its mean over "
+        "replications is the probability that deterrence fails there",
+        "0/1", 0.0, 1.0, -1, probability=True, per="region"),
     "allied_capacity_growth": MetricSpec(
         allied_capacity_growth, "allied capacity growth",
         "deliverable non-US capacity of systems (what the lines can make given their inputs' "
@@ -239,9 +270,49 @@ METRICS: dict[str, MetricSpec] = {
         "× start", 0.0, math.inf, +1, missing="without allied capacity at week 0"),
 }
 
+#: Old names that changed meaning or were dropped (the 'Changes' of docs/metrics.md).
+RENAMED: dict[str, str] = {
+    "surge_ratio": "now by value (each crisis system at its unit cost); it summed units, so 155 mm "
+                   "shells were 99% of it",
+    "output_12m": "dropped: it summed units of every crisis system; use output_value_12m (by value) "
+                  "or output_12m.<system> (units of one system)",
+    "weeks_to_double": "now per system (weeks_to_double.<system>); the unit sum never doubled",
+    "deterrence_index": "now per region (deterrence_index.<region>) and averaged only over the weeks "
+                        "before that region's onset; it averaged every adversary over the whole horizon",
+    "deterrence_failure": "now per region (deterrence_failure.<region>); it was 1 when any adversary "
+                          "started a crisis",
+    "allied_share": "now by value; it was a share of units",
+}
+
+
+def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str]) -> tuple[str, ...]:
+    return tuple(systems) if spec.per == "system" else tuple(regions) if spec.per == "region" else ()
+
+
+def metric_columns(systems: Iterable[str], regions: Iterable[str]) -> list[str]:
+    """The metric columns of a run with these crisis systems and adversary regions, in
+    :data:`METRICS` order (each family expanded), without ``onset_week``."""
+    systems, regions = tuple(systems), tuple(regions)
+    out: list[str] = []
+    for name, spec in METRICS.items():
+        if spec.per:
+            family = name.split(".", 1)[0]
+            out += [f"{family}.{m}" for m in _members(spec, systems, regions)]
+        else:
+            out.append(name)
+    return out
+
 
 def compute_all(record: RunRecord) -> dict[str, float]:
-    """Every metric of :data:`METRICS` for one run, plus ``onset_week`` (NaN without a crisis)."""
-    out = {name: float(spec.function(record)) for name, spec in METRICS.items()}
+    """Every metric of :data:`METRICS` for one run (families expanded over the crisis systems
+    and adversary regions), plus ``onset_week`` (NaN without a crisis)."""
+    out: dict[str, float] = {}
+    for name, spec in METRICS.items():
+        if spec.per:
+            family = name.split(".", 1)[0]
+            for m in _members(spec, record.crisis_systems, record.adversary_regions):
+                out[f"{family}.{m}"] = float(spec.function(record, m))
+        else:
+            out[name] = float(spec.function(record))
     out["onset_week"] = float(record.onset_week) if record.onset_week is not None else NAN
     return out

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import coproduction, series
 from .adversary import Adversary
+from .capability import capability_parts
 from .allocation import PriorityRules
 from .crisis import Crisis
 from .loader import load_scenario
@@ -28,6 +29,22 @@ from .producer import Producer
 from .schema import Scenario
 from .streams import Seed, Streams
 from .world import World
+
+
+def crisis_systems(scenario: Scenario) -> tuple[str, ...]:
+    """The systems any crisis of the scenario consumes (scripted or adversary), in file order;
+    every system when none names any. Surge metrics are about these."""
+    consumed = {k for c in scenario.crises for k in c.consumption_per_week}
+    consumed |= {k for a in scenario.adversaries.values() for k in a.crisis.consumption_per_week}
+    systems = scenario.systems()
+    return tuple(s for s in systems if s in consumed) or tuple(systems)
+
+
+def metric_names(scenario: Scenario) -> list[str]:
+    """The metric columns a run of the scenario reports (families expanded), plus ``onset_week``."""
+    from .metrics import metric_columns
+
+    return metric_columns(crisis_systems(scenario), scenario.adversaries) + ["onset_week"]
 
 
 class CooperationModel(mesa.Model):
@@ -56,6 +73,7 @@ class CooperationModel(mesa.Model):
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
         self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
         self.now: dict[str, float] = {}
+        self.arrived: dict[tuple[str, str], float] = {}  # (region, system) → units landed this week
         self._points_cache: tuple[int, dict[Nation, dict[str, float]]] | None = None
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[str, int], tuple[int, list]] = {}
@@ -117,10 +135,7 @@ class CooperationModel(mesa.Model):
                          c.requirement_multiplier, c.budget_multiplier, "scripted")
             for c in self.scenario.crises
         ]
-        consumed = {k for c in self.scenario.crises for k in c.consumption_per_week}
-        consumed |= {k for a in self.scenario.adversaries.values() for k in a.crisis.consumption_per_week}
-        systems = self.scenario.systems()
-        self.crisis_systems = tuple(s for s in systems if s in consumed) or tuple(systems)
+        self.crisis_systems = crisis_systems(self.scenario)
 
     def _crisis(self, region, start, duration, consumption, donors, req_mult, budget_mult, origin) -> Crisis:
         if donors:
@@ -170,14 +185,22 @@ class CooperationModel(mesa.Model):
     def _receive(self, week: int) -> None:
         for order, qty in self.arrivals.pop(week, ()):
             order.buyer.deliver(order, qty)
+            self._note_arrival(order.dest_region, order.item, qty)
         for nation, item, region, qty in self.moves.pop(week, ()):
             nation.land(item, region, qty)
+            self._note_arrival(region, item, qty)
+
+    def _note_arrival(self, region: str, item: str, qty: float) -> None:
+        key = (region, item)
+        if key in self.arrived:  # systems only (components are not in the map)
+            self.arrived[key] += qty
 
     def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
         """Send goods; they arrive after the transit time between the regions."""
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
             order.buyer.deliver(order, qty)
+            self._note_arrival(order.dest_region, order.item, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
 
@@ -249,15 +272,11 @@ class CooperationModel(mesa.Model):
             out[region] = held
         return out
 
-    def capability(self, region: str, warning_weeks: int) -> float:
-        """Allied capability an adversary sees: stock held in the region, reinforcements the
-        lift can bring within the warning time, and what lines can deliver and ship within it
-        (points)."""
-        total = self.stock_points(region) + self.reinforcement_points(region, warning_weeks)
-        week = self.steps
-        for p, factor in self._surge_factors(region, warning_weeks):
-            total += p.deliverable_capacity(week) * factor
-        return total
+    def capability(self, region: str, warning_weeks: int, campaign_weeks: int) -> float:
+        """Allied capability an adversary sees over its campaign (model/capability.py): stock
+        held in the region, reinforcements the lift brings within the warning time, and what
+        lines can deliver there over the campaign net of backlogs and other theatres' use (points)."""
+        return sum(capability_parts(self, region, warning_weeks, campaign_weeks).values())
 
     def stock_points(self, region: str) -> float:
         """Deterrence-weighted stock every nation holds in ``region`` this week (points)."""
@@ -291,19 +310,6 @@ class CooperationModel(mesa.Model):
             cached = self._points_cache = (self.steps, {n: self.nation_points(n) for n in self.nation_list})
         return cached[1]
 
-    def _surge_factors(self, region: str, warning_weeks: int) -> list[tuple[Producer, float]]:
-        """(line, points per unit of weekly deliverable capacity shipped within the warning time)."""
-        key = (region, warning_weeks)
-        cached = self._factor_cache.get(key)
-        if cached is None or cached[0] != self.lines_version:
-            out = []
-            for p in self.producer_list:
-                lead = warning_weeks - self.world.transit[(p.region, region)]
-                if self.weights.get(p.item) and lead > 0:
-                    out.append((p, lead * self.weights[p.item]))
-            cached = self._factor_cache[key] = (self.lines_version, out)
-        return cached[1]
-
     def forward_units(self, region: str, items) -> float:
         """Units of the given items held in a region by all nations."""
         return sum(n.held_in(region, k) for n in self.nation_list for k in items)
@@ -317,9 +323,20 @@ class CooperationModel(mesa.Model):
     # -- results ------------------------------------------------------------------------------
     def onset(self) -> Crisis | None:
         """The crisis surge metrics count from: the first scripted one, else the first started."""
+        region = self.scenario.measurement.onset_region
+        if region is not None:
+            return min((c for c in self.crises if c.region == region), key=lambda c: c.start_week, default=None)
         scripted = [c for c in self.crises if c.origin == "scripted"]
         pool = scripted or [c for c in self.crises if c.origin == "adversary"]
         return min(pool, key=lambda c: c.start_week, default=None)
+
+    def region_onsets(self) -> dict[str, int]:
+        """Region → start week of the first crisis there that has begun by now."""
+        out: dict[str, int] = {}
+        for c in self.crises:
+            if c.start_week <= self.steps:
+                out[c.region] = min(out.get(c.region, c.start_week), c.start_week)
+        return out
 
     def record(self) -> RunRecord:
         """The finished run's record for the metric functions."""
@@ -330,6 +347,8 @@ class CooperationModel(mesa.Model):
             series=self.timeseries(),
             crisis_systems=self.crisis_systems,
             onset_week=onset.start_week if started else None,
+            onset_region=onset.region if started else None,
+            unit_costs={k: self.scenario.items[k].unit_cost_musd for k in self.crisis_systems},
             onset_forward_stock=onset.onset_stock if started else math.nan,
             onset_consumption_per_week=sum(onset.consumption.values()) if started else math.nan,
             cases_finished=self.pipeline.finished,
@@ -339,14 +358,16 @@ class CooperationModel(mesa.Model):
                                    if p.licensor is not None and p.effective_capacity(week) > 0),
             allied_capacity_start=self.allied_capacity_start,
             allied_capacity_end=self.allied_capacity(week),
-            adversary_started=any(a.started_week is not None for a in self.adversary_list),
+            region_onsets=self.region_onsets(),
+            started_regions=tuple(a.region for a in self.adversary_list if a.started_week is not None),
             adversary_regions=tuple(a.region for a in self.adversary_list),
             surge_window=self.scenario.measurement.surge_window_weeks,
+            long_window=self.scenario.measurement.long_window_weeks,
             pre_window=self.scenario.measurement.pre_crisis_window_weeks,
         )
 
     def metrics(self) -> dict[str, float]:
-        """The eleven metrics of DESIGN.md plus ``onset_week`` (NaN where missing)."""
+        """The metrics of DESIGN.md (families expanded) plus ``onset_week`` (NaN where missing)."""
         return compute_all(self.record())
 
     def timeseries(self) -> dict[str, list[float]]:

@@ -56,7 +56,12 @@ class Adversary(Strict):
     """One per contested region: weighs allied forward capability against its needs."""
 
     campaign_requirement: float = field(
-        ..., gt=0.0, description="allied capability that makes success a coin flip (points; assumption)"
+        ..., gt=0.0, description="allied capability over the campaign that makes success a coin "
+        "flip (points; calibrate to wargame figures, A5, or mark assumption)"
+    )
+    campaign_weeks: int = field(
+        65, ge=1, le=520, description="length of the campaign the adversary plans for: allied "
+        "production counts over it (weeks; A5: mean interstate war ~15 months)"
     )
     warning_weeks: int = field(
         8, ge=0, description="time allies have to reinforce (weeks; assumption, after P30 'tyranny of time')"
@@ -69,7 +74,8 @@ class Adversary(Strict):
         0.5, ge=0.0, le=1.0, description="assessed success chance above which it is tempted"
     )
     hazard_per_week: float = field(
-        0.02, ge=0.0, le=1.0, description="weekly chance of acting when tempted (probability; assumption)"
+        0.02, ge=0.0, le=1.0, description="weekly chance of acting when tempted, at a certain success; the weekly "
+        "probability is hazard × the assessed chance (probability; assumption)"
     )
     crisis: AdversaryCrisis = field(AdversaryCrisis(), description="what its crisis consumes")
 
@@ -213,6 +219,8 @@ def _reference_problems(s: Scenario) -> list[str]:
                 out.append(f"crises.{i}.consumption_per_week.{item}: unknown item")
         out += _token_problems(f"crises.{i}.donors", c.donors, tokens, groups, "nation or group")
     out += _region_problems(s, "adversaries", tuple(s.adversaries))
+    if s.measurement.onset_region is not None:
+        out += _region_problems(s, "measurement.onset_region", (s.measurement.onset_region,))
     for region, adv in s.adversaries.items():
         for item in adv.crisis.consumption_per_week:
             if item not in s.items:

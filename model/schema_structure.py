@@ -72,6 +72,15 @@ class Measurement(Strict):
         52, ge=1, description="weeks from onset over which surge output is measured "
         "(weeks; assumption: twelve months, the planning year)",
     )
+    long_window_weeks: int = field(
+        156, ge=1, description="weeks from onset of the long surge window (output_value_36m; "
+        "weeks; assumption: three years, the span of Europe's 155 mm ramp after 2022, A8)",
+    )
+    onset_region: str | None = field(
+        None, description="region whose first crisis the surge metrics count from (default: the "
+        "first scripted crisis, else the first an adversary starts); a scenario with a running war "
+        "and a later contingency names the contingency's region",
+    )
     pre_crisis_window_weeks: int = field(
         13, ge=2, description="weeks before onset averaged for the pre-crisis output level "
         "(weeks; assumption: a quarter)",

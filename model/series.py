@@ -18,6 +18,10 @@ SERIES_DOC: dict[str, tuple[str, str]] = {
     "output.<system>": ("units of the system completed that week, all producers", "units/week"),
     "output_us": ("crisis-system output made in the US", "units/week"),
     "output_allied": ("crisis-system output made outside the US", "units/week"),
+    "output_value_us": ("value of crisis-system output made in the US", "$M/week"),
+    "output_value_allied": ("value of crisis-system output made outside the US", "$M/week"),
+    "arrivals.<region>.<system>": ("units of the system that arrived in the region that week: "
+                                   "producers' deliveries to buyers there and reinforcements landing", "units/week"),
     "capacity.<system>": ("installed capacity × learning efficiency of active lines", "units/week"),
     "deliverable.<system>": ("deliverable capacity of active lines: capacity × learning limited by "
                              "inputs on hand and their supply (model/supply.py)", "units/week"),
@@ -42,7 +46,8 @@ def current(name: str, model: "CooperationModel") -> float:
 def series_names(model: "CooperationModel") -> list[str]:
     """All series of a model, in a stable order."""
     systems = model.scenario.systems()
-    names = [f"output.{s}" for s in systems] + ["output_us", "output_allied"]
+    names = [f"output.{s}" for s in systems] + ["output_us", "output_allied", "output_value_us", "output_value_allied"]
+    names += [f"arrivals.{r}.{s}" for r in model.scenario.regions for s in systems]
     names += [f"capacity.{s}" for s in systems] + [f"stock.{s}" for s in systems]
     names += [f"deliverable.{s}" for s in systems]
     for key in ("capacity_nation", "deliverable_nation", "output_nation"):
@@ -66,7 +71,8 @@ def observe(model: "CooperationModel", week: int) -> None:
     out = {s: 0.0 for s in systems}
     cap = {s: 0.0 for s in systems}
     deliverable = {s: 0.0 for s in systems}
-    us = allied = 0.0
+    us = allied = us_value = allied_value = 0.0
+    items = model.scenario.items
     _observe_nations(model, week)
     for p in model.producer_list:
         if p.item in out:
@@ -76,8 +82,10 @@ def observe(model: "CooperationModel", week: int) -> None:
             if p.item in model.crisis_systems:
                 if p.nation.iso == "USA":
                     us += p.output
+                    us_value += p.output * items[p.item].unit_cost_musd
                 else:
                     allied += p.output
+                    allied_value += p.output * items[p.item].unit_cost_musd
     stock = {s: 0.0 for s in systems}
     for n in model.nation_list:
         held = n.stock
@@ -89,6 +97,8 @@ def observe(model: "CooperationModel", week: int) -> None:
         now[f"deliverable.{s}"] = deliverable[s]
         now[f"stock.{s}"] = stock[s]
     now["output_us"], now["output_allied"] = us, allied
+    now["output_value_us"], now["output_value_allied"] = us_value, allied_value
+    _observe_arrivals(model, systems)
     for r, pts in model.regional_points().items():
         now[f"stock_region.{r}"] = pts
     for b in model.pipeline.barriers:
@@ -118,3 +128,12 @@ def _observe_nations(model: "CooperationModel", week: int) -> None:
         now[f"capacity_nation.{iso}"] = cap[iso]
         now[f"deliverable_nation.{iso}"] = deliverable[iso]
         now[f"output_nation.{iso}"] = out[iso]
+
+
+def _observe_arrivals(model: "CooperationModel", systems: list[str]) -> None:
+    """This week's arrivals by region and system, then reset the tally for next week."""
+    now, arrived = model.now, model.arrived
+    for r in model.scenario.regions:
+        for s in systems:
+            now[f"arrivals.{r}.{s}"] = arrived.get((r, s), 0.0)
+            arrived[(r, s)] = 0.0

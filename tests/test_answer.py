@@ -103,13 +103,17 @@ def test_headline_metrics_prefer_the_new_contract_and_the_contested_region(monke
     path = synthetic.barrier_study(tmp_path / "s", extra_columns={
         "deterrence_index.indo_pacific": "deterrence_index", "output_value_12m": "output_12m"})
     runs = load_study(path).folder.runs
-    # output_value_12m has no metric spec yet, so today's output_12m stands in
+    # the value-weighted and per-region names of the contract come first where a folder has them
     assert headline_metrics(runs, "indo_pacific") == [
-        "output_12m", "surge_ratio", "allied_capacity_growth", "deterrence_index.indo_pacific",
+        "output_value_12m", "surge_ratio", "allied_capacity_growth", "deterrence_index.indo_pacific",
         "deterrence_failure"]
     assert headline_metrics(runs, None)[3] == "deterrence_index"
-    monkeypatch.setitem(METRICS, "output_value_12m", METRICS["output_12m"])
-    assert headline_metrics(runs, "indo_pacific")[0] == "output_value_12m"
+    # without output_value_12m declared (replace the mapping: deleting and restoring a key would
+    # move it to the end of METRICS and reorder every table after this test)
+    from dibsim.experiments.analysis import catalog
+
+    monkeypatch.setattr(catalog, "METRICS", {k: v for k, v in METRICS.items() if k != "output_value_12m"})
+    assert headline_metrics(runs, "indo_pacific")[0] == "output_12m"
 
 
 def test_tornado_draws_largest_on_top_with_unresolved_faded(planted, tmp_path):

@@ -27,7 +27,7 @@ def test_run_writes_three_readable_files(process_out):
     runs = pd.read_parquet(process_out / "runs.parquet")
     assert len(runs) == 6 and (runs["status"] == "ok").all()
     assert {"barriers.export_licence.median_days", "barriers.fms_case.median_days",
-            "surge_ratio", "deterrence_index", "onset_week"} <= set(runs.columns)
+            "surge_ratio", "output_value_12m", "output_12m.shell_155mm", "onset_week"} <= set(runs.columns)
     ts = pd.read_parquet(process_out / "timeseries.parquet")
     assert set(ts["run_id"]) == set(runs["run_id"]) and ts["week"].max() == 3
     manifest = json.loads((process_out / "manifest.json").read_text())
@@ -72,10 +72,12 @@ def test_user_errors_exit_2_without_writing(process_out, tmp_path, capsys):
 
 @pytest.mark.slow
 def test_study_answers_then_resumes_to_nothing(tmp_path, capsys):
-    from dibsim.experiments.study import study_arms
+    from dibsim.experiments.study import STUDY_HEADLINES, study_arms
 
-    out = tmp_path / "study"
-    args = ["study", "--out", str(out), "--steps", "20", "--replications", "2", "--no-timeseries"]
+    assert STUDY_HEADLINES == ("baseline", "indo_pacific_contingency")
+    out = tmp_path / "study"  # one headline keeps the test quick; the default runs both
+    args = ["study", "--out", str(out), "--steps", "20", "--replications", "2", "--no-timeseries",
+            "--scenario", "baseline"]
     assert main(args) == 0
     printed = capsys.readouterr().out
     runs = pd.read_parquet(out / "runs.parquet")
@@ -86,7 +88,7 @@ def test_study_answers_then_resumes_to_nothing(tmp_path, capsys):
     answer = pd.read_csv(out / "answer.csv")
     assert set(answer["kind"]) == {"removed", "stricter", "reform"}
     assert set(answer["subject"]) >= {"fms_case", "fms_reform"}
-    assert (out / "plots" / "tornado_output_12m.png").is_file()
+    assert (out / "plots" / "tornado_output_value_12m.png").is_file()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.index("The answer: what each barrier costs") < page.index("<h2>Scenarios")
     assert main(args) == 0

@@ -6,6 +6,7 @@ import copy
 import pytest
 
 from dibsim.model import CooperationModel
+from dibsim.model.capability import capability_parts, production_points
 from dibsim.model.loader import ScenarioError
 from dibsim.model.orders import Order
 from test_randomness import busy_world
@@ -102,8 +103,33 @@ def test_with_posture_zero_and_a_lift_share_of_a_fifth_a_fifth_of_stock_elsewher
     m = pacific(transit_weeks=4.0, lift=0.05)
     assert m.stock_points("indo_pacific") == 0.0
     assert m.reinforcement_points("indo_pacific", 8) == pytest.approx(200.0)
-    production = sum(p.effective_capacity(0) * f for p, f in m._surge_factors("indo_pacific", 8))
-    assert m.capability("indo_pacific", 8) == pytest.approx(200.0 + production)
+    # the line's 100 a week over the 65-week campaign less its 4 weeks of transit
+    assert production_points(m, "indo_pacific", 65) == pytest.approx(100.0 * (65 - 4))
+    assert m.capability("indo_pacific", 8, 65) == pytest.approx(200.0 + 6100.0)
+
+
+def test_production_counts_over_the_campaign_length_after_transit():
+    m = pacific(transit_weeks=4.0)
+    assert production_points(m, "indo_pacific", 10) == pytest.approx(100.0 * 6)
+    assert production_points(m, "indo_pacific", 4) == 0.0  # nothing arrives before the campaign ends
+    parts = capability_parts(m, "indo_pacific", 8, 30)
+    assert parts == pytest.approx({"stock": 0.0, "reinforcement": 200.0, "production": 2600.0})
+
+
+def test_backlog_and_another_theatres_war_claim_production_first():
+    # 10 weeks of orders on the books (1,000 shells) come before a new order of the theatre
+    booked = pacific(producers__us_shell__initial_backlog_weeks=10.0)
+    assert production_points(booked, "indo_pacific", 65) == pytest.approx(6100.0 - 1000.0)
+    # a war in Europe from week 0 eats 30 a week of the same lines over the 65 weeks
+    war = pacific(crises=[{"region": "europe", "start_week": 0, "duration_weeks": 100,
+                           "consumption_per_week": {"shell": 30.0}}])
+    assert production_points(war, "indo_pacific", 65) == pytest.approx(6100.0 - 30.0 * 65)
+    # a war in the region itself claims nothing from its own deterrence
+    assert production_points(war, "europe", 65) == pytest.approx(100.0 * (65 - 4))
+    # claims never make production negative
+    glut = pacific(crises=[{"region": "europe", "start_week": 0, "duration_weeks": 100,
+                            "consumption_per_week": {"shell": 500.0}}])
+    assert production_points(glut, "indo_pacific", 65) == 0.0
 
 
 @pytest.mark.parametrize("weeks,share", [(2.0, 0.3), (6.0, 0.1), (8.0, 0.0), (9.0, 0.0)])
@@ -219,7 +245,7 @@ def test_licence_cover_and_surge_window_are_read_from_the_scenario():
     m.run()
     short = CooperationModel(build(w, measurement={"surge_window_weeks": 4}), rng=1).run()
     out = short.timeseries()["output.shell"]
-    assert short.metrics()["output_12m"] == sum(out[1:5])
+    assert short.metrics()["output_12m.shell"] == sum(out[1:5])
 
 
 # -- random streams keyed by stable names -------------------------------------------------------

@@ -34,16 +34,16 @@ def _tampered(tmp_path, change):
 
 def test_drift_exits_1_naming_each_metric_and_by_how_much(tmp_path, capsys):
     def change(m):
-        m["output_12m"] *= 1 + 1e-6       # a float beyond the tolerance
+        m["output_value_12m"] *= 1 + 1e-6       # a float beyond the tolerance
         m["surge_ratio"] *= 1 + 1e-12     # within it
         m["coproduction_lines"] += 1      # an integer, compared exactly
-        m["weeks_to_double"] = 3.0        # was NaN
+        m["weeks_to_double.gmlrs"] = 3.0        # was NaN
     assert main(["regression", "--file", str(_tampered(tmp_path, change))]) == 1
     out = capsys.readouterr().out
     assert "3 difference(s)" in out and "surge_ratio" not in out
-    assert "output_12m" in out and "relative -1e-06" in out
+    assert "output_value_12m" in out and "relative -1e-06" in out
     assert "coproduction_lines" in out and "compared exactly" in out
-    assert "weeks_to_double: 3.0 → NaN" in out
+    assert "weeks_to_double.gmlrs: 3.0 → NaN" in out
     assert "--refresh" in out
 
 
@@ -58,5 +58,5 @@ def test_refresh_writes_a_file_the_check_accepts_and_a_missing_file_exits_2(tmp_
     assert main(["regression", "--file", str(path)]) == 2
     assert "no stored regression metrics" in capsys.readouterr().err
     assert main(["regression", "--refresh", "--file", str(path)]) == 0
-    assert json.loads(path.read_text(encoding="utf-8"))["runs"][0]["metrics"]["weeks_to_double"] is None
+    assert json.loads(path.read_text(encoding="utf-8"))["runs"][0]["metrics"]["weeks_to_double.gmlrs"] is None
     assert main(["regression", "--file", str(path)]) == 0

@@ -39,7 +39,7 @@ def results(name):
                                       if (k, kind) not in ROUTED_AROUND])
 def test_a_stricter_barrier_never_raises_surge_output(key, kind):
     res = results(f"stricter_{key}_{kind}")
-    for metric in ("output_12m", "surge_ratio"):
+    for metric in ("output_value_12m", "surge_ratio"):
         r = res[metric]
         assert r.n == N
         assert r.diff_mean <= NOT_ABOVE_TOLERANCE * abs(r.base_mean), r
@@ -65,10 +65,10 @@ def test_slower_fms_raises_output_only_by_sending_buyers_to_faster_routes():
     only_fms = {"items.shell.sales_channels": ["fms"]}
     closed = Fact("fms_only", "", _scenario(mini_alliance, only_fms),
                   _scenario(mini_alliance, {**only_fms, **stricter("fms_case", "delay")}),
-                  ("output_12m", "surge_ratio"), "not_above")
+                  ("output_value_12m", "surge_ratio"), "not_above")
     for r in measure(closed, N):
         assert r.diff_mean <= NOT_ABOVE_TOLERANCE * abs(r.base_mean), r
-    opened = results("stricter_fms_case_delay")["output_12m"]
+    opened = results("stricter_fms_case_delay")["output_value_12m"]
     assert opened.diff_mean <= 0.03 * opened.base_mean, opened
 
 
@@ -90,7 +90,7 @@ def test_coproduction_raises_allied_share_and_capacity_growth():
 
 @pytest.mark.parametrize("name", ["forward_stock", "shorter_transit"])
 def test_forward_posture_raises_deterrence(name):
-    r = results(name)["deterrence_index"]
+    r = results(name)["deterrence_index.indo_pacific"]
     assert r.holds and r.ci_low > 0, r
 
 
@@ -102,7 +102,7 @@ def test_more_cases_than_capacity_congest_the_barrier():
 def test_the_us_alone_surges_least():
     res = results("us_alone_lowest_surge")
     assert res["surge_ratio"].holds and res["surge_ratio"].ci_high < 0, res
-    assert res["output_12m"].holds and res["output_12m"].ci_high < 0, res
+    assert res["output_value_12m"].holds and res["output_value_12m"].ci_high < 0, res
 
 
 def test_indexed_thresholds_spare_notifications_of_the_survey_share_order():

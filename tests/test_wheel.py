@@ -112,7 +112,7 @@ def test_installed_command_line_lists_validates_and_runs_from_an_empty_folder(em
     cwd, env = empty_dir
     dibsim = venv / "dibsim"
     listed = _run([dibsim, "list"], cwd, env).stdout
-    assert "baseline" in listed and "historical/us_155mm_2022" in listed and "output_12m" in listed
+    assert "baseline" in listed and "historical/us_155mm_2022" in listed and "output_value_12m" in listed
     assert "ok" in _run([dibsim, "validate", "baseline"], cwd, env).stdout
     _run([dibsim, "run", "baseline", "--replications", "1", "--steps", "8", "--out", "OUT",
           "--quiet"], cwd, env, timeout=300)
@@ -124,11 +124,11 @@ def test_installed_library_runs_the_model_from_an_empty_folder(empty_dir, venv):
     cwd, env = empty_dir
     code = ("import dibsim; from dibsim import CooperationModel; "
             "m = CooperationModel('baseline', rng=1); m.run(steps=4); "
-            "print(dibsim.__file__, m.steps, len(m.metrics())); print(m.metrics()['output_12m'])")
+            "print(dibsim.__file__, m.steps, len(m.metrics())); print(m.metrics()['output_value_36m'])")
     where, steps, n_metrics, value = _run([venv / "python", "-c", code], cwd, env).stdout.split()
     assert Path(where).resolve().is_relative_to(venv.parent.resolve()), where  # the wheel, not the checkout
     assert steps == "4" and int(n_metrics) >= 12
-    assert math.isnan(float(value))  # four weeks end before the European war's week-8 onset
+    assert math.isnan(float(value))  # four weeks cannot hold the 156-week window from the week-0 onset
 
 
 def test_installed_wheel_has_no_top_level_room_packages(empty_dir, venv):

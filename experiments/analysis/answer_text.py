@@ -31,8 +31,9 @@ ASSUMPTIONS: tuple[tuple[str, str, str | None], ...] = (
      "and only when funding is signalled.",
      "docs/ODD.md §4 Basic principles; §7 Production and expansion", None),
     ("Deterrence is the adversary's assessed chance that a campaign fails, from allied stock, "
-     "reinforcement and production against a campaign requirement set by assumption; the "
-     "adversary neither learns nor anticipates expansions.",
+     "reinforcement and production over a 65-week campaign against a requirement taken from a "
+     "wargame's opening three weeks (A5); the baseline is placed where deterrence is contested "
+     "by assumption, and the adversary neither learns nor anticipates expansions.",
      "docs/ODD.md §7 Adversary; §9 Known limitations", None),
     ("Output counts units across systems (a shell counts as an interceptor).",
      "docs/ODD.md §9 Known limitations", "output_12m"),

@@ -29,10 +29,11 @@ def metric_spec(metric: str) -> Any:
 
     A per-system or per-region column (``output_12m.<system>``, ``deterrence_index.<region>``)
     takes the spec declared for its family: the key before the dot, or a key written with a
-    placeholder such as ``deterrence_index.<region>``.
+    placeholder such as ``deterrence_index.<region>``; a bare family name (a column of a
+    results folder written before the metrics became per region) takes the family's spec too.
     """
     spec = METRICS.get(metric)
-    if spec is not None or "." not in metric:
+    if spec is not None:
         return spec
     family = metric.split(".", 1)[0]
     if family in METRICS:
@@ -205,7 +206,8 @@ def design_info(folder: ResultsFolder, scenario: str | None = None) -> DesignInf
             return replace(info, parameters=present)
         if info.kind in ("single", "none") and scenario is not None:
             break
-    cols = [c for c in folder.runs.columns if "." in c and c not in NON_METRIC_COLUMNS]
+    cols = [c for c in folder.runs.columns
+            if "." in c and c not in NON_METRIC_COLUMNS and metric_spec(c) is None]  # not output_12m.<system>
     if scenario is not None and cols:
         sub = folder.runs[folder.runs["scenario"] == scenario]
         cols = [c for c in cols if sub[c].notna().any()]

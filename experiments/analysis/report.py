@@ -32,8 +32,9 @@ from ..errors import UserError
 from ..engine.results import ResultsFolder, load_results
 
 #: The metrics a planner reads first; the report's tables and forest plots show these.
-KEY_METRICS = ("surge_ratio", "weeks_to_double", "output_12m", "allied_share",
-               "mean_regulatory_delay_weeks", "deterrence_index", "deterrence_failure")
+KEY_METRICS = ("output_value_12m", "output_value_36m", "surge_ratio", "theatre_delivered_value_12m",
+               "allied_share", "mean_regulatory_delay_weeks", "deterrence_index.indo_pacific",
+               "deterrence_failure.indo_pacific")
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#1a1a1a;line-height:1.45}
@@ -230,7 +231,7 @@ def sensitivity_section(folder: ResultsFolder) -> str:
 
 
 #: Conditions the report looks for automatically: (metric, below, above).
-AUTO_DISCOVERY = (("deterrence_failure", None, 0.5), ("surge_ratio", 2.0, None))
+AUTO_DISCOVERY = (("deterrence_failure.indo_pacific", None, 0.5), ("surge_ratio", 2.0, None))
 
 
 def discovery_section(folder: ResultsFolder) -> str:

@@ -19,11 +19,11 @@ def register(sub: Any) -> None:
                        description="Run the headline scenario's status quo, each barrier removed "
                        "and made stricter, and each reform variant on common random numbers; "
                        "print the ranked table of barrier costs and reform gains and write the "
-                       "report. 40 replications per arm unless --replications says; resumes "
+                       "report. 20 replications per arm unless --replications says; resumes "
                        "the folder when it already exists.")
     add_engine_flags(p, out_help="results folder (default: results/default_study)")
     p.add_argument("--scenario", action="append", metavar="NAME",
-                   help="headline scenario (repeat for several; default: baseline)")
+                   help="headline scenario (repeat for several; default: baseline and indo_pacific_contingency)")
     p.add_argument("--ensemble", metavar="CALIBRATION",
                    help="run the study once per plausible parameter set of a calibration folder "
                    "(results/<calibration>) and say whether each effect's sign and rank hold")

@@ -126,12 +126,19 @@ def run_id(scenario: str, point: int, replicate: int) -> str:
     return f"{scenario}:{point}:{replicate}"
 
 
-def default_metric_names() -> tuple[str, ...]:
-    """The model's metric names (``model.METRICS``) plus ``onset_week``."""
+def default_metric_names(scenarios: Sequence["Scenario"] = ()) -> tuple[str, ...]:
+    """The model's metric columns for these scenarios (``model.METRICS``, each per-system and
+    per-region family expanded over the scenarios' crisis systems and adversary regions, in
+    first-seen order) plus ``onset_week``; without scenarios, the plain metrics only."""
     from ...model import METRICS
+    from ...model.model import metric_names
 
-    names = tuple(METRICS)
-    return names if "onset_week" in names else names + ("onset_week",)
+    names: list[str] = []
+    for scn in scenarios:
+        names += [n for n in metric_names(scn) if n not in names]
+    if not scenarios:
+        names = [n for n, spec in METRICS.items() if not spec.per]
+    return tuple(names) if "onset_week" in names else tuple(names) + ("onset_week",)
 
 
 def make_plan(
@@ -184,7 +191,7 @@ def make_plan(
         reps = replications or (sweep.replications if sweep else DEFAULT_REPLICATIONS)
         design = expand(sweep, seed)
         plans.append(ScenarioPlan(scn.name, src, scn, scenario_hash(scn), design, reps))
-    metrics = tuple(metric_names) if metric_names is not None else default_metric_names()
+    metrics = tuple(metric_names) if metric_names is not None else default_metric_names([scn for _, scn in loaded])
     return Plan(tuple(plans), seed, steps, timeseries, metrics)
 
 

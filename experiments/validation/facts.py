@@ -110,9 +110,9 @@ def barrier_facts() -> list[Fact]:
             facts.append(Fact(
                 f"stricter_{key}_{kind}",
                 f"a {'longer median delay' if kind == 'delay' else 'higher denial rate'} at "
-                f"{key} never raises output_12m or surge_ratio",
+                f"{key} never raises output_value_12m or surge_ratio",
                 base, _scenario(mini_alliance, stricter(key, kind)),
-                ("output_12m", "surge_ratio"), "not_above"))
+                ("output_value_12m", "surge_ratio"), "not_above"))
     return facts
 
 
@@ -134,17 +134,17 @@ def other_facts() -> list[Fact]:
         Fact("coproduction", "coproduction raises allied_share and allied_capacity_growth",
              _scenario(lambda: coproduction_world(0.0)), _scenario(lambda: coproduction_world(0.2)),
              ("allied_share", "allied_capacity_growth"), "above"),
-        Fact("forward_stock", "more US stock forward in the theater raises deterrence_index",
+        Fact("forward_stock", "more US stock forward in the theater raises deterrence_index.indo_pacific",
              _scenario(lambda: pacific_world(us_share_forward=0.1)),
-             _scenario(lambda: pacific_world(us_share_forward=0.3)), ("deterrence_index",), "above"),
-        Fact("shorter_transit", "a shorter transit to the theater raises deterrence_index",
+             _scenario(lambda: pacific_world(us_share_forward=0.3)), ("deterrence_index.indo_pacific",), "above"),
+        Fact("shorter_transit", "a shorter transit to the theater raises deterrence_index.indo_pacific",
              _scenario(lambda: pacific_world(transit_to_theater=10.0)),
-             _scenario(lambda: pacific_world(transit_to_theater=4.0)), ("deterrence_index",), "above"),
+             _scenario(lambda: pacific_world(transit_to_theater=4.0)), ("deterrence_index.indo_pacific",), "above"),
         Fact("congestion", "more cases than a barrier's weekly capacity raise the delay",
              _scenario(lambda: congestion_world(2)), _scenario(lambda: congestion_world(12)),
              ("mean_regulatory_delay_weeks",), "above"),
         Fact("us_alone_lowest_surge", "the US alone surges less than the baseline with allies",
-             _named("baseline"), _named("us_alone"), ("surge_ratio", "output_12m"), "below",
+             _named("baseline"), _named("us_alone"), ("surge_ratio", "output_value_12m"), "below",
              overrides=(("horizon_weeks", BASELINE_HORIZON),)),
     ]
 
@@ -217,18 +217,24 @@ def measure(fact: Fact, replications: int = 20, root_seed: int = DEFAULT_ROOT_SE
 def run_facts(names: Sequence[str] = (), replications: int = 20,
               root_seed: int = DEFAULT_ROOT_SEED) -> list[FactResult]:
     """Measure the named facts (all when empty)."""
+    from .shipped_facts import FULL_REPLICATIONS, measure_shipped, shipped_facts
+
     facts = all_facts()
-    unknown = [n for n in names if n not in facts and n != "threshold_indexing"]
+    shipped = shipped_facts()
+    unknown = [n for n in names if n not in facts and n not in shipped and n != "threshold_indexing"]
     if unknown:
         from ..errors import UserError
 
-        raise UserError(f"unknown fact(s) {', '.join(unknown)} (known: {', '.join(facts)})")
+        raise UserError(f"unknown fact(s) {', '.join(unknown)} (known: {', '.join([*facts, *shipped])})")
     out: list[FactResult] = []
     cache: dict = {}
     for name in [n for n in names if n in facts] or ([] if names else facts):
         out += measure(facts[name], replications, root_seed, cache)
     if not names or "threshold_indexing" in names:
         out.append(threshold_indexing(replications, root_seed))
+    for name in [n for n in names if n in shipped] or ([] if names else shipped):
+        # the shipped world costs ~0.3 s a run: at most FULL_REPLICATIONS seeds per arm
+        out += measure_shipped(shipped[name], min(replications, FULL_REPLICATIONS), root_seed, cache)
     return out
 
 

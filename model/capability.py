@@ -1,0 +1,74 @@
+"""Allied capability an adversary weighs over its campaign (DESIGN.md 'Deterrence').
+
+    capability(region) = stock held in the region
+                       + reinforcements the lift brings within the warning time
+                       + production deliverable to the region over the campaign
+
+The production term, item by item: each line's deliverable weekly rate (model/supply.py) times
+the campaign weeks left after its transit to the region, less what comes first — the backlog
+ahead of the theatre's own wartime order at that line, by priority class (the order is placed by
+the line's own government when that nation is a donor to the region, else by the US; so under
+DPAS unrated allied orders at a US firm do not stand ahead of it, P88) and what other theatres'
+running crises consume of the item over the campaign — and never below zero. Each
+item counts at its deterrence weight. Stocks drained for one theatre weaken the other, and a war
+elsewhere claims the same lines, so deterrence is shared.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import CooperationModel
+    from .producer import Producer
+
+
+def campaign_lines(model: "CooperationModel", region: str, campaign_weeks: int) -> dict[str, list[tuple]]:
+    """Item → (line, weeks of the campaign its output can reach ``region``, the nation whose
+    wartime order for the theatre it would serve) for weighted items; cached until lines are
+    added."""
+    key = ("campaign", region, campaign_weeks)
+    cached = model._factor_cache.get(key)
+    if cached is None or cached[0] != model.lines_version:
+        out: dict[str, list[tuple]] = {}
+        donors = set(model.default_donors(region))
+        us = model.nations["USA"]
+        for p in model.producer_list:
+            weeks = campaign_weeks - model.world.transit[(p.region, region)]
+            if model.weights.get(p.item) and weeks > 0:
+                buyer = p.nation if p.nation in donors else us
+                out.setdefault(p.item, []).append((p, weeks, buyer))
+        cached = model._factor_cache[key] = (model.lines_version, out)
+    return cached[1]
+
+
+def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float:
+    """Units per week of ``item`` that crises running in other theatres consume now."""
+    week = model.steps
+    return sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
+
+
+def production_points(model: "CooperationModel", region: str, campaign_weeks: int) -> float:
+    """Deterrence-weighted units the lines can deliver to ``region`` over the campaign, net of
+    the backlog ahead of the theatre's order and of other theatres' consumption (points)."""
+    week = model.steps
+    total = 0.0
+    for item, lines in campaign_lines(model, region, campaign_weeks).items():
+        made = backlog = 0.0
+        for p, weeks, buyer in lines:
+            made += p.deliverable_capacity(week) * weeks
+            backlog += p.queued_ahead(buyer)
+        free = made - backlog - claims_elsewhere(model, region, item) * campaign_weeks
+        if free > 0.0:
+            total += free * model.weights[item]
+    return total
+
+
+def capability_parts(model: "CooperationModel", region: str, warning_weeks: int, campaign_weeks: int) -> dict[str, float]:
+    """The three terms of capability in ``region`` this week (points): ``stock``,
+    ``reinforcement`` and ``production``."""
+    return {
+        "stock": model.stock_points(region),
+        "reinforcement": model.reinforcement_points(region, warning_weeks),
+        "production": production_points(model, region, campaign_weeks),
+    }
