@@ -57,13 +57,20 @@ class Barrier:
         self.world = world
         self.streams = streams
         #: the stream of the case being planned; every case draws from its own (see case_stream)
-        self.rng: np.random.Generator = streams(f"barrier.{self.key}")
+        self._rng: np.random.Generator | None = None
         self._case_streams: dict[tuple[str, str], np.random.Generator] = {}
         self.queue: deque[Case] = deque()
         self.waiting: list[Case] = []
         self.in_process: list[Case] = []
         self.intake_left = settings.capacity_per_week
         self.entered = 0
+
+    @property
+    def rng(self) -> "np.random.Generator":
+        """The random stream of the case being planned (a barrier draws only while planning)."""
+        if self._rng is None:
+            raise RuntimeError(f"barrier {self.key} drew a random number outside case planning")
+        return self._rng
 
     # -- what the regulation says ------------------------------------------------------------
     def applies(self, case: Case) -> bool:
@@ -137,7 +144,7 @@ class Barrier:
         self.release_waiting(week)
         while self.queue and (self.intake_left is None or self.intake_left > 0):
             case = self.queue.popleft()
-            self.rng = self.case_stream(case)
+            self._rng = self.case_stream(case)
             days, deny_p = self.plan(case, week)
             case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
             case.stage_deny_p = deny_p
