@@ -19,8 +19,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dibsim study
 
-## make test: the test suite (under five minutes on two cores).
-test: $(STAMP)
+## make test: lint and types, then the test suite (under five minutes on two cores).
+test: lint
 	$(BIN)/python -m pytest
 
 ## make lint: ruff on the code and tests, mypy on the public surface of dibsim.model. mypy reads

@@ -4,7 +4,7 @@ from the metric declarations, so neither reference can drift.
 Every field of every pydantic model reachable from :class:`model.schema.Scenario` becomes one
 row: dotted path, meaning, unit, default, range, source. Meaning, unit and source are read from
 the field's description, which the schema requires to carry its unit and its source or the
-word *assumption* (STYLE.md pattern 5): a trailing parenthesis ``(unit; source)`` is split at
+word *assumption*: a trailing parenthesis ``(unit; source)`` is split at
 the first semicolon; a parenthesis without one is a source when it looks like a citation, else
 a unit. The metrics table (one row per entry of ``model.metrics.METRICS``) replaces the text
 between two marker comments of ``docs/metrics.md``; the prose around it is hand-written.
@@ -21,8 +21,9 @@ import re
 import sys
 import types
 import typing
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -91,7 +92,8 @@ def sections(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, ty
 
 def merged_sections(model: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:
     """:func:`sections` with a model that recurs under several parents shown once, its path
-    generalised where the parents differ (``barriers.<barrier>.fast_track.<i>``)."""
+    generalised where the parents differ (``barriers.<barrier>.fast_track.<i>``).
+    """
     by_class: dict[type, list[str]] = {}
     for prefix, m in sections(model):
         by_class.setdefault(m, []).append(prefix)
@@ -109,7 +111,8 @@ def merged_sections(model: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]
 
 def split_description(text: str, name: str = "") -> tuple[str, str, str]:
     """(meaning, unit, source) from a field description; ``name`` stands in for a meaning
-    when the description is only 'unit; source'."""
+    when the description is only 'unit; source'.
+    """
     text = " ".join(text.split())
     m = re.search(r"\(([^()]*)\)\s*$", text)
     meaning, inside = (text[: m.start()].strip(), m.group(1).strip()) if m else ("", text)
@@ -215,7 +218,7 @@ def metrics_table() -> str:
               "### Changes", "", "Names whose meaning changed, or that were dropped (results folders "
               "written before keep the old columns; the analysis still reads them):", ""]
     lines += [f"- `{old}`: {why}" for old, why in RENAMED.items()]
-    return "\n".join(lines + ["", METRICS_END])
+    return "\n".join([*lines, "", METRICS_END])
 
 
 def render_metrics(current: str) -> str:
@@ -235,7 +238,8 @@ GENERATORS: dict[str, Callable[[str], str]] = {
 
 def main(argv: list[str] | None = None) -> int:
     """Write docs/parameters.md and the table of docs/metrics.md (under the folder after
-    ``--docs``), or with ``--check`` exit 1 when either is out of date."""
+    ``--docs``), or with ``--check`` exit 1 when either is out of date.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     folder = Path(argv[argv.index("--docs") + 1]) if "--docs" in argv else DOCS
     stale = []

@@ -1,4 +1,4 @@
-"""Adversary: one per contested region, deciding whether aggression would pay (DESIGN.md step 2).
+"""Adversary: one per contested region, deciding whether aggression would pay (docs/ODD.md §3, step 2).
 
 It sets allied capability in the region over its campaign — forward stock, what can be brought
 in within its warning time, and what producers can deliver there over the campaign's length

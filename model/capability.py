@@ -1,4 +1,4 @@
-"""Allied capability an adversary weighs over its campaign (DESIGN.md 'Deterrence').
+"""Allied capability an adversary weighs over its campaign (docs/ODD.md §2, 'Deterrence').
 
     capability(region) = stock held in the region
                        + reinforcements the lift brings within the warning time
@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import CooperationModel
-    from .producer import Producer
 
 
 def campaign_lines(model: "CooperationModel", region: str, campaign_weeks: int) -> dict[str, list[tuple]]:
     """Item → (line, weeks of the campaign its output can reach ``region``, the nation whose
     wartime order for the theatre it would serve) for weighted items; cached until lines are
-    added."""
+    added.
+    """
     key = ("campaign", region, campaign_weeks)
     cached = model._factor_cache.get(key)
     if cached is None or cached[0] != model.lines_version:
@@ -50,7 +50,8 @@ def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float
 
 def production_points(model: "CooperationModel", region: str, campaign_weeks: int) -> float:
     """Deterrence-weighted units the lines can deliver to ``region`` over the campaign, net of
-    the backlog ahead of the theatre's order and of other theatres' consumption (points)."""
+    the backlog ahead of the theatre's order and of other theatres' consumption (points).
+    """
     week = model.steps
     total = 0.0
     for item, lines in campaign_lines(model, region, campaign_weeks).items():
@@ -66,7 +67,8 @@ def production_points(model: "CooperationModel", region: str, campaign_weeks: in
 
 def capability_parts(model: "CooperationModel", region: str, warning_weeks: int, campaign_weeks: int) -> dict[str, float]:
     """The three terms of capability in ``region`` this week (points): ``stock``,
-    ``reinforcement`` and ``production``."""
+    ``reinforcement`` and ``production``.
+    """
     return {
         "stock": model.stock_points(region),
         "reinforcement": model.reinforcement_points(region, warning_weeks),

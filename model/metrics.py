@@ -1,4 +1,4 @@
-"""Run metrics (DESIGN.md 'What is measured'): pure functions of a finished run's record.
+"""Run metrics (docs/metrics.md): pure functions of a finished run's record.
 
 Each metric is a module-level function of a :class:`RunRecord` (so it pickles into worker
 processes), documented with its definition, unit and range, and declared in :data:`METRICS`,
@@ -16,8 +16,8 @@ each by its unit cost ($M), per-system columns count units.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from .run_record import NAN, RunRecord
 
@@ -26,7 +26,8 @@ __all__ = ["METRICS", "MetricSpec", "RunRecord", "compute_all", "metric_columns"
 
 def surge_ratio(r: RunRecord) -> float:
     """Peak weekly value of crisis-system output in the 52 weeks from onset ÷ pre-crisis weekly
-    value. Unit: ratio (≥ 0; 1 = no surge). NaN without a crisis or without pre-crisis output."""
+    value. Unit: ratio (≥ 0; 1 = no surge). NaN without a crisis or without pre-crisis output.
+    """
     post, pre = r.window(r.crisis_value(), r.surge_window), r.pre_crisis_value()
     if not post or not pre > 0:
         return NAN
@@ -41,13 +42,15 @@ def _value_in(r: RunRecord, weeks: int, whole: bool) -> float:
 
 def output_value_12m(r: RunRecord) -> float:
     """Value of crisis systems completed in the 52 weeks from onset, or up to the horizon when it
-    comes first ($M ≥ 0)."""
+    comes first ($M ≥ 0).
+    """
     return _value_in(r, r.surge_window, whole=False)
 
 
 def output_value_36m(r: RunRecord) -> float:
     """Value of crisis systems completed in the 156 weeks from onset ($M ≥ 0); NaN when the
-    horizon ends inside the window."""
+    horizon ends inside the window.
+    """
     return _value_in(r, r.long_window, whole=True)
 
 
@@ -60,7 +63,8 @@ def capacity_at_onset_value(r: RunRecord) -> float:
 
 def theatre_delivered_value_12m(r: RunRecord) -> float:
     """Value of crisis systems that arrived in the crisis theatre in the 52 weeks from onset:
-    producers' deliveries there and reinforcements landing there ($M ≥ 0)."""
+    producers' deliveries there and reinforcements landing there ($M ≥ 0).
+    """
     if r.onset_week is None or r.onset_region is None:
         return NAN
     total = 0.0
@@ -84,7 +88,8 @@ def output_12m_system(r: RunRecord, system: str) -> float:
 
 def output_36m_system(r: RunRecord, system: str) -> float:
     """Units of one crisis system completed in the 156 weeks from onset (≥ 0); NaN when the
-    horizon ends inside the window."""
+    horizon ends inside the window.
+    """
     out = r.series[f"output.{system}"]
     if r.onset_week is None or r.onset_week + r.long_window > len(out):
         return NAN
@@ -93,7 +98,8 @@ def output_36m_system(r: RunRecord, system: str) -> float:
 
 def weeks_to_double_system(r: RunRecord, system: str) -> float:
     """Weeks from onset until the system's weekly output first reaches twice its pre-crisis
-    level. Unit: weeks (≥ 0). NaN when never reached within the horizon or without a crisis."""
+    level. Unit: weeks (≥ 0). NaN when never reached within the horizon or without a crisis.
+    """
     pre = r.pre_crisis_units(system)
     if r.onset_week is None or not pre > 0:
         return NAN
@@ -121,7 +127,8 @@ def denied_share(r: RunRecord) -> float:
 
 def stock_coverage_weeks(r: RunRecord) -> float:
     """Forward stock of the consumed items in the crisis region at onset ÷ crisis consumption
-    per week. Unit: weeks (≥ 0). NaN without a crisis."""
+    per week. Unit: weeks (≥ 0). NaN without a crisis.
+    """
     if r.onset_week is None or not r.onset_consumption_per_week > 0:
         return NAN
     return r.onset_forward_stock / r.onset_consumption_per_week
@@ -131,7 +138,8 @@ def deterrence_index_region(r: RunRecord, region: str) -> float:
     """Mean of 1 − the region's adversary's assessed chance of success over weeks 1 … s − 1,
     where s is the start week of the first crisis in that region (scripted or started by the
     adversary), or over weeks 1 … horizon when none starts there. Unit: 0–1, higher is better.
-    NaN when a crisis runs there from week 0 or 1 (nothing before it to deter)."""
+    NaN when a crisis runs there from week 0 or 1 (nothing before it to deter).
+    """
     vals = list(r.series[f"deterrence.{region}"])
     end = r.region_onsets.get(region, len(vals))
     vals = vals[1:end]
@@ -145,7 +153,8 @@ def deterrence_failure_region(r: RunRecord, region: str) -> float:
 
 def allied_capacity_growth(r: RunRecord) -> float:
     """Allied (non-US) deliverable capacity of systems at the horizon ÷ at the start, valued at
-    unit cost so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start."""
+    unit cost so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start.
+    """
     return r.allied_capacity_end / r.allied_capacity_start if r.allied_capacity_start > 0 else NAN
 
 
@@ -291,7 +300,8 @@ def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str]) -
 
 def metric_columns(systems: Iterable[str], regions: Iterable[str]) -> list[str]:
     """The metric columns of a run with these crisis systems and adversary regions, in
-    :data:`METRICS` order (each family expanded), without ``onset_week``."""
+    :data:`METRICS` order (each family expanded), without ``onset_week``.
+    """
     systems, regions = tuple(systems), tuple(regions)
     out: list[str] = []
     for name, spec in METRICS.items():
@@ -305,7 +315,8 @@ def metric_columns(systems: Iterable[str], regions: Iterable[str]) -> list[str]:
 
 def compute_all(record: RunRecord) -> dict[str, float]:
     """Every metric of :data:`METRICS` for one run (families expanded over the crisis systems
-    and adversary regions), plus ``onset_week`` (NaN without a crisis)."""
+    and adversary regions), plus ``onset_week`` (NaN without a crisis).
+    """
     out: dict[str, float] = {}
     for name, spec in METRICS.items():
         if spec.per:

@@ -1,8 +1,8 @@
 """CooperationModel: the Mesa model that wires the world and runs the week in order.
 
-The class wires; it does not do (STYLE.md pattern 2). ``__init__`` builds nations, producers,
+The class wires; it does not do. ``__init__`` builds nations, producers,
 the supply network, adversaries, crises and the barrier pipeline from a validated scenario,
-then collects once. ``step()`` runs the phases of DESIGN.md in a stated order and collects
+then collects once. ``step()`` runs the phases of docs/ODD.md §3 in a stated order and collects
 once more.
 """
 
@@ -17,8 +17,8 @@ import numpy as np
 
 from . import coproduction, series
 from .adversary import Adversary
-from .capability import capability_parts
 from .allocation import PriorityRules
+from .capability import capability_parts
 from .crisis import Crisis
 from .loader import load_scenario
 from .metrics import RunRecord, compute_all
@@ -33,7 +33,8 @@ from .world import World
 
 def crisis_systems(scenario: Scenario) -> tuple[str, ...]:
     """The systems any crisis of the scenario consumes (scripted or adversary), in file order;
-    every system when none names any. Surge metrics are about these."""
+    every system when none names any. Surge metrics are about these.
+    """
     consumed = {k for c in scenario.crises for k in c.consumption_per_week}
     consumed |= {k for a in scenario.adversaries.values() for k in a.crisis.consumption_per_week}
     systems = scenario.systems()
@@ -44,7 +45,7 @@ def metric_names(scenario: Scenario) -> list[str]:
     """The metric columns a run of the scenario reports (families expanded), plus ``onset_week``."""
     from .metrics import metric_columns
 
-    return metric_columns(crisis_systems(scenario), scenario.adversaries) + ["onset_week"]
+    return [*metric_columns(crisis_systems(scenario), scenario.adversaries), "onset_week"]
 
 
 class CooperationModel(mesa.Model):
@@ -76,7 +77,7 @@ class CooperationModel(mesa.Model):
         self.arrived: dict[tuple[str, str], float] = {}  # (region, system) → units landed this week
         self._points_cache: tuple[int, dict[Nation, dict[str, float]]] | None = None
         self._reinforcer_cache: dict[str, list[Nation]] = {}
-        self._factor_cache: dict[tuple[str, int], tuple[int, list]] = {}
+        self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self._build_agents()
         self._build_crises()
@@ -122,7 +123,8 @@ class CooperationModel(mesa.Model):
 
     def add_producer(self, pid: str, spec) -> Producer:
         """Stand up a new line during the run (a licensed coproduction line): none of its
-        cross-border supply links is licensed yet."""
+        cross-border supply links is licensed yet.
+        """
         prod = self._create_producer(pid, spec)
         for comp, sups in spec.suppliers.items():
             prod.connect(comp, [self.producers[sup] for sup in sups], established=False)
@@ -147,7 +149,8 @@ class CooperationModel(mesa.Model):
     def default_donors(self, region: str) -> list[Nation]:
         """Who feeds a crisis in ``region`` unless the scenario names donors: the region's
         nations and the US. They are also the nations whose lift reinforces the region in an
-        adversary's assessment."""
+        adversary's assessment.
+        """
         return [n for n in self.nation_list if n.region == region or n.iso == "USA"]
 
     def start_adversary_crisis(self, adversary: Adversary, week: int) -> None:
@@ -219,7 +222,8 @@ class CooperationModel(mesa.Model):
     def _activation_keys(self, week: int) -> np.ndarray:
         """Each nation's sort key for this week's activation order, drawn from its own stream
         (``activation.<ISO3>``, a block of draws per horizon), so adding a nation never
-        reorders the others."""
+        reorders the others.
+        """
         keys = self._activation
         if week >= keys.shape[0]:
             more = np.column_stack([n.activation_stream.random(keys.shape[0]) for n in self.nation_list])
@@ -256,7 +260,7 @@ class CooperationModel(mesa.Model):
 
     def regional_points(self) -> dict[str, float]:
         """Deterrence-weighted stock held in each region now (capability points)."""
-        pts = {r: 0.0 for r in self.scenario.regions}
+        pts = dict.fromkeys(self.scenario.regions, 0.0)
         for n in self.nation_list:
             for region, p in self.nation_points(n).items():
                 pts[region] += p
@@ -275,7 +279,8 @@ class CooperationModel(mesa.Model):
     def capability(self, region: str, warning_weeks: int, campaign_weeks: int) -> float:
         """Allied capability an adversary sees over its campaign (model/capability.py): stock
         held in the region, reinforcements the lift brings within the warning time, and what
-        lines can deliver there over the campaign net of backlogs and other theatres' use (points)."""
+        lines can deliver there over the campaign net of backlogs and other theatres' use (points).
+        """
         return sum(capability_parts(self, region, warning_weeks, campaign_weeks).values())
 
     def stock_points(self, region: str) -> float:
@@ -287,7 +292,8 @@ class CooperationModel(mesa.Model):
         warning time (points). A region ``t`` weeks away contributes the share
         ``min(1, lift_share_per_week × (warning − t))`` of what a donor holds there: its lift
         sends that share each week, and only what leaves by week ``warning − t`` arrives in
-        time, so the count falls linearly with transit and reaches zero at the warning time."""
+        time, so the count falls linearly with transit and reaches zero at the warning time.
+        """
         points = self._points_this_week()
         transit = self.world.transit
         total = 0.0
@@ -341,16 +347,17 @@ class CooperationModel(mesa.Model):
     def record(self) -> RunRecord:
         """The finished run's record for the metric functions."""
         onset = self.onset()
-        started = onset is not None and onset.start_week <= self.steps
+        if onset is not None and onset.start_week > self.steps:
+            onset = None  # scripted for after the weeks run
         week = self.steps
         return RunRecord(
             series=self.timeseries(),
             crisis_systems=self.crisis_systems,
-            onset_week=onset.start_week if started else None,
-            onset_region=onset.region if started else None,
+            onset_week=onset.start_week if onset is not None else None,
+            onset_region=onset.region if onset is not None else None,
             unit_costs={k: self.scenario.items[k].unit_cost_musd for k in self.crisis_systems},
-            onset_forward_stock=onset.onset_stock if started else math.nan,
-            onset_consumption_per_week=sum(onset.consumption.values()) if started else math.nan,
+            onset_forward_stock=onset.onset_stock if onset is not None else math.nan,
+            onset_consumption_per_week=sum(onset.consumption.values()) if onset is not None else math.nan,
             cases_finished=self.pipeline.finished,
             cases_denied=self.pipeline.denied,
             delay_sum_weeks=float(self.pipeline.delay_sum),
@@ -367,7 +374,7 @@ class CooperationModel(mesa.Model):
         )
 
     def metrics(self) -> dict[str, float]:
-        """The metrics of DESIGN.md (families expanded) plus ``onset_week`` (NaN where missing)."""
+        """The metrics of docs/metrics.md (families expanded) plus ``onset_week`` (NaN where missing)."""
         return compute_all(self.record())
 
     def timeseries(self) -> dict[str, list[float]]:

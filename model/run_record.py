@@ -1,14 +1,14 @@
 """What a finished run leaves for its metrics: weekly series plus a few end states.
 
 The metric functions of :mod:`model.metrics` read only this record, so they are pure and pickle
-into worker processes. Aggregates weight each crisis system by its unit cost (DESIGN.md 'What is
+into worker processes. Aggregates weight each crisis system by its unit cost (docs/ODD.md §2, 'What is
 measured'); per-system metrics stay in units.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 NAN = float("nan")
 
@@ -62,7 +62,8 @@ class RunRecord:
 
     def pre_crisis(self, weekly: Sequence[float], capacity_week0: float) -> float:
         """Mean of ``weekly`` over the quarter before onset; at an onset in the first weeks,
-        ``capacity_week0`` (the lines were running at capacity)."""
+        ``capacity_week0`` (the lines were running at capacity).
+        """
         if self.onset_week is None:
             return NAN
         lo, hi = max(1, self.onset_week - self.pre_window), self.onset_week

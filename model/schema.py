@@ -1,4 +1,4 @@
-"""The scenario: the one thing a planner edits (DESIGN.md 'Scenarios').
+"""The scenario: the one thing a planner edits (docs/ODD.md §2, 'Scenarios').
 
 A scenario holds the world (regions, groups, nations, items, producers), the barrier settings,
 the policies, the crisis (scripted or left to adversaries), the horizon and an optional sweep.
@@ -81,7 +81,7 @@ class Adversary(Strict):
 
 
 class Sourcing(Strict):
-    """How nations choose sources and learn delivery times (DESIGN.md step 3)."""
+    """How nations choose sources and learn delivery times (docs/ODD.md §3, step 3)."""
 
     delivery_norm_weeks: float = field(
         52.0, gt=0.0, description="delivery time that costs one unit of utility (weeks; assumption)"
@@ -149,7 +149,7 @@ class Scenario(Strict):
     nations: dict[str, Nation] = field(..., description="ISO3 code → nation")
     items: dict[str, Item] = field(..., description="item key → system or component")
     producers: dict[str, Producer] = field(..., description="producer id → line")
-    barriers: Barriers = field(Barriers(), description="the regulatory pipeline")
+    barriers: Barriers = field(Barriers(), description="the regulatory pipeline")  # type: ignore[valid-type]
     policies: Policies = field(Policies(), description="reform levers")
     pipeline: Pipeline = field(Pipeline(), description="returns and resubmission")
     sourcing: Sourcing = field(Sourcing(), description="buyer behaviour")
@@ -203,7 +203,7 @@ def _reference_problems(s: Scenario) -> list[str]:
                 out.append(f"items.{key}.bill_of_materials.{comp}: not a component item")
     for pid, p in s.producers.items():
         out += _producer_problems(s, pid, p)
-    for name, b in s.barriers:
+    for name, b in s.barriers:  # type: ignore[attr-defined]  # the registry-built block
         out += _token_problems(f"barriers.{name}", list(b.exempt) + [m for ft in b.fast_track for m in ft.members],
                                tokens, groups, "nation or group")
     out += _token_problems("policies.grouped_fms_members", s.policies.grouped_fms_members, tokens, groups,

@@ -23,7 +23,8 @@ class RegionSpec(Strict):
 class GroupSpec(Strict):
     """A named group of nations (an initiative, an alliance, a treaty status). Membership is
     listed on each nation (``nations.<ISO3>.groups``); barriers, policies and priority classes
-    refer to the group by its key."""
+    refer to the group by its key.
+    """
 
     name: str = field(..., description="display name")
     source: str = field("assumption", description="who is in it, since when, and the source")
@@ -31,7 +32,8 @@ class GroupSpec(Strict):
 
 class PriorityClass(Strict):
     """One class of orders that a producer serves before every later class and before orders
-    in no class (DPAS rated orders, P88)."""
+    in no class (DPAS rated orders, P88).
+    """
 
     name: str = field(..., description="label of the class (e.g. dpas_rated)")
     members: tuple[str, ...] = field(
@@ -49,7 +51,7 @@ class PriorityClass(Strict):
 
 class Allocation(Strict):
     """Who waits behind whom at a producer: the priority classes, served in list order, then
-    every order in no class; first come first served within each (DESIGN.md step 4; P88).
+    every order in no class; first come first served within each (docs/ODD.md §3, step 4; P88).
 
     An order joins the first class that applies at the producer (the producer's nation is in
     ``firms_in``) and names its buyer. A component order is rated with the class of the most

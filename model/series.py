@@ -7,8 +7,9 @@ functions, not lambdas, so models pickle into worker processes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -68,9 +69,9 @@ def observe(model: "CooperationModel", week: int) -> None:
     """Fill ``model.now`` with this week's values."""
     now = model.now
     systems = model.scenario.systems()
-    out = {s: 0.0 for s in systems}
-    cap = {s: 0.0 for s in systems}
-    deliverable = {s: 0.0 for s in systems}
+    out = dict.fromkeys(systems, 0.0)
+    cap = dict.fromkeys(systems, 0.0)
+    deliverable = dict.fromkeys(systems, 0.0)
     us = allied = us_value = allied_value = 0.0
     items = model.scenario.items
     _observe_nations(model, week)
@@ -86,7 +87,7 @@ def observe(model: "CooperationModel", week: int) -> None:
                 else:
                     allied += p.output
                     allied_value += p.output * items[p.item].unit_cost_musd
-    stock = {s: 0.0 for s in systems}
+    stock = dict.fromkeys(systems, 0.0)
     for n in model.nation_list:
         held = n.stock
         for s in systems:
@@ -113,7 +114,7 @@ def _observe_nations(model: "CooperationModel", week: int) -> None:
     """Per-nation value of system lines' capacity, deliverable capacity and output ($M/week)."""
     now = model.now
     items = model.scenario.items
-    cap = {iso: 0.0 for iso in model.nations}
+    cap = dict.fromkeys(model.nations, 0.0)
     deliverable = dict(cap)
     out = dict(cap)
     for p in model.producer_list:

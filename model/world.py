@@ -38,7 +38,7 @@ class World:
             for a, row in scenario.transit_weeks.items()
             for b, w in row.items()
         }
-        cr = scenario.barriers.congressional_review
+        cr = scenario.barriers.congressional_review  # type: ignore[attr-defined]  # block built from the registry
         index = 1.0 + cr.inflation_since_fy2003 if scenario.policies.index_congressional_thresholds else 1.0
         self._threshold = (cr.threshold_musd * index, cr.nato_plus_threshold_musd * index)
 

@@ -6,10 +6,8 @@ import math
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
-
 import synthetic
-from dibsim.experiments.analysis.answer import (effects, headline_metrics, load_study, ranked,
-                                                write_answer)
+from dibsim.experiments.analysis.answer import effects, headline_metrics, load_study, ranked, write_answer
 from dibsim.experiments.analysis.answer_text import written_answer
 from dibsim.experiments.analysis.plots.tornado import plot_tornado, tornado_rows
 from dibsim.experiments.cli import main

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pandas as pd
-import pytest
 
 import engine_helpers as h
+import pandas as pd
+import pytest
 from dibsim.experiments.cli import main
-
 
 SWEEP = str(h.ROOT / "scenarios" / "sweep_export_licence.yaml")
 FAST = ["--steps", "3", "--replications", "1", "--quiet"]
@@ -47,10 +44,9 @@ def test_serial_process_and_dask_agree_on_the_model(process_out, tmp_path, execu
 
 
 def test_model_run_cleans_mesa_agent_ids():
-    from mesa.agent import Agent
-
     from dibsim.experiments.engine.plan import make_plan
     from dibsim.experiments.engine.worker import model_run
+    from mesa.agent import Agent
 
     plan = make_plan(["baseline"], replications=1, steps=1)
     scn = plan.scenarios[0]

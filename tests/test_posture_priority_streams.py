@@ -4,7 +4,6 @@ random streams keyed by stable names: arithmetic a reader can check by hand."""
 import copy
 
 import pytest
-
 from dibsim.model import CooperationModel
 from dibsim.model.capability import capability_parts, production_points
 from dibsim.model.loader import ScenarioError

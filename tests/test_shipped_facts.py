@@ -10,12 +10,11 @@ fact runs the full horizon. ``dibsim facts`` runs them all at 30 seeds
 import math
 
 import pytest
-
 from dibsim.experiments.validation.shipped_facts import (
     CLIFF_TOLERANCE,
     DETERRENCE,
-    FAILURE,
     EXCEPTIONS,
+    FAILURE,
     VALUE_36M,
     headline_variation,
     measure_shipped,

@@ -128,7 +128,9 @@ def test_entries_are_unique_ordered_and_complete():
 
 
 def test_no_file_points_at_research_notes_outside_the_project():
-    outside = re.compile(r"shared/research|domain\.md|/work/shared")
+    # The design notes (DESIGN.md, STYLE.md) and research notes live outside the project; the
+    # project's own docs (ODD, metrics, scenarios, architecture, sources) carry what it needs.
+    outside = re.compile(r"shared/research|domain\.md|/work/shared|\bDESIGN\.md|\bSTYLE\.md")
     hits = [f"{p.relative_to(ROOT)}:{n}" for p in project_files()
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
             if outside.search(line)]

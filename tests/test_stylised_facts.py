@@ -9,7 +9,7 @@ test pins down the model's behaviour and docs/ODD.md ('Stylised facts') explains
 """
 
 import pytest
-
+from dibsim.experiments.engine.seeds import DEFAULT_ROOT_SEED, run_seed
 from dibsim.experiments.validation.fact_worlds import mini_alliance
 from dibsim.experiments.validation.facts import (
     NOT_ABOVE_TOLERANCE,
@@ -21,7 +21,6 @@ from dibsim.experiments.validation.facts import (
     stricter,
     threshold_indexing,
 )
-from dibsim.experiments.engine.seeds import DEFAULT_ROOT_SEED, run_seed
 from dibsim.model.barriers import BARRIERS
 
 N = 20

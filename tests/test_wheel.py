@@ -42,7 +42,7 @@ TIMINGS: dict[str, float] = {}
 def _run(cmd, cwd, env=None, timeout=120):
     """Run a command; fail the test with its output when it exits non-zero."""
     done = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, check=False)
     assert done.returncode == 0, (f"{' '.join(map(str, cmd))} exited {done.returncode}\n"
                                   f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     return done
@@ -139,5 +139,5 @@ def test_installed_wheel_has_no_top_level_room_packages(empty_dir, venv):
             "print(found); sys.exit(1 if found else 0)")
     _run([venv / "python", "-c", code], cwd, env)
     failed = subprocess.run([venv / "python", "-c", "import model"], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=60, check=False)
     assert failed.returncode != 0 and "No module named 'model'" in failed.stderr, failed.stderr

@@ -169,7 +169,8 @@ def stricter_sentence(g: pd.DataFrame, metric: str, rule: str) -> str | None:
 
 def secondary_sentence(g: pd.DataFrame, metric: str) -> str:
     """The largest resolved barrier cost and reform gain in another headline metric, and
-    the barrier whose removal lowers it most, when one does."""
+    the barrier whose removal lowers it most, when one does.
+    """
     removed = _of(g, "removed", metric)
     cost = _resolved(removed, True).head(1)
     helps = _resolved(removed, False).head(1)
@@ -185,7 +186,8 @@ def secondary_sentence(g: pd.DataFrame, metric: str) -> str:
 
 def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:
     """Which barriers and reforms are not resolved in the primary metric, and how many
-    effects are not resolved in the whole table."""
+    effects are not resolved in the whole table.
+    """
     rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"])]
     still = rows["verdict"] == NO_CHANGE
     names = list(rows.loc[~rows["resolved"] & ~still, "subject"])

@@ -55,7 +55,8 @@ def better_direction(metric: str) -> int | None:
 
 def metric_label(metric: str) -> str:
     """'label (unit)' for an axis or a table header; a column the model does not declare is
-    shown by its name. A per-system or per-region column names its system or region."""
+    shown by its name. A per-system or per-region column names its system or region.
+    """
     spec = metric_spec(metric)
     if spec is None:
         return metric.replace("_", " ")
@@ -216,10 +217,10 @@ def design_info(folder: ResultsFolder, scenario: str | None = None) -> DesignInf
 
 
 def scenario_descriptions(folder: ResultsFolder) -> dict[str, dict[str, str]]:
-    """scenario → {'description', 'question'} from the manifest's resolved scenarios."""
+    """Scenario → {'description', 'question'} from the manifest's resolved scenarios."""
     out: dict[str, dict[str, str]] = {}
-    for name, entry in _entries(folder.manifest.get("scenarios")).items():
-        entry = entry if isinstance(entry, dict) else {}
+    for name, raw in _entries(folder.manifest.get("scenarios")).items():
+        entry = raw if isinstance(raw, dict) else {}
         resolved = entry.get("scenario", entry.get("resolved", entry))
         resolved = resolved if isinstance(resolved, dict) else {}
         out[str(name)] = {

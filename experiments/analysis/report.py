@@ -19,17 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import (BETTER, design_info, metric_columns, metric_label,
-                                          scenario_descriptions)
+from ..engine.results import ResultsFolder, load_results
+from ..errors import UserError
 from .answer import Study, column_titles, effects, load_study, ranked, reading_note, write_answer
 from .answer_text import written_answer
+from .catalog import BETTER, design_info, metric_columns, metric_label, scenario_descriptions
 from .compare import compare, write_comparison
 from .plots import make_plots
 from .plots.common import PlotRecord
 from .plots.metrics import plot_forest
 from .summary import format_value, summarise
-from ..errors import UserError
-from ..engine.results import ResultsFolder, load_results
 
 #: The metrics a planner reads first; the report's tables and forest plots show these.
 KEY_METRICS = ("output_value_12m", "output_value_36m", "surge_ratio", "theatre_delivered_value_12m",
@@ -73,7 +72,7 @@ def table_html(frame: pd.DataFrame) -> str:
 def _cell(value: object) -> str:
     text = html.escape(str(value))
     numeric = isinstance(value, (int, float, np.number)) or text[:1].isdigit() or \
-        text[:1] in "-+" and text[1:2].isdigit()
+        (text[:1] in "-+" and text[1:2].isdigit())
     faded = " nr" if "not resolved" in text or "no run changed" in text else ""
     return f'<td class="num{faded}">{text}</td>' if numeric else f"<td>{text}</td>"
 
@@ -123,7 +122,8 @@ def key_metrics_section(folders: list[ResultsFolder]) -> str:
 
 def single_point_only(folders: list[ResultsFolder]) -> list[ResultsFolder]:
     """The folders restricted to scenarios with one design point (sweeps are left to the
-    sensitivity and discovery sections); folders left empty are dropped."""
+    sensitivity and discovery sections); folders left empty are dropped.
+    """
     kept = []
     for f in folders:
         points = f.runs.groupby("scenario")["point"].transform("nunique")
@@ -135,7 +135,8 @@ def single_point_only(folders: list[ResultsFolder]) -> list[ResultsFolder]:
 def comparison_section(folders: list[ResultsFolder], baseline: str | None,
                        plot_dir: Path) -> str:
     """Differences from the baseline with intervals and forest plots of the key metrics,
-    among the scenarios that are not sweeps."""
+    among the scenarios that are not sweeps.
+    """
     folders = single_point_only(folders)
     arms = sum(f.runs["scenario"].nunique() for f in folders)
     if arms < 2:
@@ -184,7 +185,8 @@ def headlines_html(table: pd.DataFrame) -> str:
 
 def answer_section(study: Study, tornadoes: list[PlotRecord]) -> str:
     """The written answer, the primary metric's tornado chart, the ranked table, then the
-    other headline metrics' tornado charts."""
+    other headline metrics' tornado charts.
+    """
     table = effects(study)
     write_answer(study, table)
     answer = written_answer(table, study.stricter_rule)
@@ -204,7 +206,8 @@ def answer_section(study: Study, tornadoes: list[PlotRecord]) -> str:
 
 def plots_section(folder: ResultsFolder, records: list[PlotRecord] | None = None) -> str:
     """The standard plots of a folder (drawn into its ``plots/`` now unless given), the
-    study's tornado charts left to the answer."""
+    study's tornado charts left to the answer.
+    """
     records = make_plots(folder.path) if records is None else records
     key = [r for r in records if r.kind not in ("distribution", "tornado")
            or any(r.path.stem == f"dist_{m}" for m in KEY_METRICS)]
@@ -236,7 +239,8 @@ AUTO_DISCOVERY = (("deterrence_failure.indo_pacific", None, 0.5), ("surge_ratio"
 
 def discovery_section(folder: ResultsFolder) -> str:
     """PRIM boxes for the standard questions where the design has swept settings, plus any
-    box an analyst found earlier with ``dibsim discover`` (kept in ``DIR/discovery``)."""
+    box an analyst found earlier with ``dibsim discover`` (kept in ``DIR/discovery``).
+    """
     from .discovery import DISCOVERY_DIR, discover
 
     if not design_info(folder).names:
@@ -302,7 +306,7 @@ def build_report(paths: list[str | Path], out: str | Path | None = None,
     for f in folders:
         body += [plots_section(f, records[f.path]), sensitivity_section(f), discovery_section(f)]
     names = ", ".join(f.name for f in folders)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>dibsim report: "
             f"{html.escape(names)}</title><style>{CSS}</style></head><body><h1>dibsim report: "
             f"{html.escape(names)}</h1><p class='note'>Generated {stamp} from stored results "

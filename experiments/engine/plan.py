@@ -8,12 +8,13 @@ point, then replicate), so a plan of a million runs costs no memory until it is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
-from .designs import Design, expand
 from ..errors import UserError
+from .designs import Design, expand
 from .seeds import DEFAULT_ROOT_SEED, run_seed
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ def run_id(scenario: str, point: int, replicate: int) -> str:
 def default_metric_names(scenarios: Sequence["Scenario"] = ()) -> tuple[str, ...]:
     """The model's metric columns for these scenarios (``model.METRICS``, each per-system and
     per-region family expanded over the scenarios' crisis systems and adversary regions, in
-    first-seen order) plus ``onset_week``; without scenarios, the plain metrics only."""
+    first-seen order) plus ``onset_week``; without scenarios, the plain metrics only.
+    """
     from ...model import METRICS
     from ...model.model import metric_names
 
@@ -138,7 +140,7 @@ def default_metric_names(scenarios: Sequence["Scenario"] = ()) -> tuple[str, ...
         names += [n for n in metric_names(scn) if n not in names]
     if not scenarios:
         names = [n for n, spec in METRICS.items() if not spec.per]
-    return tuple(names) if "onset_week" in names else tuple(names) + ("onset_week",)
+    return tuple(names) if "onset_week" in names else (*tuple(names), "onset_week")
 
 
 def make_plan(

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from .fact_worlds import congestion_world, coproduction_world, mini_alliance, pacific_world
 from ...model.barriers import BARRIERS
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
+from .fact_worlds import congestion_world, coproduction_world, mini_alliance, pacific_world
 
 #: Relative tolerance of the ``not_above`` claims: 1% of the base mean (assumption: smaller
 #: than any effect a planner would act on, larger than rounding in shifted schedules).
@@ -263,7 +264,8 @@ SPARED_SHARE_FACTOR = 3.0
 
 def notifications(seed: int, scenario: str = "baseline", horizon: int = BASELINE_HORIZON) -> tuple[int, int]:
     """Sales notified to Congress at FY2003 thresholds in one run, and how many of them an
-    inflation-indexed threshold would have spared (same cases, so the comparison is exact)."""
+    inflation-indexed threshold would have spared (same cases, so the comparison is exact).
+    """
     from ...model import CooperationModel
     from ...model.cases import CaseKind
 

@@ -103,7 +103,8 @@ def doubled_interceptor_lines() -> dict[str, Any]:
 
 def us_forward(share: float) -> dict[str, Any]:
     """The US holds ``share`` of its stock in the Indo-Pacific, the rest of the 0.8 not in Europe
-    or the Middle East at home (baseline: 0.2 forward, 0.6 at home)."""
+    or the Middle East at home (baseline: 0.2 forward, 0.6 at home).
+    """
     return {"nations.USA.posture": {"americas": 0.8 - share, "europe": 0.15, "indo_pacific": share,
                                     "middle_east": 0.05}}
 
@@ -129,7 +130,8 @@ class ShippedFact:
 
 def shipped_facts(horizon: int | None = None) -> dict[str, ShippedFact]:
     """Facts (a)–(e) of issue 10 by name. ``horizon`` shortens the runs of the facts whose
-    metrics allow it (output_value_36m needs 156 weeks; failure probabilities the full horizon)."""
+    metrics allow it (output_value_36m needs 156 weeks; failure probabilities the full horizon).
+    """
     from ...model.barriers import BARRIERS
 
     base = (HEADLINE, {})
@@ -218,7 +220,8 @@ def measure_shipped(fact: ShippedFact, replications: int, root_seed: int | None 
 
 def headline_variation(scenarios: list[str], replications: int = 3, horizon: int | None = None) -> dict[str, dict[str, Any]]:
     """Fact (f): per headline metric, its mean in each shipped scenario, whether it varies
-    across them and whether it is missing in every run."""
+    across them and whether it is missing in every run.
+    """
     from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
     metrics = (VALUE_36M, "output_value_12m", "theatre_delivered_value_12m", DETERRENCE, FAILURE)
@@ -238,4 +241,4 @@ def headline_variation(scenarios: list[str], replications: int = 3, horizon: int
     return out
 
 
-__all__ = ["shipped_facts", "measure_shipped", "headline_variation", "ShippedFact"]
+__all__ = ["ShippedFact", "headline_variation", "measure_shipped", "shipped_facts"]
