@@ -76,6 +76,7 @@ def run_ensemble_study(calibration: Path | str, out: Path, *, executor_factory: 
     out.mkdir(parents=True, exist_ok=True)
     combined.to_csv(out / ENSEMBLE_TABLE, index=False)
     (out / ENSEMBLE_MARKDOWN).write_text(to_markdown(combined, data, len(tables)), encoding="utf-8")
+    write_ensemble_report(out, combined, data, len(tables))
     return combined
 
 
@@ -100,6 +101,46 @@ def combine(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
     table["rank_share"] = [float((r["_ranks"] == r["pooled_rank"]).mean()) for _, r in table.iterrows()]
     table["holds"] = (table["sign_share"] == 1.0) & (table["rank_share"] == 1.0)
     return table.drop(columns="_ranks")
+
+
+ENSEMBLE_REPORT = "report.html"
+
+
+def write_ensemble_report(out: Path, table: pd.DataFrame, data: dict[str, Any], n_sets: int) -> Path:
+    """``report.html`` of the ensemble: each barrier cost and reform gain with its mean over the
+    plausible sets, the envelope of their intervals, and whether its sign and its rank hold in
+    every set; each set's results folder is listed below (``dibsim report`` draws its own).
+    """
+    import html
+
+    from .analysis.report import CSS, table_html
+
+    rows = table.sort_values(["primary", "kind", "pooled_rank"], ascending=[False, True, True])
+    shown = pd.DataFrame({
+        "headline": rows["headline"], "kind": rows["kind"], "barrier or reform": rows["label"],
+        "metric": rows["metric"], "effect (mean over sets)": [f"{v:.4g}" for v in rows["effect"]],
+        "interval (envelope of the sets' 95% intervals)":
+            [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(rows["effect_low"], rows["effect_high"])],
+        "sign holds in": [f"{v:.0%} of sets" for v in rows["sign_share"]],
+        "rank holds in": [f"{v:.0%} of sets" for v in rows["rank_share"]],
+        "holds across the set": ["yes" if h else "no" for h in rows["holds"]],
+    })
+    held = int(rows.loc[rows["primary"], "holds"].sum())
+    total = int(rows["primary"].sum())
+    sets = data.get("sets", [])
+    links = "".join(f"<li><code>set_{k:02d}/</code>: calibration trial {s.get('trial')}, overrides "
+                    f"{html.escape(str(s.get('study_overrides')))}</li>" for k, s in enumerate(sets[:n_sets]))
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>dibsim ensemble study</title>"
+            f"<style>{CSS}</style></head><body>"
+            f"<h1>What each barrier costs and each reform buys, across the plausible set</h1>"
+            f"<div class='answer'><p>{n_sets} parameter sets of calibration "
+            f"'{html.escape(str(data.get('calibration')))}' (loss within {data.get('tolerance')} of the "
+            f"best). On the primary metric, {held} of {total} effects keep their sign and their rank "
+            "in every set; the rest depend on calibration choices and are marked 'no'.</p></div>"
+            f"{table_html(shown)}<h2>The sets' results folders</h2><ul>{links}</ul></body></html>")
+    path = Path(out) / ENSEMBLE_REPORT
+    path.write_text(page, encoding="utf-8")
+    return path
 
 
 def to_markdown(table: pd.DataFrame, data: dict[str, Any], n_sets: int) -> str:

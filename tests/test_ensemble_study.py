@@ -29,6 +29,9 @@ def test_the_study_runs_once_per_set_with_the_sets_overrides_on_every_arm(tmp_pa
     table = pd.read_csv(out / "ensemble_answer.csv")
     assert (table["sets"] == 2).all() and table["sign_share"].between(0, 1).all()
     assert "sign holds" in (out / "ensemble_answer.md").read_text()
+    report = (out / "report.html").read_text()
+    assert "across the plausible set" in report and "holds across the set" in report
+    assert report.count("<tr>") == len(table) + 1  # every effect beside its sign and rank agreement
 
 
 def test_combine_reports_sign_and_rank_agreement():
