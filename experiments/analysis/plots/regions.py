@@ -76,7 +76,9 @@ def plot_deterrence_by_region(folder: ResultsFolder, out_dir: Path,
     wanted = [f"{p}.{r}" for p in ("deterrence", "crisis_active") for r in regions]
     ts = read_series(folder, wanted, ids)
     names = labels(list(runs))
-    fig, axes = grid_figure(len(regions), ncols=2, panel=(5.6, 3.6), sharex=True, sharey=True)
+    # one region gets a wide panel, so the legend of a many-arm study fits under it
+    panel = (9.5, 4.6) if len(regions) == 1 else (5.6, 3.6)
+    fig, axes = grid_figure(len(regions), ncols=2, panel=panel, sharex=True, sharey=True)
     for ax, region in zip(axes, regions):
         det = matrix(ts, f"deterrence.{region}")
         partial = []
@@ -97,9 +99,10 @@ def plot_deterrence_by_region(folder: ResultsFolder, out_dir: Path,
         if not any(line.get_marker() == "v" for line in ax.get_lines()) and any(ax.get_lines()):
             ax.text(0.01, 0.97, "no crisis starts in this region in these runs",
                     transform=ax.transAxes, fontsize=8, color="0.35", va="top")
-        if partial:
-            ax.text(0.01, 0.02, "onset in " + "; ".join(partial), transform=ax.transAxes,
-                    fontsize=7, color="0.3", va="bottom")
+        if partial:  # one line per scenario, so the note never widens the panel
+            shown = partial[:4] + ([f"… and {len(partial) - 4} more"] if len(partial) > 4 else [])
+            ax.text(0.01, 0.02, "crisis onset in\n" + "\n".join(shown), transform=ax.transAxes,
+                    fontsize=7, color="0.3", va="bottom", in_layout=False)
         ax.set_ylim(0, 1.05)
         label_panel(ax, region.replace("_", " "), "week of run (weeks)",
                     "deterrence index (0–1)")
@@ -108,9 +111,9 @@ def plot_deterrence_by_region(folder: ResultsFolder, out_dir: Path,
     handles += [Patch(color="0.5", alpha=0.3),
                 Line2D([], [], marker="v", color="0.4", ls=":", mec="0.15")]
     texts += ["50% of runs", "crisis onset in the region (median week, scenario's colour)"]
-    fig.legend(handles, texts, loc="outside lower center", ncol=min(3, len(texts)),
-               frameon=False, fontsize=9)
-    fig.suptitle("deterrence by region: 1 − the adversary's assessed chance of success "
+    fig.legend(handles, texts, loc="outside lower center", ncol=2 if len(regions) == 1 else 3,
+               frameon=False, fontsize=8)
+    fig.suptitle("deterrence by region: 1 − the adversary's assessed chance of success\n"
                  "(median across runs; higher is better)")
     caption = ("How strongly each region is deterred week by week in each scenario and how it "
                "moves when a crisis starts there (triangles); a lower line is a region the "
