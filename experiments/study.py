@@ -93,12 +93,9 @@ def reform_variants(scenario_dir: Path | None = None, exclude: Sequence[str] = (
 
 def _own_settings(path: Path) -> dict[str, Any]:
     """What a scenario file itself writes (before its ``extends:`` chain is merged)."""
-    import yaml
+    from ..model.loader import read_yaml
 
-    from ..model.scenario_yaml import ScenarioYamlLoader
-
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=ScenarioYamlLoader)  # noqa: S506 - a SafeLoader
-    return data if isinstance(data, dict) else {}
+    return read_yaml(path)
 
 
 def stricter_rule() -> str:

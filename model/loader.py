@@ -84,7 +84,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path.resolve() in _seen:
         chain = " → ".join(str(p) for p in (*_seen, path))
         raise ScenarioError([f"{path}: extends: circular chain {chain}"])
-    data = _read_yaml(path)
+    data = read_yaml(path)
     base_ref = data.pop("extends", None)
     try:
         if base_ref is None:
@@ -115,7 +115,8 @@ def base_file(path: Path, base_ref: str) -> Path:
     return shipped if shipped.is_file() else local
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """One YAML file as a mapping (no ``extends:`` merge), every problem a one-line ScenarioError."""
     text = _read_text(path)
     try:
         data = yaml.load(text, Loader=ScenarioYamlLoader)  # noqa: S506 - a SafeLoader (C speed)
@@ -217,11 +218,12 @@ def validate(data: dict[str, Any], origin: str) -> Scenario:
                 msg = e.get("msg", "").removeprefix("Value error, ")
                 lines += [f"{origin}: {part}" for part in msg.split("; ")]
             else:
-                lines.append(_format_error(origin, e))
+                lines.append(format_error(origin, e))
         raise ScenarioError(lines) from None
 
 
-def _format_error(origin: str, err: Mapping[str, Any]) -> str:
+def format_error(origin: str, err: Mapping[str, Any]) -> str:
+    """One pydantic error as the one-line problem the CLI prints: file, field path, bad value."""
     loc = ".".join(str(x) for x in err.get("loc", ()))
     msg = err.get("msg", "invalid").removeprefix("Value error, ")
     if err.get("type") == "extra_forbidden":

@@ -25,7 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ...model.loader import ScenarioError, _read_yaml, load_scenario
+from ...model.loader import ScenarioError, load_scenario, read_yaml
 from .targets import format_errors
 
 FORMAT = "dibsim-calibration/1"
@@ -147,7 +147,7 @@ def read_config(path: Path | str) -> CalibrationConfig:
     path = Path(path)
     if not path.is_file():
         raise ScenarioError([f"{path}: no such calibration config"])
-    data = _read_yaml(path)
+    data = read_yaml(path)
     try:
         return CalibrationConfig.model_validate(data)
     except ValidationError as exc:

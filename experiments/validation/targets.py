@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ...model.loader import SCENARIO_DIR, ScenarioError, _format_error, _read_yaml
+from ...model.loader import SCENARIO_DIR, ScenarioError, format_error, read_yaml
 
 #: The format tag every targets file carries; a change of layout is a new number.
 FORMAT = "dibsim-targets/1"
@@ -84,7 +84,7 @@ def format_errors(origin: str, exc: ValidationError) -> list[str]:
             loc = ".".join(str(x) for x in e.get("loc", ()))
             lines.append(f"{origin}: {loc}: unknown field (got {e.get('input')!r:.60}); see the file's format")
         else:
-            lines.append(_format_error(origin, e))
+            lines.append(format_error(origin, e))
     return lines
 
 
@@ -95,7 +95,7 @@ def read_targets(path: Path | str) -> TargetsFile:
         ScenarioError: one line per problem, naming the file, the field path and the bad value.
     """
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_yaml(path)
     try:
         targets = TargetsFile.model_validate(data)
     except ValidationError as exc:

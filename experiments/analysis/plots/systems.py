@@ -59,6 +59,12 @@ def band_legend(fig, names: dict[str, str], extra: Sequence[tuple[object, str]] 
                frameon=False, fontsize=9)
 
 
+def _runs_and_systems(folder: ResultsFolder, scenarios: Sequence[str] | None):
+    """The chosen scenarios' ok runs and the crisis systems they make (both figures' start)."""
+    runs = ok_runs(folder.runs, list(scenarios or chosen_scenarios(folder)))
+    return runs, crisis_systems(folder, runs, folder.series_names())
+
+
 def plot_surge_by_system(folder: ResultsFolder, out_dir: Path, formats: Iterable[str] = ("png",),
                          scenarios: Sequence[str] | None = None) -> PlotRecord | None:
     """Weekly output of each crisis system (units/week) against weeks since the run's onset,
@@ -70,9 +76,7 @@ def plot_surge_by_system(folder: ResultsFolder, out_dir: Path, formats: Iterable
         formats: image formats (PNG first).
         scenarios: the scenarios to draw (default :func:`contract_data.chosen_scenarios`).
     """
-    chosen = list(scenarios or chosen_scenarios(folder))
-    runs = ok_runs(folder.runs, chosen)
-    systems = crisis_systems(folder, runs, folder.series_names())
+    runs, systems = _runs_and_systems(folder, scenarios)
     if not systems or not runs or "onset_week" not in folder.runs:
         return None
     ids = pd.concat(runs.values())["run_id"]
@@ -123,9 +127,7 @@ def plot_value_fans(folder: ResultsFolder, out_dir: Path, formats: Iterable[str]
         formats: image formats (PNG first).
         scenarios: the scenarios to draw (default :func:`contract_data.chosen_scenarios`).
     """
-    chosen = list(scenarios or chosen_scenarios(folder))
-    runs = ok_runs(folder.runs, chosen)
-    systems = crisis_systems(folder, runs, folder.series_names())
+    runs, systems = _runs_and_systems(folder, scenarios)
     if not systems or not runs or not any(unit_costs(folder, s) for s in runs):
         return None
     ids = pd.concat(runs.values())["run_id"]
