@@ -11,6 +11,7 @@ position, and is registered with :func:`model.barriers.register` (the one regist
 from __future__ import annotations
 
 import math
+import zlib
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 
 #: Cases returned more often than this are processed as they stand (assumption).
 MAX_RETURNS = 3
+
+
+def _queue_key(case: Case) -> tuple[int, int, str]:
+    """Intake order: ready week, then a stable hash of the case's key and that week."""
+    return (case.ready_week, zlib.crc32(f"{case.key}|{case.kind.value}|{case.ready_week}".encode()), case.key)
 
 
 class Barrier:
@@ -140,19 +146,46 @@ class Barrier:
             self.queue.extend(ready)
 
     def intake(self, week: int) -> None:
-        """Start processing queued cases, first come first served, up to the weekly capacity."""
+        """Start processing queued cases up to the weekly capacity: cases ready in earlier
+        weeks first; cases ready in the same week in an order drawn from their keys and the
+        week (a stable hash: the same cases in any listing order enter in the same order, and
+        no name is always first).
+        """
         self.release_waiting(week)
+        if len(self.queue) > 1:
+            self.queue = deque(sorted(self.queue, key=_queue_key))
         while self.queue and (self.intake_left is None or self.intake_left > 0):
             case = self.queue.popleft()
-            self._rng = self.case_stream(case)
-            days, deny_p = self.plan(case, week)
-            case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
-            case.stage_deny_p = deny_p
-            case.u_deny, case.u_return = self.rng.random(2)
-            self.in_process.append(case)
-            self.entered += 1
+            self._start(case, week)
             if self.intake_left is not None:
                 self.intake_left -= 1
+
+    def _start(self, case: Case, week: int) -> None:
+        """Draw a case's processing time and verdicts and put it in process from ``week``."""
+        self._rng = self.case_stream(case)
+        days, deny_p = self.plan(case, week)
+        case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
+        case.stage_deny_p = deny_p
+        case.u_deny, case.u_return = self.rng.random(2)
+        self.in_process.append(case)
+        self.entered += 1
+
+    def resume(self, case: Case, started: int) -> int:
+        """A case open before the run (warm start) that entered this stage in week ``started``
+        (negative): its processing time is drawn as usual; if it ends after week 0 the case is
+        in process here, else it has passed. Returns the week its processing ends.
+        """
+        self._rng = self.case_stream(case)
+        days, deny_p = self.plan(case, max(0, started))
+        self._rng = None
+        end = started + max(1, math.ceil(days / 7.0 - 1e-9))
+        if end > 0:
+            case.end_week = end
+            case.stage_deny_p = deny_p
+            case.u_deny, case.u_return = self.case_stream(case).random(2)
+            self.in_process.append(case)
+            self.entered += 1
+        return end
 
     def case_stream(self, case: Case) -> np.random.Generator:
         """The stream a case draws from: one per (barrier, buyer, seller)."""

@@ -53,6 +53,9 @@ class Case:
         on_finish: callback ``(case, week)`` run when the case is approved or denied.
         new_technology: a US component whose technology the buyer's nation has not had
             released before (a new supply link; technology release applies).
+        key: a stable name of the case's origin (e.g. ``DEU:pac3_mse:usa_lm_pac3``); cases
+            entering a stage in the same week are admitted in an order drawn from it, never in
+            the order agents are listed (``Barrier.intake``).
     """
 
     kind: CaseKind
@@ -64,6 +67,7 @@ class Case:
     us_content_share: float = 0.0
     on_finish: Callable[["Case", int], None] | None = None
     payload: Any = None
+    key: str = ""
     stages: list = field(default_factory=list)
     stage_index: int = 0
     status: CaseStatus = CaseStatus.OPEN

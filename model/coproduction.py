@@ -34,9 +34,13 @@ def eligible(nation: "Nation", model: "CooperationModel") -> bool:
 
 
 def candidate_system(nation: "Nation", model: "CooperationModel") -> str | None:
-    """The first system the nation needs enough of, may license, and does not yet make or seek."""
+    """The system the nation needs most by value (a year's need × unit cost; ties by key) among
+    those it needs enough of, may license, and does not yet make or seek: the order of its
+    requirements list changes nothing.
+    """
     share = model.scenario.sourcing.coproduction_min_need_share
-    for item in nation.base_requirement:
+    best, best_value = None, 0.0
+    for item in nation.requirement_keys:
         spec = model.scenario.items[item]
         if spec.coproduction is None or item in nation.licences:
             continue
@@ -45,15 +49,15 @@ def candidate_system(nation: "Nation", model: "CooperationModel") -> str | None:
         need = nation.use.get(item, 0.0) * 52 + max(0.0, nation.requirement(item) - nation.stock[item])
         if need < share * spec.coproduction.line_capacity_per_week * 52:
             continue
-        if licensor_for(item, model) is not None:
-            return item
-    return None
+        if licensor_for(item, model) is not None and need * spec.unit_cost_musd > best_value:
+            best, best_value = item, need * spec.unit_cost_musd
+    return best
 
 
 def licensor_for(item: str, model: "CooperationModel"):
     """The largest US line of the item (the prime that would license it), if any."""
     lines = [p for p in model.producers_by_item.get(item, ()) if p.nation.iso == "USA" and p.capacity > 0]
-    return max(lines, key=lambda p: p.capacity, default=None)
+    return max(lines, key=lambda p: (p.capacity, p.pid), default=None)
 
 
 def seek_licences(model: "CooperationModel", week: int) -> None:
@@ -78,7 +82,7 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
         assert offer is not None  # candidate_system returns only items offered for licence
         case = Case(CaseKind.COPRODUCTION_LICENCE, item, "USA", nation.iso, 0.0, week,
                     offer.us_content_share,
-                    on_finish=_licence_done, payload=(model, nation, licensor))
+                    on_finish=_licence_done, payload=(model, nation, licensor), key=f"{nation.iso}:{item}")
         model.pipeline.submit(case, week)
 
 

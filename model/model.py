@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import mesa
-import numpy as np
 
-from . import coproduction, series
+from . import coproduction, series, warm_start
 from .adversary import Adversary
 from .allocation import PriorityRules
 from .capability import capability_parts
@@ -23,12 +22,20 @@ from .crisis import Crisis
 from .loader import load_scenario
 from .metrics import RunRecord, compute_all
 from .nation import Nation
-from .orders import Order
+from .orders import Order, buyer_key
 from .pipeline import Pipeline
 from .producer import Producer
 from .schema import Scenario
 from .streams import Seed, Streams
 from .world import World
+
+
+def _arrival_key(arrival: tuple[Order, float]) -> tuple[str, str, str, float]:
+    """A stable order for the week's arrivals (buyer, item, destination), whatever the order
+    the lines shipped them in, so every sum over them is the same.
+    """
+    order, qty = arrival
+    return (buyer_key(order), order.item, order.dest_region, qty)
 
 
 def crisis_systems(scenario: Scenario) -> tuple[str, ...]:
@@ -70,6 +77,7 @@ class CooperationModel(mesa.Model):
             self.scenario = load_scenario(scenario, overrides)
         self.world = World(self.scenario)
         self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
+        self.pipeline.deferred = True  # cases enter the queues at the end of each phase
         self.horizon = self.scenario.horizon_weeks
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
         self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
@@ -79,8 +87,10 @@ class CooperationModel(mesa.Model):
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
+        self.collecting = False  # in a simultaneous phase: producers hold new orders until its end
         self._build_agents()
         self._build_crises()
+        warm_start.start(self)
         self.allied_capacity_start = self.allied_capacity(0)
         for adversary in self.adversary_list:
             adversary.update_chance()
@@ -92,21 +102,20 @@ class CooperationModel(mesa.Model):
     def _build_agents(self) -> None:
         s = self.scenario
         self.nations = {iso: Nation(self, iso, spec) for iso, spec in s.nations.items()}
-        self.nation_list = list(self.nations.values())
-        self._activation = np.column_stack([n.activation_stream.random(self.horizon + 1) for n in self.nation_list])
+        self.nation_list = [self.nations[iso] for iso in sorted(self.nations)]  # acting order is irrelevant
         self.priority = PriorityRules(s.policies.allocation, self.world)
         self.producers: dict[str, Producer] = {}
         self.producer_list: list[Producer] = []
         self.producers_by_item: dict[str, list[Producer]] = {}
         self.lines_version = 0
-        for pid, spec in s.producers.items():
-            self._create_producer(pid, spec)
-        for pid, spec in s.producers.items():
-            for comp, sups in spec.suppliers.items():
+        for pid in sorted(s.producers):  # lines are built and act in order of id, not of the file
+            self._create_producer(pid, s.producers[pid])
+        for pid in sorted(s.producers):
+            for comp, sups in s.producers[pid].suppliers.items():
                 self.producers[pid].connect(comp, [self.producers[sup] for sup in sups])
         self.adversary_list = [Adversary(self, r, spec) for r, spec in s.adversaries.items()]
         self.licence_seekers = [n for n in self.nation_list if coproduction.eligible(n, self)]
-        self.weights = {k: it.deterrence_weight for k, it in s.items.items() if it.deterrence_weight > 0}
+        self.weights = {k: s.items[k].deterrence_weight for k in sorted(s.items) if s.items[k].deterrence_weight > 0}
         for n in self.nation_list:  # only what a nation can ever hold counts toward its points
             n.weighted_items = [(k, w) for k, w in self.weights.items()
                                 if n.stock[k] > 0 or n.base_requirement.get(k, 0) > 0]
@@ -172,6 +181,7 @@ class CooperationModel(mesa.Model):
         self._producers_act(week)
         self.supply_epoch += 1  # production moved inputs, capacities and efficiencies
         coproduction.seek_licences(self, week)
+        self.pipeline.admit(week)
         series.observe(self, week)
         self.datacollector.collect(self)
         if week >= self.horizon:
@@ -186,7 +196,7 @@ class CooperationModel(mesa.Model):
         return self
 
     def _receive(self, week: int) -> None:
-        for order, qty in self.arrivals.pop(week, ()):
+        for order, qty in sorted(self.arrivals.pop(week, ()), key=_arrival_key):
             order.buyer.deliver(order, qty)
             self._note_arrival(order.dest_region, order.item, qty)
         for nation, item, region, qty in self.moves.pop(week, ()):
@@ -212,23 +222,26 @@ class CooperationModel(mesa.Model):
         self.moves.setdefault(week, []).append((nation, item, region, qty))
 
     def _nations_act(self, week: int) -> None:
+        """Nations act simultaneously: each decides on the producers' backlogs as they stood
+        when the phase began (orders join them when every nation has acted, ``Producer.accept``)
+        and cases enter the regulators' queues together at the end (``Pipeline.admit``).
+        """
         self._apply_crises(week)
-        for i in np.argsort(self._activation_keys(week)):
-            nation = self.nation_list[i]
+        self.collecting = True
+        for nation in self.nation_list:
             nation.consume()
             nation.accrue_budget()
             nation.procure(week)
+        self._settle(week)
 
-    def _activation_keys(self, week: int) -> np.ndarray:
-        """Each nation's sort key for this week's activation order, drawn from its own stream
-        (``activation.<ISO3>``, a block of draws per horizon), so adding a nation never
-        reorders the others.
+    def _settle(self, week: int) -> None:
+        """End of a simultaneous phase: orders collected this phase join the backlogs, cases
+        submitted this phase enter the regulators' queues.
         """
-        keys = self._activation
-        if week >= keys.shape[0]:
-            more = np.column_stack([n.activation_stream.random(keys.shape[0]) for n in self.nation_list])
-            keys = self._activation = np.vstack([keys, more])
-        return keys[week]
+        self.collecting = False
+        for p in self.producer_list:
+            p.take_incoming()
+        self.pipeline.admit(week)
 
     def _apply_crises(self, week: int) -> None:
         for n in self.nation_list:
@@ -245,13 +258,25 @@ class CooperationModel(mesa.Model):
             c.draw(week, self.world.transit)
 
     def _producers_act(self, week: int) -> None:
+        """Producers act in passes, each pass by every line before the next, so no line acts on
+        what another did first: scheduled changes; input orders (suppliers' room divided among
+        their customers pro rata to need, orders joining the backlogs at the end of the pass);
+        production and shipping; learning and expansion decisions.
+        """
         funded = self.scenario.policies.multi_year_contracts or any(c.active(week) for c in self.crises)
-        for p in self.producer_list:
+        lines = self.producer_list
+        for p in lines:
             p.apply_scheduled(week)
+        self.collecting = True
+        for p in lines:
             p.order_inputs(week)
+        self._settle(week)
+        for p in lines:
             p.produce(week)
+        for p in lines:
             p.learn()
             p.consider_expansion(week, funded)
+        self.pipeline.admit(week)
 
     # -- what agents sense --------------------------------------------------------------------
     def crisis_active(self, region: str) -> bool:

@@ -2,8 +2,8 @@
 
 Each week, in order: crisis draws (done by the model for donors), peacetime consumption,
 budget accrual, then for each system whose stock plus pipeline has fallen below the reorder
-point, an order up to the requirement — as much as the budget allows — placed with the
-source chosen in ``model/sourcing.py``. A nation learns the regulatory time of each route
+point, an order up to the requirement — within the share of the budget the demand rule gives
+it (``model/demand.py``) — placed with the source chosen in ``model/sourcing.py``. A nation learns the regulatory time of each route
 from its own finished cases.
 
 Stock is held by region (the nation's posture): ``held[region][item]``, with ``stock[item]``
@@ -14,12 +14,13 @@ crises draw on what is held in the theatre and move reinforcements from other re
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from . import sourcing
+from . import demand, sourcing
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 
@@ -49,8 +50,9 @@ class Nation(mesa.Agent):
         self.moving = dict.fromkeys(items, 0.0)  # reinforcements between regions, all destinations
         self.inbound = {r: dict.fromkeys(items, 0.0) for r in self.posture}  # on order, by destination
         self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
-        self.sourcing_stream = model.streams[f"sourcing.{iso}"]
-        self.activation_stream = model.streams[f"activation.{iso}"]
+        self._sourcing_streams: dict[str, np.random.Generator] = {}
+        self.requirement_keys = sorted(self.base_requirement)  # the order of a list changes nothing
+        self.earmark: dict[str, float] = {}  # item → money saved toward its next order ($M)
         self._coproduction_stream: np.random.Generator | None = None
         self.budget = self.budget_per_year * model.scenario.sourcing.initial_budget_share
         self.requirement_mult = 1.0
@@ -176,28 +178,62 @@ class Nation(mesa.Agent):
         self.budget = min(year, self.budget + year / 52.0)
 
     def procure(self, week: int) -> None:
-        """Order every system whose stock plus pipeline is below the reorder point."""
+        """Order the systems whose stock plus pipeline is below the reorder point, with the
+        week's free money divided among them by the demand rule (``model/demand.py``).
+        """
         model = self.model
-        for item, base in self.base_requirement.items():
-            req = base * self.requirement_mult
+        cfg = model.scenario.sourcing
+        items = model.scenario.items
+        wants: dict[str, float] = {}
+        for item in self.requirement_keys:
+            req = self.base_requirement[item] * self.requirement_mult
             position = self.stock[item] + self.moving[item] + self.on_order[item]
             if req <= 0 or position >= self.reorder_point * req:
+                self.earmark.pop(item, None)  # no longer short: its money is free again
                 continue
-            cost = model.scenario.items[item].unit_cost_musd
-            qty = req - position
-            if cost > 0:
-                qty = min(qty, self.budget / cost)
-            if qty < model.scenario.sourcing.min_order_share * req or qty <= 0:
+            wants[item] = req - position
+        if not wants:
+            return
+        reserved = math.fsum(self.earmark[k] for k in sorted(self.earmark))
+        if reserved > self.budget + 1e-9:  # the budget cap fell below what was earmarked
+            scale = max(0.0, self.budget) / reserved
+            self.earmark = {k: v * scale for k, v in self.earmark.items()}
+            reserved = max(0.0, self.budget)
+        gaps = {k: q * items[k].unit_cost_musd for k, q in wants.items()}
+        held = {k: self.earmark.get(k, 0.0) for k in wants}
+        needs = {k: max(0.0, gaps[k] - held[k]) for k in wants}
+        shares = demand.split(self.budget - reserved, needs, cfg.demand_rule, cfg.priority_weights)
+        for item in sorted(wants):
+            cost = items[item].unit_cost_musd
+            money = held[item] + shares[item]
+            qty = wants[item] if cost <= 0 else min(wants[item], money / cost)
+            minimum = cfg.min_order_share * self.base_requirement[item] * self.requirement_mult
+            if qty <= 0 or (qty < minimum and qty < wants[item] - 1e-9):
+                self.earmark[item] = money  # saved toward a minimum order
                 continue
-            self._place(item, qty, cost, week)
+            if self._place(item, qty, cost, week):
+                left = money - qty * cost
+                if left > 1e-12:
+                    self.earmark[item] = left
+                else:
+                    self.earmark.pop(item, None)
+            else:
+                self.earmark.pop(item, None)  # no source open this week: the money stays free
 
-    def _place(self, item: str, qty: float, cost: float, week: int) -> None:
+    def sourcing_stream(self, item: str) -> np.random.Generator:
+        """The stream of this nation's source choices for ``item`` (``sourcing.<ISO3>.<item>``)."""
+        gen = self._sourcing_streams.get(item)
+        if gen is None:
+            gen = self._sourcing_streams[item] = self.model.streams[f"sourcing.{self.iso}.{item}"]
+        return gen
+
+    def _place(self, item: str, qty: float, cost: float, week: int) -> bool:
         model = self.model
         opts = sourcing.options(self, item, qty, week, model)
         if not opts:
-            return
+            return False
         urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
-        opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream)
+        opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream(item))
         dest = self.destination(item, qty)
         order = Order(self, item, qty, qty, dest, week, opt.route, cost)
         self.budget -= qty * cost
@@ -206,10 +242,12 @@ class Nation(mesa.Agent):
         case = sourcing.sale_case(self, opt, item, qty, week, cost)
         if case is None:
             opt.producer.accept(order)
-            return
+            return True
         case.on_finish = self._sale_done
         case.payload = (order, opt.producer)
+        case.key = f"{self.iso}:{item}:{opt.producer.pid}"
         model.pipeline.submit(case, week)
+        return True
 
     def _sale_done(self, case: Case, week: int) -> None:
         order, producer = case.payload

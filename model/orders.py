@@ -20,6 +20,9 @@ class Order:
         route: 'domestic', 'fms', 'dcs', 'allied', 'us_gov' or 'component'.
         unit_cost_musd: price per unit ($M).
         link: for a component order, the buyer's supply link it was placed through.
+        queued_week: week it joined the producer's backlog (orders of one class that joined
+            in the same week are served together, pro rata to what each still lacks).
+        book: part of the line's order book at week 0 (contracts placed before the run).
     """
 
     buyer: Any
@@ -31,3 +34,12 @@ class Order:
     route: str
     unit_cost_musd: float = 0.0
     link: Any = None
+    queued_week: int = 0
+    book: bool = False
+
+
+def buyer_key(order: Order) -> str:
+    """A stable name of the order's buyer: a nation's ISO3 code or a line's producer id."""
+    buyer = order.buyer
+    iso = getattr(buyer, "iso", None)
+    return str(iso) if iso is not None else str(getattr(buyer, "pid", ""))

@@ -2,8 +2,10 @@
 
 Regulators' phase of the week (docs/ODD.md §3, step 1), in this order: every barrier resets its
 weekly intake; cases whose processing has ended are denied, returned for resubmission or
-passed to their next stage; then every barrier admits queued cases, first come first served,
-up to its capacity. A case submitted during the week may start at once if intake is left.
+passed to their next stage; then every barrier admits queued cases, earlier weeks first, up to
+its capacity. Cases submitted while agents act wait in the queue until the phase ends
+(``admit``), so cases of one week enter together, in an order drawn from their stable keys
+(``Barrier.intake``), never in the order the agents are listed or act.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class Pipeline:
         self.finished = 0
         self.denied = 0
         self.delay_sum = 0
+        #: hold submitted cases until :meth:`admit` (the model's simultaneous phases); direct
+        #: users of the pipeline get the case admitted at once
+        self.deferred = False
 
     def submit(self, case: Case, week: int) -> None:
         """Open a case: route it through the stages that apply, or approve it at once."""
@@ -49,7 +54,32 @@ class Pipeline:
             return
         first = case.stages[0]
         first.enqueue(case, week)
-        first.intake(week)
+        if not self.deferred:
+            first.intake(week)
+
+    def admit(self, week: int) -> None:
+        """Admit the cases submitted since the last admission (end of an agents' phase)."""
+        for b in self.barriers:
+            if b.queue:
+                b.intake(week)
+
+    def submit_in_flight(self, case: Case, age_weeks: int, week: int = 0) -> None:
+        """Open a case that was submitted ``age_weeks`` before ``week`` (the warm start): the
+        stages that apply in ``week`` are walked from the back-dated submission with their own
+        drawn processing times; a stage whose time has run out was passed (a case still open at
+        ``week`` was not denied on its way), and the case waits in the stage it has reached with
+        its drawn end. A case past every stage is approved in ``week``.
+        """
+        case.submitted_week = week - age_weeks
+        case.stages = [b for b in self.barriers if b.needed(case, week)]
+        started = case.submitted_week
+        for i, b in enumerate(case.stages):
+            end = b.resume(case, started)
+            if end > week:
+                case.stage_index = i
+                return
+            started = end
+        self._finish(case, CaseStatus.APPROVED, week)
 
     def advance(self, week: int) -> None:
         """The regulators' phase: complete, route and admit cases for this week."""

@@ -4,7 +4,8 @@ Each week, in order: order inputs from each input's suppliers in order of prefer
 supplier with no room passes the order down the list; cross-border flows need a supply licence
 that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it),
 produce ``min(capacity × efficiency, inputs, backlog)``, ship by priority class
-(``model/allocation.py``), then first come first served, with transit time, learn, and decide
+(``model/allocation.py``), then earlier weeks first and the orders of one week pro rata, with
+transit time, learn, and decide
 on expansion by the one rule every plant follows (``model/expansion.py``). What the line can
 actually make given its inputs' supply — its deliverable capacity — is defined in
 ``model/supply.py``.
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 import mesa
 
 from . import expansion, supply
 from .cases import Case, CaseKind, CaseStatus
-from .orders import Order
+from .orders import Order, buyer_key
 from .sourcing import production_wait
 from .supply import SupplyArrangement
 
@@ -30,19 +32,11 @@ if TYPE_CHECKING:
     from .model import CooperationModel
 
 
-class ExistingContracts:
-    """The buyer of a line's order book at week 0: contracts placed before the run, for
-    customers in or outside the modelled world. Its deliveries leave the model.
+def _order_key(order: Order) -> tuple[str, str, str, str]:
+    """A stable order for orders placed in one phase (buyer, item, destination, route): a buyer
+    places at most one order of an item with a line in a phase.
     """
-
-    def receive(self, item: str, qty: float) -> None:
-        """Goods for pre-existing contracts are delivered and leave the model."""
-
-    def deliver(self, order: Order, qty: float) -> None:
-        """A shipment for a pre-existing contract arrives: it leaves the model."""
-
-
-EXISTING_CONTRACTS = ExistingContracts()
+    return (buyer_key(order), order.item, order.dest_region, order.route)
 
 
 class Producer(mesa.Agent):
@@ -93,13 +87,10 @@ class Producer(mesa.Agent):
         self._weight_cache: tuple[int, dict[str, list[float]]] = (-1, {})
         self.investments = expansion.investments_for(self, model)
         self.initial_input_weeks = spec.initial_input_weeks
-        # Only lines running at week 0 hold pre-run contracts; component lines' books belong to
-        # the system lines they feed, which order for themselves.
-        book = spec.capacity_per_week * spec.efficiency * spec.initial_backlog_weeks
-        self.book = 0.0  # units of the week-0 order book not yet made
-        if book > 0 and spec.active_from_week == 0 and model.scenario.items[spec.item].kind == "system":
-            self.book = book
-            self.accept(Order(EXISTING_CONTRACTS, self.item, book, book, self.region, 0, "existing"))
+        self.book = 0.0  # units of the week-0 order book not yet made (model/warm_start.py)
+        weeks = spec.initial_backlog_weeks
+        self.book_weeks = model.scenario.warm_start.order_book_weeks if weeks is None else weeks
+        self.incoming: list[Order] = []  # orders placed in the current simultaneous phase
 
     # -- wiring -------------------------------------------------------------------------------
     def connect(self, component: str, suppliers: "Sequence[Producer]", established: bool = True) -> None:
@@ -206,7 +197,8 @@ class Producer(mesa.Agent):
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
                 week: int) -> list[float]:
         """Quantities for each link: down the list by room and allowance, the rest to the open
-        link with the shortest wait.
+        link with the shortest wait. A supplier's room is shared among its customers pro rata
+        to their input need (``supply.supply_share``), so no customer takes it by acting first.
         """
         plan = [0.0] * len(links)
         allowed = [0.0] * len(links)
@@ -214,7 +206,7 @@ class Producer(mesa.Agent):
         for i, link in enumerate(links):
             if left <= 1e-9:
                 break
-            room = link.supplier.supply_room(week, self.input_cover)
+            room = link.supplier.supply_room(week, self.input_cover) * supply.supply_share(self, comp, i, week)
             allowed[i] = self._link_allowance(comp, link, left, use, i == 0 or room > 1e-9, week)
             plan[i] = min(left, allowed[i], room)
             left -= plan[i]
@@ -249,7 +241,8 @@ class Producer(mesa.Agent):
         per_week = self.capacity * self.bom[comp]
         value = max(qty, per_week * self.licence_cover) * self.model.scenario.items[comp].unit_cost_musd
         case = Case(CaseKind.QUALIFICATION, comp, supplier.owner, "USA", value, week,
-                    supplier.us_content_share, on_finish=self._qualification_done, payload=supplier)
+                    supplier.us_content_share, on_finish=self._qualification_done, payload=supplier,
+                    key=f"{self.pid}:{comp}:{supplier.pid}")
         supplier.qualifying = True
         self.model.pipeline.submit(case, week)
 
@@ -267,7 +260,8 @@ class Producer(mesa.Agent):
         case = Case(CaseKind.COMPONENT_SUPPLY, comp, seller, self.nation.iso,
                     amount * cost, week, arr.supplier.us_content_share,
                     on_finish=self._supply_licence_done, payload=(arr, amount, self.nation),
-                    new_technology=seller == "USA" and comp not in self.nation.released)
+                    new_technology=seller == "USA" and comp not in self.nation.released,
+                    key=f"{self.pid}:{comp}:{arr.supplier.pid}")
         arr.pending = True
         self.model.pipeline.submit(case, week)
 
@@ -281,22 +275,40 @@ class Producer(mesa.Agent):
                 nation.released.add(case.item)
 
     def accept(self, order: Order) -> None:
-        """Take an approved order into the backlog, in the queue of its priority class."""
+        """Take an approved order into the backlog, in the queue of its priority class; in a
+        simultaneous phase (``model.collecting``) it joins at the end of the phase.
+        """
+        if self.model.collecting:
+            self.incoming.append(order)
+            return
+        self._queue(order, self.model.steps)
+
+    def take_incoming(self) -> None:
+        """The orders of the phase just ended join the backlog together, in a stable order."""
+        if not self.incoming:
+            return
+        week = self.model.steps
+        for order in sorted(self.incoming, key=_order_key):
+            self._queue(order, week)
+        self.incoming = []
+
+    def _queue(self, order: Order, week: int) -> None:
+        order.queued_week = week
         i = self.priority_class(order)
         self.queues[i].append(order)
         self.class_qty[i] += order.remaining
         self.backlog_qty += order.remaining
+        if order.book:
+            self.book += order.remaining
 
     def priority_class(self, order: Order) -> int:
         """The queue an order joins here: its buyer's class, a component order's flowed-down
-        rating, or for the week-0 book the class of the line's own government.
+        rating.
         """
         buyer = order.buyer
         i = self._buyer_class.get(buyer)
         if i is not None:
             return i
-        if buyer is EXISTING_CONTRACTS:
-            return self.priority.class_of(self.nation.iso, self.nation.iso)
         if isinstance(buyer, Producer):
             return self.priority.flow_down(buyer.rating(), self.nation.iso)
         return self.class_of_buyer(buyer)
@@ -365,30 +377,41 @@ class Producer(mesa.Agent):
             self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
 
     def _ship(self, amount: float, week: int) -> None:
-        """Serve the queues in priority order, each first come first served (P88: rated orders
-        go first even when unrated ones were placed earlier).
+        """Serve the queues in priority order (P88: rated orders go first even when unrated
+        ones were placed earlier); within a class, earlier weeks first, and the orders that
+        joined in the same week together, pro rata to what each still lacks.
         """
         self.backlog_qty -= amount
         for i, queue in enumerate(self.queues):
             while amount > 1e-9 and queue:
-                order = queue[0]
-                part = min(amount, order.remaining)
-                order.remaining -= part
-                amount -= part
-                self.class_qty[i] -= part
-                if order.buyer is EXISTING_CONTRACTS:
-                    self.book = max(0.0, self.book - part)
-                self.model.ship(order, part, self.region, week)
-                if order.remaining <= 1e-9:
-                    queue.popleft()
-                    if order.buyer is EXISTING_CONTRACTS:
-                        self.book = 0.0
+                amount = self._serve_cohort(i, queue, amount, week)
             if not queue:
                 self.class_qty[i] = 0.0
             if amount <= 1e-9:
                 break
         if not any(self.queues):
             self.backlog_qty = 0.0
+
+    def _serve_cohort(self, i: int, queue: "deque[Order]", amount: float, week: int) -> float:
+        """Ship to the orders at the head of ``queue`` that joined in the same week; returns
+        what is left of ``amount``.
+        """
+        joined = queue[0].queued_week
+        cohort = list(takewhile(lambda o: o.queued_week == joined, queue))
+        total = math.fsum(o.remaining for o in cohort)
+        share = 1.0 if amount >= total - 1e-9 else amount / total
+        for order in cohort:
+            part = order.remaining if share == 1.0 else order.remaining * share
+            order.remaining -= part
+            self.class_qty[i] -= part
+            if order.book:
+                self.book = max(0.0, self.book - part)
+            self.model.ship(order, part, self.region, week)
+        if share < 1.0:
+            return 0.0
+        for _ in cohort:
+            queue.popleft()
+        return max(0.0, amount - total)
 
     def learn(self) -> None:
         """Efficiency closes a fixed share of its gap to 1 each week (learning curve)."""
@@ -424,7 +447,7 @@ class Producer(mesa.Agent):
 
     def _request_investment_review(self, week: int, add: float, lag: int) -> None:
         case = Case(CaseKind.EXPANSION_REVIEW, self.item, self.owner, "USA", add * self.unit_cost,
-                    week, on_finish=self._review_done, payload=(add, lag))
+                    week, on_finish=self._review_done, payload=(add, lag), key=self.pid)
         self.awaiting_review = True
         self.model.pipeline.submit(case, week)
 

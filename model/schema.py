@@ -9,6 +9,8 @@ starts on a broken world; each problem is one line naming the field and the know
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
@@ -16,6 +18,7 @@ from .barriers import Barriers
 from .schema_barriers import Pipeline, Policies
 from .schema_base import DERIVED_GROUPS, Strict, field
 from .schema_industry import Industry
+from .schema_start import WarmStart
 from .schema_structure import GroupSpec, Measurement, RegionSpec
 from .schema_sweep import Sweep
 from .schema_world import Item, Nation, Producer
@@ -126,6 +129,21 @@ class Sourcing(Strict):
     us_buys_allied: bool = field(
         True, description="the US government may buy from allied producers (through domestic_content)"
     )
+    demand_rule: Literal["shortfall_value", "priority_weights"] = field(
+        "shortfall_value",
+        description="how a nation divides the week's budget among the systems below their reorder "
+        "point: 'shortfall_value' pro rata to each system's shortfall × unit cost (every short "
+        "system gets the same share of what it lacks); 'priority_weights' pro rata to "
+        "sourcing.priority_weights, no system above its shortfall value, the rest shared again "
+        "(assumption: a planner funds every gap in proportion; weights are a reviewer's "
+        "alternative). Money earmarked for a system waits until it buys a minimum order, so no "
+        "system is dropped; the order of items in the lists changes nothing",
+    )
+    priority_weights: dict[str, float] = field(
+        {},
+        description="item → weight of its budget share under demand_rule 'priority_weights'; "
+        "items not named weigh 1 (weight; assumption)",
+    )
 
 
 class Scenario(Strict):
@@ -155,6 +173,7 @@ class Scenario(Strict):
     sourcing: Sourcing = field(Sourcing(), description="buyer behaviour")
     crises: tuple[ScriptedCrisis, ...] = field((), description="scripted crises")
     adversaries: dict[str, Adversary] = field({}, description="contested region → adversary")
+    warm_start: WarmStart = field(WarmStart(), description="what is in flight at week 0")
     industry: Industry = field(
         Industry(), description="constants of production and supply, deliverable capacity and plant expansion"
     )
@@ -226,6 +245,11 @@ def _reference_problems(s: Scenario) -> list[str]:
             if item not in s.items:
                 out.append(f"adversaries.{region}.crisis.consumption_per_week.{item}: unknown item")
     out += _industry_problems(s, tokens)
+    for item, w in s.sourcing.priority_weights.items():
+        if item not in s.items or s.items[item].kind != "system":
+            out.append(f"sourcing.priority_weights.{item}: not a system item")
+        elif w < 0:
+            out.append(f"sourcing.priority_weights.{item}: weight {w} must be >= 0")
     return out
 
 

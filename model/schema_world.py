@@ -165,12 +165,12 @@ class Producer(Strict):
     initial_input_weeks: float = field(
         6.0, ge=0.0, description="input inventory at start (weeks of production; assumption)"
     )
-    initial_backlog_weeks: float = field(
-        26.0, ge=0.0,
+    initial_backlog_weeks: float | None = field(
+        None, ge=0.0,
         description="order book of a system line at week 0 from contracts placed before the run, "
-        "in weeks of output; its goods leave the modelled world; ignored for components and for "
-        "lines that open after week 0 (assumption: munitions order books run one to several "
-        "years, A4)",
+        "in weeks of output, owned by the modelled buyers of its item; null = "
+        "warm_start.order_book_weeks; ignored for components and for lines that open after "
+        "week 0 (weeks; A4: munitions order books run one to several years)",
     )
     licensor: str | None = field(None, description="producer id of the licensor (coproduction)")
     owner: str | None = field(None, description="ISO3 of a foreign owner (investment review)")

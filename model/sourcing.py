@@ -97,6 +97,7 @@ def candidate_options(buyer: "Nation", item: str, model: "CooperationModel") -> 
             if route in ("fms", "dcs") and route not in allowed:
                 continue
             out.append(Option(route, prod, transit, static_utility(buyer, route, prod)))
+    out.sort(key=lambda o: (o.producer.pid, o.route))  # the order of producers: in the file changes nothing
     buyer.option_cache[item] = (model.lines_version, out)
     return out
 
