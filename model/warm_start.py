@@ -120,7 +120,9 @@ def _open_cases(model: "CooperationModel", item: str, claims, spacing: int) -> N
             placed = -age
             order = _buyer_order(nation, line, item, qty, route, placed)
             case = sourcing.sale_case(nation, sourcing.Option(route, line, 0), item, qty, placed, line.unit_cost)
-            assert case is not None  # the same route as the probe
+            if case is None:  # a qualification the first of these cases already obtained
+                line.accept(order)
+                continue
             case.on_finish = nation._sale_done
             case.payload = (order, line)
             case.key = f"{nation.iso}:{item}:{line.pid}:{k}"
