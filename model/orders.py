@@ -20,6 +20,8 @@ class Order:
         route: 'domestic', 'fms', 'dcs', 'allied', 'us_gov' or 'component'.
         unit_cost_musd: price per unit ($M).
         link: for a component order, the buyer's supply link it was placed through.
+        licensed: a licensed line's component order within its licensed share (rated with its
+            licensor government's class, ``model/licence_share.py``).
     """
 
     buyer: Any
@@ -31,3 +33,4 @@ class Order:
     route: str
     unit_cost_musd: float = 0.0
     link: Any = None
+    licensed: bool = False

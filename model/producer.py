@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from . import expansion, supply
+from . import expansion, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 from .sourcing import production_wait
@@ -63,6 +63,8 @@ class Producer(mesa.Agent):
         self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
         self.input_cover = spec.input_cover_weeks
         self.licensor = spec.licensor
+        #: Output per week its licence covers (the capacity it was licensed at; 0 = not licensed).
+        self.licensed_rate = spec.capacity_per_week if spec.licensor is not None else 0.0
         self.owner = spec.owner
         self.us_content_share = spec.us_content_share
         self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
@@ -174,8 +176,10 @@ class Producer(mesa.Agent):
             return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
         for comp, links in self.arrangements.items():
-            target = rate * self.bom[comp] * self.input_cover
-            need = target - self.inputs[comp] - self.inputs_on_order[comp]
+            licence_share.accrue(self, comp)
+            target = rate * self.bom[comp] * licence_share.pipeline_weeks(self, comp)
+            on_order = self.inputs_on_order[comp] - licence_share.waiting_beyond_share(self, comp)
+            need = target - self.inputs[comp] - on_order
             if need > 1e-9:
                 self._order_component(comp, links, need, week)
 
@@ -196,12 +200,16 @@ class Producer(mesa.Agent):
         for link, amount in zip(links, plan):
             if amount <= 1e-9:
                 continue
+            rated, rest = licence_share.split(self, link, amount, week)
+            amount = rated + rest
             if link.cross_border:
                 link.licensed -= amount
-            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost, link)
             self.inputs_on_order[comp] += amount
             link.on_order += amount
-            link.supplier.accept(order)
+            for part, licensed in ((rated, True), (rest, False)):
+                if part > 1e-12:
+                    link.supplier.accept(Order(self, comp, part, part, self.region, week, "component",
+                                               unit_cost, link, licensed))
 
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
                 week: int) -> list[float]:
@@ -298,7 +306,7 @@ class Producer(mesa.Agent):
         if buyer is EXISTING_CONTRACTS:
             return self.priority.class_of(self.nation.iso, self.nation.iso)
         if isinstance(buyer, Producer):
-            return self.priority.flow_down(buyer.rating(), self.nation.iso)
+            return self.priority.component_class(buyer, self.nation.iso, order.licensed)
         return self.class_of_buyer(buyer)
 
     def class_of_buyer(self, nation) -> int:
@@ -336,6 +344,7 @@ class Producer(mesa.Agent):
         self.receive(order.item, qty)
         if order.link is not None:
             order.link.on_order -= qty
+            licence_share.delivered(order, qty)
 
     def receive(self, item: str, qty: float) -> None:
         """Components arrive into the input inventory."""
