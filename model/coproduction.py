@@ -82,6 +82,25 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
         model.pipeline.submit(case, week)
 
 
+#: A licensed line counts as producing when it made something within this many weeks of the end
+#: (a year: ``coproduction_lines`` counts lines by what they make, not lines that exist).
+DELIVERY_WINDOW_WEEKS = 52
+
+
+def lines_delivering(model: "CooperationModel", week: int) -> int:
+    """Licensed lines (a licensor in the scenario, or licensed during the run) that made
+    something in the last :data:`DELIVERY_WINDOW_WEEKS` weeks up to ``week``.
+    """
+    return sum(1 for p in model.producer_list
+               if p.licensor is not None and p.last_output_week is not None
+               and week - p.last_output_week < DELIVERY_WINDOW_WEEKS)
+
+
+def output_value(model: "CooperationModel") -> float:
+    """Value of everything licensed lines made over the run ($M)."""
+    return sum(p.made_value for p in model.producer_list if p.licensor is not None)
+
+
 def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") -> dict[str, tuple[str, ...]]:
     """A licensed line's suppliers of each input, in order of preference.
 

@@ -17,6 +17,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from . import expansion, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
@@ -82,12 +83,16 @@ class Producer(mesa.Agent):
         self.arrangements: dict[str, list[SupplyArrangement]] = {}  # one link per supplier
         self.pending: list[tuple[int, float]] = []
         self.streak = 0
+        self.signal_window: deque[float] = deque()  # the hazard response's averaged signal
+        self._expansion_u = None  # a block of draws from the stream expansion.<pid> (lazy)
         self.last_decision = -10**6
         self.awaiting_review = False
         self.qualified = False
         self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
         self.output = 0.0
+        self.made_value = 0.0  # value of everything the line made in the run ($M)
+        self.last_output_week: int | None = None  # last week it made anything
         self.customers: list[tuple[Producer, str, int]] = []  # (line, input, index of its link)
         self.unmet: dict[str, float] = {}  # input need its last production could not meet
         self._deliverable_cache: tuple[int, float] | None = None
@@ -364,6 +369,8 @@ class Producer(mesa.Agent):
             self.inputs[comp] -= amount * self.bom[comp]
         self._ship(amount, week)
         self.output = amount
+        self.made_value += amount * self.unit_cost
+        self.last_output_week = week
         return amount
 
     def _note_unmet(self, wanted: float) -> None:
@@ -420,6 +427,16 @@ class Producer(mesa.Agent):
         funding signal (multi-year contracts or an active crisis).
         """
         expansion.consider(self, week, funded)
+
+    def expansion_draw(self, week: int) -> float:
+        """This week's uniform draw of the plant's expansion stream (``expansion.<pid>``),
+        drawn in blocks of a horizon so that one draw per week costs an array read.
+        """
+        u = self._expansion_u
+        if u is None or week >= len(u):
+            block = self.model.streams[f"expansion.{self.pid}"].random(self.model.horizon + 1)
+            u = self._expansion_u = block if u is None else np.concatenate([u, block])
+        return float(u[week])
 
     def start_step(self, week: int, add: float, lag: int) -> None:
         """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant

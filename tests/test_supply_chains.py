@@ -162,3 +162,27 @@ def test_qualifying_a_foreign_owned_plant_into_a_marked_programme_needs_releasab
 def test_a_single_supplier_may_still_be_written_as_one_id():
     scn = build(fallback_world(), producers__deu_missile__suppliers={"motor": "nor_motor"})
     assert scn.producers["deu_missile"].suppliers == {"motor": ("nor_motor",)}
+
+
+def test_coproduction_is_counted_by_what_licensed_lines_make():
+    # The licensed line with its own chain makes 5 missiles ($1M each) a week once open: the
+    # metric is the value of exactly what it made, and the line counts as producing.
+    made = run_chain(True, licence=True)
+    metrics = made.metrics()
+    assert metrics["coproduction_output_value"] == sum(made.timeseries()["output_allied"]) > 100.0
+    assert metrics["coproduction_lines"] == 1.0
+    # A licensed line that never gets a motor exists but makes nothing: it is not counted.
+    starved = run_chain(False, licence=True, share="own_class")
+    assert any(p.licensor is not None for p in starved.producer_list)
+    assert starved.metrics()["coproduction_lines"] == 0.0
+    assert starved.metrics()["coproduction_output_value"] == 0.0
+
+
+def test_coproduction_metrics_read_the_record():
+    from dibsim.model.metrics import METRICS, RunRecord
+
+    record = RunRecord(series={}, crisis_systems=(), onset_week=None, coproduction_lines=2,
+                       coproduction_output_value=123.5)
+    assert METRICS["coproduction_lines"].function(record) == 2.0
+    assert METRICS["coproduction_output_value"].function(record) == 123.5
+    assert METRICS["coproduction_output_value"].unit == "$M"
