@@ -202,10 +202,10 @@ class Producer(mesa.Agent):
         else:
             plan = self._spread(comp, links, qty, use, week)
         unit_cost = self.model.scenario.items[comp].unit_cost_musd
-        for link, amount in zip(links, plan):
-            if amount <= 1e-9:
+        for link, wanted in zip(links, plan):
+            if wanted <= 1e-9:
                 continue
-            rated, rest = licence_share.split(self, link, amount, week)
+            rated, rest = licence_share.split(self, link, wanted, week)
             amount = rated + rest
             if link.cross_border:
                 link.licensed -= amount

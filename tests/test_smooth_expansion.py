@@ -2,6 +2,7 @@
 a weekly decision chance that rises smoothly with the averaged demand signal, drawn from the
 plant's own stream, so that a slightly larger or longer signal makes a step slightly likelier."""
 
+import itertools
 import statistics
 
 import pytest
@@ -17,8 +18,8 @@ def test_the_ramp_is_zero_below_its_band_one_above_and_smooth_between():
     assert ramp(0.75, 0.5) == pytest.approx(0.25 * 0.25 * (3 - 0.5))  # smoothstep at t = 1/4
     assert ramp(1.5, 0.5) == 1.0 and ramp(3.0, 0.5) == 1.0
     grid = [ramp(i / 1000, 0.5) for i in range(2001)]
-    assert all(b >= a for a, b in zip(grid, grid[1:]))  # monotone …
-    assert max(b - a for a, b in zip(grid, grid[1:])) < 0.002  # … and no jump (slope ≤ 1.5)
+    assert all(b >= a for a, b in itertools.pairwise(grid))  # monotone …
+    assert max(b - a for a, b in itertools.pairwise(grid)) < 0.002  # … and no jump (slope ≤ 1.5)
 
 
 def first_step_week(seed: int, **world) -> int | None:
@@ -76,7 +77,7 @@ def test_the_chance_of_a_step_grows_smoothly_with_the_size_of_the_shortage():
     assert shares[0] == 0.0 and shares[-1] == 1.0
     assert 0.3 <= shares[2] <= 0.8  # the middle of the band
     assert shares == sorted(shares)
-    assert max(b - a for a, b in zip(shares, shares[1:])) < 0.7  # no single jump carries it all
+    assert max(b - a for a, b in itertools.pairwise(shares)) < 0.7  # no single jump carries it all
 
 
 def test_under_the_threshold_rule_the_same_sizes_jump():
