@@ -122,6 +122,51 @@ def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") 
     return chain
 
 
+#: ``active_from`` of a line whose licence is not yet granted: it opens only once it is.
+UNLICENSED = 10**9
+
+
+def seek_scenario_licences(model: "CooperationModel") -> None:
+    """Week 0: every line of the scenario with a licensor but no ``licence_held`` applies for
+    its licence through the same stages as a licence sought in the run; until it is granted the
+    line is closed, holds no inputs and orders none, and none of its cross-border links is
+    licensed (a line written into a reform variant does not skip the barriers). A denied
+    application is made again at once: the line is a stated programme, not a chance seeking.
+    """
+    for pid, spec in model.scenario.producers.items():
+        if spec.licensor is None or spec.licence_held is not None:
+            continue
+        line, licensor = model.producers[pid], model.producers[spec.licensor]
+        line.active_from = UNLICENSED
+        line.awaiting_licence = True
+        for comp, links in line.arrangements.items():
+            line.inputs[comp] = 0.0
+            for link in links:
+                if link.cross_border:
+                    link.licensed = 0.0
+        line.nation.licences.add(spec.item)
+        _apply_for(model, line, spec, licensor.nation.iso, 0)
+
+
+def _apply_for(model: "CooperationModel", line, spec, licensor_iso: str, week: int) -> None:
+    case = Case(CaseKind.COPRODUCTION_LICENCE, spec.item, licensor_iso, line.nation.iso, 0.0, week,
+                spec.us_content_share, on_finish=_scenario_licence_done, payload=(model, line, spec))
+    model.pipeline.submit(case, week)
+
+
+def _scenario_licence_done(case: Case, week: int) -> None:
+    model, line, spec = case.payload
+    if case.status is not CaseStatus.APPROVED:  # the partner applies again (a stated programme)
+        _apply_for(model, line, spec, case.seller, week)
+        return
+    line.nation.released.update((case.item, *model.scenario.items[case.item].bill_of_materials))
+    offer = model.scenario.items[case.item].coproduction
+    build = offer.build_weeks if offer is not None else 0
+    line.active_from = max(spec.active_from_week, week + build)
+    line.awaiting_licence = False
+    model.supply_epoch += 1
+
+
 def _licence_done(case: Case, week: int) -> None:
     model, nation, licensor = case.payload
     nation.licence_pending = False

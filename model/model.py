@@ -81,6 +81,7 @@ class CooperationModel(mesa.Model):
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self._build_agents()
         self._build_crises()
+        coproduction.seek_scenario_licences(self)
         self.allied_capacity_start = self.allied_capacity(0)
         for adversary in self.adversary_list:
             adversary.update_chance()

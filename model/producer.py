@@ -87,6 +87,7 @@ class Producer(mesa.Agent):
         self._expansion_u = None  # a block of draws from the stream expansion.<pid> (lazy)
         self.last_decision = -10**6
         self.awaiting_review = False
+        self.awaiting_licence = False  # a scenario line whose licence case is open (coproduction.py)
         self.qualified = False
         self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
@@ -176,8 +177,8 @@ class Producer(mesa.Agent):
         return max(0.0, self.deliverable_rate(week) * open_weeks - self.backlog_qty)
 
     def order_inputs(self, week: int) -> None:
-        """Top up each supplied component to ``input_cover`` weeks of production."""
-        if not self.suppliers:
+        """Top up each supplied component to ``input_cover`` weeks of production (plus transit)."""
+        if not self.suppliers or self.awaiting_licence:
             return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
         for comp, links in self.arrangements.items():
