@@ -13,9 +13,11 @@ carries US content, so exports to a third country need re-transfer consent
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from .cases import Case, CaseKind, CaseStatus
+from .expansion import ramp
 from .schema_world import Producer as ProducerSpec
 
 if TYPE_CHECKING:
@@ -33,21 +35,42 @@ def eligible(nation: "Nation", model: "CooperationModel") -> bool:
     )
 
 
-def candidate_system(nation: "Nation", model: "CooperationModel") -> str | None:
-    """The first system the nation needs enough of, may license, and does not yet make or seek."""
-    share = model.scenario.sourcing.coproduction_min_need_share
+def need_strength(nation: "Nation", item: str, model: "CooperationModel") -> float:
+    """A year's need of ``item`` (use plus shortfall) in units of the least need worth a line:
+    ``coproduction_min_need_share`` × a new line's yearly output (1 = at that share).
+    """
+    spec = model.scenario.items[item]
+    assert spec.coproduction is not None
+    need = nation.use.get(item, 0.0) * 52 + max(0.0, nation.requirement(item) - nation.stock[item])
+    least = model.scenario.sourcing.coproduction_min_need_share * spec.coproduction.line_capacity_per_week * 52
+    if least <= 0.0:
+        return math.inf if need > 0.0 else 0.0
+    return need / least
+
+
+def candidate_system(nation: "Nation", model: "CooperationModel") -> tuple[str | None, float]:
+    """(system, weight): of the systems the nation may license, does not yet make or seek, the
+    one with the largest yearly need by value, and how strongly that need calls for a line —
+    a smooth ramp of its need strength from 0 at half the least need to 1 at one and a half
+    (``expansion.ramp``), so that a need a little larger makes an application a little likelier.
+    The choice does not depend on the order the nation lists its requirements.
+    """
+    best: tuple[float, str] | None = None
+    weight = 0.0
     for item in nation.base_requirement:
         spec = model.scenario.items[item]
         if spec.coproduction is None or item in nation.licences:
             continue
         if any(p.nation is nation for p in model.producers_by_item.get(item, ())):
             continue
-        need = nation.use.get(item, 0.0) * 52 + max(0.0, nation.requirement(item) - nation.stock[item])
-        if need < share * spec.coproduction.line_capacity_per_week * 52:
+        strength = need_strength(nation, item, model)
+        w = ramp(min(strength, 2.0), 0.5)
+        if w <= 0.0 or licensor_for(item, model) is None:
             continue
-        if licensor_for(item, model) is not None:
-            return item
-    return None
+        key = (strength * spec.coproduction.line_capacity_per_week * spec.unit_cost_musd, item)
+        if best is None or key > best:
+            best, weight = key, w
+    return (best[1], weight) if best is not None else (None, 0.0)
 
 
 def licensor_for(item: str, model: "CooperationModel"):
@@ -58,7 +81,8 @@ def licensor_for(item: str, model: "CooperationModel"):
 
 def seek_licences(model: "CooperationModel", week: int) -> None:
     """Each eligible nation may apply for one licence this week (one draw a week from the
-    nation's own stream, ``coproduction.<ISO3>``).
+    nation's own stream, ``coproduction.<ISO3>``), with chance ``coproduction_seek_probability``
+    (× ``crisis_seek_multiplier`` in a crisis) × the weight of its candidate system's need.
     """
     cfg = model.scenario.sourcing
     for nation in model.licence_seekers:
@@ -68,8 +92,8 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
         rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)
         if u >= rate:
             continue
-        item = candidate_system(nation, model)
-        if item is None:
+        item, weight = candidate_system(nation, model)
+        if item is None or u >= rate * weight:
             continue
         licensor = licensor_for(item, model)
         nation.licences.add(item)
