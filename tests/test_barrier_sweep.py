@@ -3,8 +3,14 @@
 import math
 
 import pytest
-from dibsim.experiments.validation.barrier_sweep import (BASE_ARM, FACTORS, arm_name, main,
-                                                         scaled_overrides, summarise)
+from dibsim.experiments.validation.barrier_sweep import (
+    BASE_ARM,
+    FACTORS,
+    arm_name,
+    main,
+    scaled_overrides,
+    summarise,
+)
 from dibsim.model.loader import load_scenario
 
 
