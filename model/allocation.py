@@ -5,6 +5,13 @@ producer only the classes whose ``firms_in`` name the producer's nation apply; a
 the first applicable class whose ``members`` name its buyer, else the last queue (orders in no
 class). The default is DPAS: US-government orders at US firms first (P88). The look-ups are
 computed once per (producer nation, buyer) and cached, so accepting an order costs a dict hit.
+
+A component order carries the rating of the most urgent order its line holds (DPAS flow-down).
+A *licensed* line's component orders at firms in its licensor's nation carry, up to its licensed
+rate, the class of the licensor government's own orders there (``policies.allocation.
+licensed_lines: licensor_class``): the licence comes with a rated share of the licensor's
+suppliers, which its government asks for (P88), so a line licensed to make a US design is not
+starved by the rated orders of the licensor's own line (``model/licence_share.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .producer import Producer
     from .schema_structure import Allocation
     from .world import World
 
@@ -26,6 +34,7 @@ class PriorityRules:
 
     def __init__(self, spec: "Allocation", world: "World"):
         self.classes = spec.classes
+        self.licensor_rated = spec.licensed_lines == "licensor_class"
         self.world = world
         #: Number of queues a producer keeps: one per class plus one for orders in no class.
         self.queues = len(self.classes) + 1
@@ -59,3 +68,15 @@ class PriorityRules:
         if rating is None or not self.applies_at(firm_iso)[rating]:
             return self.unrated
         return rating
+
+    def component_class(self, line: "Producer", firm_iso: str, licensed: bool) -> int:
+        """Queue index at a supplier in ``firm_iso`` of a component order placed by ``line``:
+        the flowed-down rating of its own orders, or for the part of a licensed line's order
+        within its licensed share (``licensed``, ``model/licence_share.py``) the class of its
+        licensor government's orders there if that comes first.
+        """
+        own = self.flow_down(line.rating(), firm_iso)
+        if not licensed:
+            return own
+        licensor_iso = line.model.producers[line.licensor].nation.iso
+        return min(own, self.class_of(licensor_iso, firm_iso))

@@ -111,8 +111,15 @@ def weeks_to_double_system(r: RunRecord, system: str) -> float:
 
 
 def coproduction_lines(r: RunRecord) -> float:
-    """Licensed coproduction lines producing at the horizon. Unit: count (≥ 0)."""
+    """Licensed coproduction lines that made something in the last 52 weeks of the run.
+    Unit: count (≥ 0).
+    """
     return float(r.coproduction_lines)
+
+
+def coproduction_output_value(r: RunRecord) -> float:
+    """Value made by licensed coproduction lines over the whole run ($M ≥ 0)."""
+    return float(r.coproduction_output_value)
 
 
 def mean_regulatory_delay_weeks(r: RunRecord) -> float:
@@ -242,10 +249,15 @@ METRICS: dict[str, MetricSpec] = {
         "weeks", 0.0, math.inf, -1, missing="when never reached within the horizon or without a crisis",
         per="system"),
     "coproduction_lines": MetricSpec(
-        coproduction_lines, "coproduction lines at horizon",
-        "licensed coproduction lines producing at the horizon (scenario lines with a licensor and "
-        "lines licensed during the run)",
+        coproduction_lines, "coproduction lines producing",
+        "licensed coproduction lines (scenario lines with a licensor and lines licensed during the "
+        "run) that made something in the last 52 weeks of the run: lines counted by what they make",
         "lines", 0.0, math.inf, +1, whole=True),
+    "coproduction_output_value": MetricSpec(
+        coproduction_output_value, "coproduction output value",
+        "value of everything licensed coproduction lines made over the run (units × unit cost, "
+        "every system they make, from week 1 to the horizon)",
+        "$M", 0.0, math.inf, +1),
     "mean_regulatory_delay_weeks": MetricSpec(
         mean_regulatory_delay_weeks, "mean regulatory delay",
         "mean weeks that finished cross-border cases spent in the barrier pipeline, from "
@@ -291,6 +303,8 @@ RENAMED: dict[str, str] = {
     "deterrence_failure": "now per region (deterrence_failure.<region>); it was 1 when any adversary "
                           "started a crisis",
     "allied_share": "now by value; it was a share of units",
+    "coproduction_lines": "now counts licensed lines that made something in the last 52 weeks; it "
+                          "counted lines with capacity at the horizon, whether or not they made anything",
 }
 
 

@@ -91,6 +91,7 @@ class CooperationModel(mesa.Model):
         self._build_agents()
         self._build_crises()
         warm_start.start(self)
+        coproduction.seek_scenario_licences(self)
         self.allied_capacity_start = self.allied_capacity(0)
         for adversary in self.adversary_list:
             adversary.update_chance()
@@ -386,8 +387,8 @@ class CooperationModel(mesa.Model):
             cases_finished=self.pipeline.finished,
             cases_denied=self.pipeline.denied,
             delay_sum_weeks=float(self.pipeline.delay_sum),
-            coproduction_lines=sum(1 for p in self.producer_list
-                                   if p.licensor is not None and p.effective_capacity(week) > 0),
+            coproduction_lines=coproduction.lines_delivering(self, week),
+            coproduction_output_value=coproduction.output_value(self),
             allied_capacity_start=self.allied_capacity_start,
             allied_capacity_end=self.allied_capacity(week),
             region_onsets=self.region_onsets(),

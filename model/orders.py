@@ -23,6 +23,8 @@ class Order:
         queued_week: week it joined the producer's backlog (orders of one class that joined
             in the same week are served together, pro rata to what each still lacks).
         book: part of the line's order book at week 0 (contracts placed before the run).
+        licensed: a licensed line's component order within its licensed share (rated with its
+            licensor government's class, ``model/licence_share.py``).
     """
 
     buyer: Any
@@ -36,6 +38,7 @@ class Order:
     link: Any = None
     queued_week: int = 0
     book: bool = False
+    licensed: bool = False
 
 
 def buyer_key(order: Order) -> str:

@@ -19,8 +19,9 @@ from itertools import takewhile
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
-from . import expansion, supply
+from . import expansion, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order, buyer_key
 from .sourcing import production_wait
@@ -57,6 +58,8 @@ class Producer(mesa.Agent):
         self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
         self.input_cover = spec.input_cover_weeks
         self.licensor = spec.licensor
+        #: Output per week its licence covers (the capacity it was licensed at; 0 = not licensed).
+        self.licensed_rate = spec.capacity_per_week if spec.licensor is not None else 0.0
         self.owner = spec.owner
         self.us_content_share = spec.us_content_share
         self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
@@ -74,12 +77,17 @@ class Producer(mesa.Agent):
         self.arrangements: dict[str, list[SupplyArrangement]] = {}  # one link per supplier
         self.pending: list[tuple[int, float]] = []
         self.streak = 0
+        self.signal_window: deque[float] = deque()  # the hazard response's averaged signal
+        self._expansion_u = None  # a block of draws from the stream expansion.<pid> (lazy)
         self.last_decision = -10**6
         self.awaiting_review = False
+        self.awaiting_licence = False  # a scenario line whose licence case is open (coproduction.py)
         self.qualified = False
         self.qualifying = False  # a qualification case for this plant is open
         self.quick_used = False
         self.output = 0.0
+        self.made_value = 0.0  # value of everything the line made in the run ($M)
+        self.last_output_week: int | None = None  # last week it made anything
         self.customers: list[tuple[Producer, str, int]] = []  # (line, input, index of its link)
         self.unmet: dict[str, float] = {}  # input need its last production could not meet
         self._deliverable_cache: tuple[int, float] | None = None
@@ -160,13 +168,15 @@ class Producer(mesa.Agent):
         return max(0.0, self.deliverable_rate(week) * open_weeks - self.backlog_qty)
 
     def order_inputs(self, week: int) -> None:
-        """Top up each supplied component to ``input_cover`` weeks of production."""
-        if not self.suppliers:
+        """Top up each supplied component to ``input_cover`` weeks of production (plus transit)."""
+        if not self.suppliers or self.awaiting_licence:
             return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
         for comp, links in self.arrangements.items():
-            target = rate * self.bom[comp] * self.input_cover
-            need = target - self.inputs[comp] - self.inputs_on_order[comp]
+            licence_share.accrue(self, comp)
+            target = rate * self.bom[comp] * licence_share.pipeline_weeks(self, comp)
+            on_order = self.inputs_on_order[comp] - licence_share.waiting_beyond_share(self, comp)
+            need = target - self.inputs[comp] - on_order
             if need > 1e-9:
                 self._order_component(comp, links, need, week)
 
@@ -184,15 +194,19 @@ class Producer(mesa.Agent):
         else:
             plan = self._spread(comp, links, qty, use, week)
         unit_cost = self.model.scenario.items[comp].unit_cost_musd
-        for link, amount in zip(links, plan):
-            if amount <= 1e-9:
+        for link, wanted in zip(links, plan):
+            if wanted <= 1e-9:
                 continue
+            rated, rest = licence_share.split(self, link, wanted, week)
+            amount = rated + rest
             if link.cross_border:
                 link.licensed -= amount
-            order = Order(self, comp, amount, amount, self.region, week, "component", unit_cost, link)
             self.inputs_on_order[comp] += amount
             link.on_order += amount
-            link.supplier.accept(order)
+            for part, licensed in ((rated, True), (rest, False)):
+                if part > 1e-12:
+                    link.supplier.accept(Order(self, comp, part, part, self.region, week, "component",
+                                               unit_cost, link, licensed))
 
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
                 week: int) -> list[float]:
@@ -310,7 +324,7 @@ class Producer(mesa.Agent):
         if i is not None:
             return i
         if isinstance(buyer, Producer):
-            return self.priority.flow_down(buyer.rating(), self.nation.iso)
+            return self.priority.component_class(buyer, self.nation.iso, order.licensed)
         return self.class_of_buyer(buyer)
 
     def class_of_buyer(self, nation) -> int:
@@ -348,6 +362,7 @@ class Producer(mesa.Agent):
         self.receive(order.item, qty)
         if order.link is not None:
             order.link.on_order -= qty
+            licence_share.delivered(order, qty)
 
     def receive(self, item: str, qty: float) -> None:
         """Components arrive into the input inventory."""
@@ -367,6 +382,8 @@ class Producer(mesa.Agent):
             self.inputs[comp] -= amount * self.bom[comp]
         self._ship(amount, week)
         self.output = amount
+        self.made_value += amount * self.unit_cost
+        self.last_output_week = week
         return amount
 
     def _note_unmet(self, wanted: float) -> None:
@@ -434,6 +451,16 @@ class Producer(mesa.Agent):
         funding signal (multi-year contracts or an active crisis).
         """
         expansion.consider(self, week, funded)
+
+    def expansion_draw(self, week: int) -> float:
+        """This week's uniform draw of the plant's expansion stream (``expansion.<pid>``),
+        drawn in blocks of a horizon so that one draw per week costs an array read.
+        """
+        u = self._expansion_u
+        if u is None or week >= len(u):
+            block = self.model.streams[f"expansion.{self.pid}"].random(self.model.horizon + 1)
+            u = self._expansion_u = block if u is None else np.concatenate([u, block])
+        return float(u[week])
 
     def start_step(self, week: int, add: float, lag: int) -> None:
         """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant

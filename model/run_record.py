@@ -39,6 +39,8 @@ class RunRecord:
     cases_denied: int = 0
     delay_sum_weeks: float = 0.0
     coproduction_lines: int = 0
+    #: Value made by licensed lines over the run ($M).
+    coproduction_output_value: float = 0.0
     allied_capacity_start: float = 0.0
     allied_capacity_end: float = 0.0
     region_onsets: Mapping[str, int] = field(default_factory=dict)

@@ -9,6 +9,8 @@ or, by default, by the item they make. Figures cited by key are listed in ``docs
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 
 from .schema_base import Strict, field
@@ -43,7 +45,25 @@ class Expansion(Strict):
         "capacity, that signals a need while the plant itself holds more than a week of "
         "backlog (share; assumption)",
     )
-    sustain_weeks: int = field(8, ge=1, description="weeks the signal must persist (weeks; assumption)")
+    sustain_weeks: int = field(
+        8, ge=1,
+        description="weeks the signal must persist (step_threshold), or over which it is averaged "
+        "(hazard); also the least time between two decisions (weeks; assumption)",
+    )
+    response_width: float = field(
+        0.5, gt=0.0, le=1.0,
+        description="hazard response: half-width of the ramp around the trigger, as a share of "
+        "it; the decision hazard rises smoothly from 0 at (1 − width) × trigger to its full value "
+        "at (1 + width) × trigger of the averaged signal (share; assumption)",
+    )
+    decision_hazard: float = field(
+        0.5, gt=0.0, le=1.0,
+        description="hazard response: weekly chance of deciding a step once the averaged signal "
+        "is at least (1 + width) × trigger (probability/week; assumption: a couple of weeks from a "
+        "clear, sustained signal to a board decision, so that with the averaging the expected "
+        "decision comes a little before sustain_weeks after a clear signal starts, as under the "
+        "threshold rule, and the replays' calibration holds)",
+    )
     max_concurrent: int = field(
         2, ge=0, description="expansions under way at once under ordinary funding (count; assumption)"
     )
@@ -69,6 +89,9 @@ class ExpansionOverride(Strict):
     sustain_weeks: int | None = field(None, description="overrides the profile's (weeks; see profile)")
     max_concurrent: int | None = field(None, description="overrides the profile's (count; see profile)")
     restart_weeks: int | None = field(None, description="overrides the profile's (weeks; see profile)")
+    response_width: float | None = field(None, description="overrides the profile's (share; see profile)")
+    decision_hazard: float | None = field(
+        None, description="overrides the profile's (probability/week; see profile)")
 
     @model_validator(mode="after")
     def _within_profile_ranges(self) -> "ExpansionOverride":
@@ -150,6 +173,15 @@ class Industry(Strict):
         description="window over which deliverable capacity counts inputs on hand and their "
         "supply: a quarter, about twice the input cover, so stock on hand alone cannot carry a "
         "line whose supply falls short (weeks; assumption)",
+    )
+    expansion_response: Literal["hazard", "step_threshold"] = field(
+        "hazard",
+        description="how a plant turns a sustained demand signal into an expansion decision "
+        "(model/expansion.py): 'hazard' = a weekly decision chance that rises smoothly with the "
+        "signal averaged over sustain_weeks, drawn from the plant's own stream (so a barrier "
+        "made slightly slower costs slightly more); 'step_threshold' = a step as soon as the "
+        "signal has exceeded the trigger for sustain_weeks in a row (the second version's rule; "
+        "a knife edge) (assumption)",
     )
     expansion_profiles: dict[str, Expansion] = field(
         DEFAULT_PROFILES,

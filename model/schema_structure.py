@@ -10,6 +10,8 @@ a priority class) is checked against these declarations in ``model/schema.py``.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .schema_base import Strict, field
 
 
@@ -64,6 +66,16 @@ class Allocation(Strict):
         (PriorityClass(name="dpas_rated"),),
         description="priority classes in serving order; empty = one first-come-first-served "
         "queue (default: US-government orders rated at US firms, P88)",
+    )
+    licensed_lines: Literal["licensor_class", "own_class"] = field(
+        "licensor_class",
+        description="priority of a licensed line's component orders at firms in its licensor's "
+        "nation: 'licensor_class' = the class of the licensor government's own orders there "
+        "(its licence carries a rated share: P88, DoD can ask Commerce to rate other nations' "
+        "orders where that furthers US defence interests; that it does so for licensed munition "
+        "lines is an assumption, P51: Japan's PAC-3 line makes about 30 a year on US seekers), "
+        "'own_class' = only the rating of the line's own orders flows down (structural "
+        "alternative)",
     )
 
 

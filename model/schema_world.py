@@ -173,6 +173,14 @@ class Producer(Strict):
         "week 0 (weeks; A4: munitions order books run one to several years)",
     )
     licensor: str | None = field(None, description="producer id of the licensor (coproduction)")
+    licence_held: str | None = field(
+        None,
+        description="for a licensed line (licensor set): the source saying its licence was granted "
+        "before the run, so it needs no licence case; null = the line seeks its licence at week 0 "
+        "through the same stages as a licence sought in the run (releasability, technology "
+        "release, technical-assistance agreement) and opens no earlier than the licence plus the "
+        "item's build_weeks (text: citation)",
+    )
     owner: str | None = field(None, description="ISO3 of a foreign owner (investment review)")
     us_content_share: float = field(
         0.0, ge=0.0, le=1.0, description="US-origin share of the value of its output (share)"
@@ -185,6 +193,12 @@ class Producer(Strict):
         if isinstance(value, dict):
             return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
         return value
+
+    @model_validator(mode="after")
+    def _licence_needs_a_licensor(self) -> "Producer":
+        if self.licence_held is not None and self.licensor is None:
+            raise ValueError("licence_held is given but the line has no licensor")
+        return self
 
     @model_validator(mode="after")
     def _ceiling_covers_capacity(self) -> "Producer":

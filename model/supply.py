@@ -58,7 +58,8 @@ class SupplyArrangement:
     qualified (``Producer.qualified``).
     """
 
-    __slots__ = ("cross_border", "licensed", "on_order", "pending", "supplier")
+    __slots__ = ("cross_border", "licensed", "on_order", "pending", "rated_left", "supplier",
+                 "waiting_unrated")
 
     def __init__(self, supplier: "Producer", licensed: float, cross_border: bool = True):
         self.supplier = supplier
@@ -66,6 +67,8 @@ class SupplyArrangement:
         self.pending = False
         self.cross_border = cross_border
         self.on_order = 0.0  # units ordered through this link and not yet delivered
+        self.rated_left = 0.0  # a licensed line's rated share not yet ordered (model/licence_share.py)
+        self.waiting_unrated = 0.0  # its orders beyond the share, still waiting (ditto)
 
 
 def need_rate(p: "Producer", comp: str) -> float:

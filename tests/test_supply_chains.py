@@ -20,9 +20,12 @@ def late_mean(series, weeks=20):
     return sum(series[-weeks:]) / weeks
 
 
-def run_chain(allied_motor_plant: bool, licence: bool, priority: bool = True):
-    """``priority`` False: one first-come-first-served queue per plant (no DPAS class)."""
+def run_chain(allied_motor_plant: bool, licence: bool, priority: bool = True, share: str = "licensor_class"):
+    """``priority`` False: one first-come-first-served queue per plant (no DPAS class);
+    ``share``: ``policies.allocation.licensed_lines``.
+    """
     changes = {} if priority else {"policies__allocation__classes": []}
+    changes["policies__allocation__licensed_lines"] = share
     scn = build(chain_world(allied_motor_plant), horizon_weeks=60,
                 sourcing__coproduction_seek_probability=1.0 if licence else 0.0, **changes)
     return CooperationModel(scn, rng=1).run()
@@ -47,20 +50,36 @@ def test_a_licensed_line_sharing_the_saturated_us_supplier_adds_no_output():
     assert [s.pid for s in line.suppliers["motor"]] == ["usa_motor"]  # no ally makes motors
     out, base = with_line.timeseries(), without.timeseries()
     assert late_mean(out["output_allied"]) > 2.0  # the licensed line does produce …
-    # … but only motors the US line no longer gets: from week 20 on the total is the plant's
-    # 10 a week in both runs; before that the US line's 6 weeks of motor stock (60) run down.
-    assert sum(out["output.missile"][20:]) == sum(base["output.missile"][20:]) == 10.0 * 41
+    # … but only motors the US line no longer gets: once the licensed line has filled its input
+    # pipeline (6 weeks of cover plus the 3 weeks its motors spend crossing the Pacific beyond a
+    # same-region delivery) the total is the plant's 10 a week in both runs; before that the US
+    # line's 6 weeks of motor stock (60) run down.
+    assert sum(out["output.missile"][25:]) == sum(base["output.missile"][25:]) == 10.0 * 36
     assert 0 <= sum(out["output.missile"]) - sum(base["output.missile"]) <= 60
 
 
-def test_under_dpas_a_licensed_line_sharing_the_saturated_us_supplier_gets_nothing():
+def test_under_dpas_without_a_licensed_share_a_licensed_line_on_the_saturated_us_supplier_gets_nothing():
     # The US line's order book is its government's, so its motor orders are rated (DPAS flows
     # down) and the US plant, which makes exactly what that line needs, never reaches the
     # licensed line's unrated orders: no allied output, the same total.
-    with_line, without = run_chain(False, licence=True), run_chain(False, licence=False)
+    with_line = run_chain(False, licence=True, share="own_class")
+    without = run_chain(False, licence=False, share="own_class")
     out, base = with_line.timeseries(), without.timeseries()
     assert sum(out["output_allied"]) == 0.0
     assert out["output.missile"] == base["output.missile"]
+
+
+def test_under_dpas_a_licensed_share_lets_the_licensed_line_produce_from_the_us_supplier():
+    # With its licence's rated share (P88) the licensed line's motor orders, up to its licensed
+    # rate of 5 a week, are rated like the US line's: the plant's 10 a week is shared between
+    # the two lines, so the licensed line makes output that the US line no longer makes.
+    with_line, without = run_chain(False, licence=True), run_chain(False, licence=False)
+    line = next(p for p in with_line.producer_list if p.licensor is not None)
+    assert line.licensed_rate == 5.0
+    out, base = with_line.timeseries(), without.timeseries()
+    assert late_mean(out["output_allied"]) > 2.0 and sum(base["output_allied"]) == 0.0
+    assert late_mean(out["output.missile"]) == late_mean(base["output.missile"]) == 10.0
+    assert 0 <= sum(out["output.missile"]) - sum(base["output.missile"]) <= 60
 
 
 def test_own_chain_prefers_the_licensee_then_its_region_then_other_allies_then_the_licensor():
@@ -143,3 +162,27 @@ def test_qualifying_a_foreign_owned_plant_into_a_marked_programme_needs_releasab
 def test_a_single_supplier_may_still_be_written_as_one_id():
     scn = build(fallback_world(), producers__deu_missile__suppliers={"motor": "nor_motor"})
     assert scn.producers["deu_missile"].suppliers == {"motor": ("nor_motor",)}
+
+
+def test_coproduction_is_counted_by_what_licensed_lines_make():
+    # The licensed line with its own chain makes 5 missiles ($1M each) a week once open: the
+    # metric is the value of exactly what it made, and the line counts as producing.
+    made = run_chain(True, licence=True)
+    metrics = made.metrics()
+    assert metrics["coproduction_output_value"] == sum(made.timeseries()["output_allied"]) > 100.0
+    assert metrics["coproduction_lines"] == 1.0
+    # A licensed line that never gets a motor exists but makes nothing: it is not counted.
+    starved = run_chain(False, licence=True, share="own_class")
+    assert any(p.licensor is not None for p in starved.producer_list)
+    assert starved.metrics()["coproduction_lines"] == 0.0
+    assert starved.metrics()["coproduction_output_value"] == 0.0
+
+
+def test_coproduction_metrics_read_the_record():
+    from dibsim.model.metrics import METRICS, RunRecord
+
+    record = RunRecord(series={}, crisis_systems=(), onset_week=None, coproduction_lines=2,
+                       coproduction_output_value=123.5)
+    assert METRICS["coproduction_lines"].function(record) == 2.0
+    assert METRICS["coproduction_output_value"].function(record) == 123.5
+    assert METRICS["coproduction_output_value"].unit == "$M"

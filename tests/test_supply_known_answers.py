@@ -10,12 +10,14 @@ from worlds import build, no_barriers, regions, transit
 LOOKAHEAD = 13.0
 
 
-def seeker_world(seeker_capacity: float = 4.0, line_capacity: float = 10.0, funded: bool = True):
+def seeker_world(seeker_capacity: float = 4.0, line_capacity: float = 10.0, funded: bool = True,
+                 response: str = "step_threshold"):
     """A missile line (10 a week, no room to grow, no inputs on hand) that needs one seeker per
     missile from a seeker plant of 4 a week (ceiling 8). The plant's profile has no quick step,
     steps of half its capacity after 20 weeks, one at a time, and a backlog trigger that cannot
     fire, so only its customer's shortage can signal a need. Funding is the multi-year-contracts
-    policy."""
+    policy. ``response`` is ``industry.expansion_response``: the exact timings below are the
+    threshold rule's (the hazard rule's are in tests/test_smooth_expansion.py)."""
     return {
         "name": "seeker_world",
         "horizon_weeks": 60,
@@ -39,6 +41,7 @@ def seeker_world(seeker_capacity: float = 4.0, line_capacity: float = 10.0, fund
         "sourcing": {"coproduction_seek_probability": 0.0},
         "industry": {
             "deliverable_lookahead_weeks": LOOKAHEAD,
+            "expansion_response": response,
             "expansion_profiles": {"component": {
                 "quick_share": 0.0, "step_share": 0.5, "lag_weeks": 20, "sustain_weeks": 4,
                 "max_concurrent": 1, "backlog_trigger_weeks": 1000.0, "shortage_trigger_share": 0.05}},
