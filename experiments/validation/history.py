@@ -85,6 +85,7 @@ class Replay:
     goal_source: str = ""
     sources: str = ""
     measure: str = "output"
+    origin: str = ""  # the targets file it was read from
 
     def nations(self) -> tuple[str, ...]:
         """The ISO3 codes whose lines the replay observes."""
@@ -111,7 +112,7 @@ def replay_from_targets(path: Path | str) -> Replay:
         name=t.name, scenario=scenario, item=t.item,
         nation=t.nations[0] if len(t.nations) == 1 else t.nations, unit=t.unit, title=t.title,
         calibrated=t.calibrated, measure=t.measure, goal=t.goal, goal_source=t.goal_source,
-        sources=t.sources,
+        sources=t.sources, origin=str(path),
         observations=tuple(Observation(o.date, o.value, o.source, o.tolerance) for o in t.observations),
         milestones=tuple(Milestone(m.label, m.date, m.source, m.kind, m.tolerance_weeks, m.threshold)
                          for m in t.milestones),

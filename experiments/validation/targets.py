@@ -110,3 +110,55 @@ def read_targets(path: Path | str) -> TargetsFile:
 def shipped_targets(folder: Path = SCENARIO_DIR) -> list[Path]:
     """The targets files shipped under ``scenarios/`` (sorted by path)."""
     return sorted(folder.rglob(f"*{SUFFIX}")) if folder.is_dir() else []
+
+
+def check_against_replay(path: Path | str, targets: TargetsFile, scenario: object) -> None:
+    """Refuse a target the replay can never be compared with (one line, file and field named).
+
+    Every observation and milestone must fall inside the replay's horizon (from its week 0 to
+    its last week; a date outside is never compared as NaN nor clamped to week 0), and the
+    observed item and nations must exist in the replay's scenario.
+
+    Args:
+        path: the targets file, for messages.
+        targets: its validated contents.
+        scenario: the replay's resolved scenario (a ``model.schema.Scenario``).
+
+    Raises:
+        ScenarioError: one line per problem.
+    """
+    start = dt.date.fromisoformat(scenario.start_date)  # type: ignore[attr-defined]
+    horizon = scenario.horizon_weeks  # type: ignore[attr-defined]
+    end = start + dt.timedelta(weeks=horizon)
+    problems = []
+    if targets.item not in scenario.items:  # type: ignore[attr-defined]
+        problems.append(f"{path}: item: {targets.item!r} is not an item of the replay {targets.scenario}")
+    for i, iso in enumerate(targets.nations):
+        if iso not in scenario.nations:  # type: ignore[attr-defined]
+            problems.append(f"{path}: nations.{i}: {iso!r} is not a nation of the replay {targets.scenario}")
+    dated = [(f"observations.{i}.date", o.date) for i, o in enumerate(targets.observations)]
+    dated += [(f"milestones.{i}.date", m.date) for i, m in enumerate(targets.milestones)]
+    for where, date in dated:
+        if not start <= dt.date.fromisoformat(date) <= end:
+            problems.append(f"{path}: {where}: {date} is outside the replay's horizon "
+                            f"({start.isoformat()} to {end.isoformat()}, {horizon} weeks)")
+    if problems:
+        raise ScenarioError(problems)
+
+
+def read_checked_targets(path: Path | str) -> tuple[TargetsFile, object]:
+    """Read a targets file, load its replay scenario and check one against the other.
+
+    Returns:
+        The targets and the replay's resolved scenario.
+
+    Raises:
+        ScenarioError: one line per problem (the targets file's, then its scenario's).
+    """
+    from ...model.loader import load_scenario
+
+    path = Path(path)
+    targets = read_targets(path)
+    scenario = load_scenario(path.parent / targets.scenario)
+    check_against_replay(path, targets, scenario)
+    return targets, scenario
