@@ -96,8 +96,11 @@ class Barrier:
         return week >= self.s.exempt_from_week and self.world.member(case.partner, self.s.exempt)
 
     def needed(self, case: Case, week: int) -> bool:
-        """Whether a case submitted in ``week`` must pass this stage."""
-        return self.applies(case) and self.active(week) and not self.exempt(case, week)
+        """Whether a case submitted in ``week`` must pass this stage (an earlier decision that
+        stands for the case, its ``precedent``, spares it).
+        """
+        return (self.applies(case) and self.active(week) and not self.exempt(case, week)
+                and self.key not in case.precedent)
 
     def time_factor(self, case: Case, week: int) -> float:
         """Product of the fast-track factors that cover the case's foreign party."""

@@ -53,6 +53,8 @@ class Case:
         on_finish: callback ``(case, week)`` run when the case is approved or denied.
         new_technology: a US component whose technology the buyer's nation has not had
             released before (a new supply link; technology release applies).
+        precedent: keys of the review barriers whose earlier decision for this item and
+            foreign party stands (``model/release.py``): the case skips them.
     """
 
     kind: CaseKind
@@ -75,6 +77,7 @@ class Case:
     u_deny: float = 1.0
     u_return: float = 1.0
     new_technology: bool = False
+    precedent: frozenset[str] = frozenset()
 
     @property
     def partner(self) -> str:

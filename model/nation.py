@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from . import sourcing
+from . import release, sourcing
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 
@@ -58,7 +58,8 @@ class Nation(mesa.Agent):
         self.in_crisis = False
         self.expect: dict[tuple[str, str], float] = {}
         self.licences: set[str] = set()
-        self.released: set[str] = set()  # US items whose technology has been released to it
+        self.released: set[str] = set(spec.released)  # US items whose technology is released to it
+        self.cleared: set[str] = set()  # items whose marked data were found releasable (model/release.py)
         self.licence_pending = False
         self.option_cache: dict[str, tuple[int, list]] = {}
         self.weighted_items: list[tuple[str, float]] = []
@@ -213,6 +214,7 @@ class Nation(mesa.Agent):
 
     def _sale_done(self, case: Case, week: int) -> None:
         order, producer = case.payload
+        release.remember(case, self.model.nations)
         if case.kind is CaseKind.QUALIFICATION:
             producer.qualified = case.status is CaseStatus.APPROVED
         else:
