@@ -83,6 +83,15 @@ class Barrier:
         days = self.s.median_days * math.exp(self.s.spread * z) * self.time_factor(case, week)
         return days, self.s.denial_probability
 
+    def nominal_days(self, case: Case, week: int) -> float:
+        """Processing time from the medians, without a draw (a buyer's prior)."""
+        return self.s.median_days * self.time_factor(case, week)
+
+    def planned(self, case: Case, week: int) -> tuple[float, float]:
+        """``plan`` on the case's own stream (see ``case_stream``)."""
+        self._rng = self.case_stream(case)
+        return self.plan(case, week)
+
     # -- the common mechanism ----------------------------------------------------------------
     def active(self, week: int) -> bool:
         """Whether the barrier exists in the given week (enabled and inside its window)."""
@@ -147,8 +156,7 @@ class Barrier:
         self.release_waiting(week)
         while self.queue and (self.intake_left is None or self.intake_left > 0):
             case = self.queue.popleft()
-            self._rng = self.case_stream(case)
-            days, deny_p = self.plan(case, week)
+            days, deny_p = self.planned(case, week)
             case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
             case.stage_deny_p = deny_p
             case.u_deny, case.u_return = self.rng.random(2)

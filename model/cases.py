@@ -55,6 +55,10 @@ class Case:
             released before (a new supply link; technology release applies).
         precedent: keys of the review barriers whose earlier decision for this item and
             foreign party stands (``model/release.py``): the case skips them.
+        notice: the congressional review run inside the FMS stage (``model/fms.py``), if any.
+        elapsed_days: days the case had already spent in its first stage when it was
+            submitted (an open case at week 0); taken off its drawn time.
+        fms: the FMS milestones (``model.fms.FmsTimes``) once the FMS stage has planned it.
     """
 
     kind: CaseKind
@@ -78,6 +82,9 @@ class Case:
     u_return: float = 1.0
     new_technology: bool = False
     precedent: frozenset[str] = frozenset()
+    notice: Any = None
+    elapsed_days: float = 0.0
+    fms: Any = None
 
     @property
     def partner(self) -> str:

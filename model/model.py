@@ -20,6 +20,7 @@ from .adversary import Adversary
 from .allocation import PriorityRules
 from .capability import capability_parts
 from .crisis import Crisis
+from .lead_times import LeadTimes
 from .loader import load_scenario
 from .metrics import RunRecord, compute_all
 from .nation import Nation
@@ -70,6 +71,7 @@ class CooperationModel(mesa.Model):
             self.scenario = load_scenario(scenario, overrides)
         self.world = World(self.scenario)
         self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
+        self.lead_times = LeadTimes()
         self.horizon = self.scenario.horizon_weeks
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
         self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
@@ -188,6 +190,7 @@ class CooperationModel(mesa.Model):
     def _receive(self, week: int) -> None:
         for order, qty in self.arrivals.pop(week, ()):
             order.buyer.deliver(order, qty)
+            self.lead_times.note(order, week)
             self._note_arrival(order.dest_region, order.item, qty)
         for nation, item, region, qty in self.moves.pop(week, ()):
             nation.land(item, region, qty)
@@ -203,6 +206,7 @@ class CooperationModel(mesa.Model):
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
             order.buyer.deliver(order, qty)
+            self.lead_times.note(order, week)
             self._note_arrival(order.dest_region, order.item, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
@@ -361,6 +365,7 @@ class CooperationModel(mesa.Model):
             cases_finished=self.pipeline.finished,
             cases_denied=self.pipeline.denied,
             delay_sum_weeks=float(self.pipeline.delay_sum),
+            lead_times=self.lead_times.by_route(),
             coproduction_lines=sum(1 for p in self.producer_list
                                    if p.licensor is not None and p.effective_capacity(week) > 0),
             allied_capacity_start=self.allied_capacity_start,

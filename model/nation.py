@@ -200,7 +200,8 @@ class Nation(mesa.Agent):
         urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
         opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream)
         dest = self.destination(item, qty)
-        order = Order(self, item, qty, qty, dest, week, opt.route, cost)
+        order = Order(self, item, qty, qty, dest, week, opt.route, cost,
+                      licensed=opt.producer.licensor is not None)
         self.budget -= qty * cost
         self.on_order[item] += qty
         self.inbound[dest][item] += qty
@@ -209,6 +210,7 @@ class Nation(mesa.Agent):
             opt.producer.accept(order)
             return
         case.on_finish = self._sale_done
+        order.case = case
         case.payload = (order, opt.producer)
         model.pipeline.submit(case, week)
 

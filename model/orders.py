@@ -20,6 +20,9 @@ class Order:
         route: 'domestic', 'fms', 'dcs', 'allied', 'us_gov' or 'component'.
         unit_cost_musd: price per unit ($M).
         link: for a component order, the buyer's supply link it was placed through.
+        licensed: placed with a licensed coproduction line (lead times count it ``licensed``).
+        case: the cross-border case it passed, if any (its FMS milestones).
+        first_arrival_week: week its first units arrived (-1 before; ``model/lead_times.py``).
     """
 
     buyer: Any
@@ -31,3 +34,6 @@ class Order:
     route: str
     unit_cost_musd: float = 0.0
     link: Any = None
+    licensed: bool = False
+    case: Any = None
+    first_arrival_week: int = -1

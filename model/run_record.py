@@ -38,6 +38,8 @@ class RunRecord:
     cases_finished: int = 0
     cases_denied: int = 0
     delay_sum_weeks: float = 0.0
+    #: route → weeks from request to first delivery of the orders delivered (model/lead_times.py)
+    lead_times: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     coproduction_lines: int = 0
     allied_capacity_start: float = 0.0
     allied_capacity_end: float = 0.0

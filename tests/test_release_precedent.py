@@ -22,6 +22,7 @@ def world(released: list[str]) -> dict:
     barriers = no_barriers()
     for key in ("export_licence", "fms_case", "technology_release"):
         barriers[key] = fixed(28)
+    barriers["fms_case"]["contracting_median_days"] = 0.0  # one 28-day FMS stage
     return build(w, barriers=barriers)
 
 
