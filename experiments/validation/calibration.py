@@ -32,7 +32,7 @@ from ..engine.seeds import run_seed
 from ..engine.worker import Batch, run_batch
 from ..errors import UserError
 from .calib_config import CalibrationConfig, check_paths
-from .history import REPLAYS, Replay, ReplayResult, compare, replay_from_targets, simulate
+from .history import REPLAYS, Replay, ReplayResult, compare, replay_from_targets, simulate_all
 from .targets import check_against_replay, read_targets
 
 TRIALS_FILE = "trials.parquet"
@@ -152,8 +152,8 @@ def make_setup(config: CalibrationConfig, origin: Path | str, holdout: Sequence[
 
 def replay_run(replay: Replay, scenario: Any, spec: RunSpec) -> tuple[dict[str, float], dict[str, list[float]]]:
     """The engine's run function for a replay: the observed line's weekly series, licence week."""
-    out, licence, _ = simulate(replay, spec.seed, scenario=scenario)
-    return {"licence_week": licence}, {"line": out.tolist()}
+    out, licence, _, cases = simulate_all(replay, spec.seed, scenario=scenario)
+    return {"licence_week": licence}, {"line": out.tolist(), **cases}
 
 
 def evaluate(setup: Setup, trials: Sequence[tuple[int, dict[str, float]]], replays: Sequence[str],
@@ -202,7 +202,9 @@ def simulate_trials(setup: Setup, trials: Sequence[tuple[int, dict[str, float]]]
         result = ReplayResult(setup.replays[name], setup.scenarios[name].start_date,
                               [r.spec.seed for r in ordered],
                               np.vstack([r.timeseries["line"] for r in ordered]),
-                              [r.metrics["licence_week"] for r in ordered])
+                              [r.metrics["licence_week"] for r in ordered],
+                              [{k: v for k, v in r.timeseries.items() if k.startswith("fms.")}
+                               for r in ordered])
         out[(number, name)] = result
     return out
 

@@ -47,9 +47,10 @@ def validate_file(source: str) -> str:
     kind = kind_of(source)
     if kind == "targets":
         t, scn = targets.read_checked_targets(source)
-        return (f"{source}: ok (targets {t.name}: {len(t.observations)} observations, "
-                f"{len(t.milestones)} milestones, inside the {scn.horizon_weeks}-week replay "  # type: ignore[attr-defined]
-                f"{t.scenario})")
+        what = (f"{len(t.durations)} durations, {len(t.cases)} cases" if t.measure == "fms_process"
+                else f"{len(t.observations)} observations, {len(t.milestones)} milestones")
+        return (f"{source}: ok (targets {t.name}: {what}, inside the "
+                f"{scn.horizon_weeks}-week replay {t.scenario})")  # type: ignore[attr-defined]
     if kind == "calibration":
         from ..errors import UserError
         from .calibration import make_setup
