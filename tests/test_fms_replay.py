@@ -14,7 +14,7 @@ HISTORICAL = Path(__file__).resolve().parent.parent / "scenarios" / "historical"
 
 @pytest.fixture(scope="module")
 def rows():
-    return compare(run_replay(REPLAYS["fms_timelines"], replications=5, root_seed=20260101))
+    return compare(run_replay(REPLAYS["fms_timelines"], replications=20, root_seed=20260101))
 
 
 def test_the_fms_replay_passes_its_tolerances(rows):
