@@ -89,6 +89,15 @@ class Barrier:
         days = self.s.median_days * math.exp(self.s.spread * z) * self.time_factor(case, week)
         return days, self.s.denial_probability
 
+    def nominal_days(self, case: Case, week: int) -> float:
+        """Processing time from the medians, without a draw (a buyer's prior)."""
+        return self.s.median_days * self.time_factor(case, week)
+
+    def planned(self, case: Case, week: int) -> tuple[float, float]:
+        """``plan`` on the case's own stream (see ``case_stream``)."""
+        self._rng = self.case_stream(case)
+        return self.plan(case, week)
+
     # -- the common mechanism ----------------------------------------------------------------
     def active(self, week: int) -> bool:
         """Whether the barrier exists in the given week (enabled and inside its window)."""
@@ -102,8 +111,11 @@ class Barrier:
         return week >= self.s.exempt_from_week and self.world.member(case.partner, self.s.exempt)
 
     def needed(self, case: Case, week: int) -> bool:
-        """Whether a case submitted in ``week`` must pass this stage."""
-        return self.applies(case) and self.active(week) and not self.exempt(case, week)
+        """Whether a case submitted in ``week`` must pass this stage (an earlier decision that
+        stands for the case, its ``precedent``, spares it).
+        """
+        return (self.applies(case) and self.active(week) and not self.exempt(case, week)
+                and self.key not in case.precedent)
 
     def time_factor(self, case: Case, week: int) -> float:
         """Product of the fast-track factors that cover the case's foreign party."""
@@ -162,8 +174,7 @@ class Barrier:
 
     def _start(self, case: Case, week: int) -> None:
         """Draw a case's processing time and verdicts and put it in process from ``week``."""
-        self._rng = self.case_stream(case)
-        days, deny_p = self.plan(case, week)
+        days, deny_p = self.planned(case, week)
         case.end_week = week + max(1, math.ceil(days / 7.0 - 1e-9))
         case.stage_deny_p = deny_p
         case.u_deny, case.u_return = self.rng.random(2)

@@ -15,6 +15,7 @@ import math
 
 from pydantic import create_model
 
+from . import fms
 from . import schema_barriers as cfg
 from .barrier_base import Barrier
 from .cases import SALES, Case, CaseKind
@@ -172,9 +173,12 @@ class TechnologyRelease(Barrier):
 
 @register
 class FmsCase(Barrier):
-    """Foreign Military Sales from letter of request to contract award (P12, A5).
+    """Foreign Military Sales from letter of request to contract award, in stages: LOR → LOA
+    (case development, congressional notification inside it), LOA → contract (``model/fms.py``;
+    P12, P108, A2, A5, P18).
 
-    Grouped review for the policy's members divides the time (A1 recommendation 1).
+    Grouped review for the policy's members divides both times (A1 recommendation 1);
+    multi-year procurement of the item shortens contracting.
     """
 
     key = "fms_case"
@@ -193,6 +197,18 @@ class FmsCase(Barrier):
         if pol.grouped_fms_review and self.world.member(case.partner, pol.grouped_fms_members):
             f *= pol.grouped_fms_time_factor
         return f
+
+    def plan(self, case: Case, week: int) -> tuple[float, float]:
+        """Processing time (days) and denial probability for this case (the class docstring's rule)."""
+        z_dev, z_con = self.rng.standard_normal(2)
+        development = self.s.median_days * math.exp(self.s.spread * z_dev) * self.time_factor(case, week)
+        contracting = (self.s.contracting_median_days * math.exp(self.s.contracting_spread * z_con)
+                       * fms.contracting_factor(self, case, week))
+        return fms.plan_case(self, case, week, development, contracting)
+
+    def nominal_days(self, case: Case, week: int) -> float:
+        """The stage's time from its medians, notification included (a buyer's prior)."""
+        return fms.nominal_days(self, case.notice, case, week)
 
 
 @register

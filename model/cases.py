@@ -56,6 +56,12 @@ class Case:
         key: a stable name of the case's origin (e.g. ``DEU:pac3_mse:usa_lm_pac3``); cases
             entering a stage in the same week are admitted in an order drawn from it, never in
             the order agents are listed (``Barrier.intake``).
+        precedent: keys of the review barriers whose earlier decision for this item and
+            foreign party stands (``model/release.py``): the case skips them.
+        notice: the congressional review run inside the FMS stage (``model/fms.py``), if any.
+        elapsed_days: days the case had already spent in its first stage when it was
+            submitted (an open case at week 0); taken off its drawn time.
+        fms: the FMS milestones (``model.fms.FmsTimes``) once the FMS stage has planned it.
     """
 
     kind: CaseKind
@@ -79,6 +85,10 @@ class Case:
     u_deny: float = 1.0
     u_return: float = 1.0
     new_technology: bool = False
+    precedent: frozenset[str] = frozenset()
+    notice: Any = None
+    elapsed_days: float = 0.0
+    fms: Any = None
 
     @property
     def partner(self) -> str:

@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .lead_times import ROUTES, median
 from .run_record import NAN, RunRecord
 
 __all__ = ["METRICS", "MetricSpec", "RunRecord", "compute_all", "metric_columns"]
@@ -127,6 +128,14 @@ def mean_regulatory_delay_weeks(r: RunRecord) -> float:
     return r.delay_sum_weeks / r.cases_finished if r.cases_finished else NAN
 
 
+def lead_time_weeks_route(r: RunRecord, route: str) -> float:
+    """Median weeks from a nation's request (the order placed; an FMS letter of request) to the
+    first arrival of its order, over the orders of that route first delivered in the run
+    (``model/lead_times.py``). Unit: weeks (≥ 0). NaN when no order of the route arrived.
+    """
+    return median(r.lead_times.get(route, ()))
+
+
 def denied_share(r: RunRecord) -> float:
     """Share of finished cross-border cases that were denied (0–1; NaN if none)."""
     return r.cases_denied / r.cases_finished if r.cases_finished else NAN
@@ -181,8 +190,9 @@ class MetricSpec:
         probability: 0/1 per run, so its mean over runs is a probability (binomial interval).
         missing: when the value is NaN (empty: never).
         whole: a whole number per run (a count or a 0/1 flag), compared exactly in regressions.
-        per: ``"system"`` or ``"region"`` for a family (one column per crisis system or per
-            adversary region; the function takes the member as its second argument), else "".
+        per: ``"system"``, ``"region"`` or ``"route"`` for a family (one column per crisis system,
+            per adversary region or per buying route of ``model.lead_times.ROUTES``; the function
+            takes the member as its second argument), else "".
     """
 
     function: Callable[..., float]
@@ -263,6 +273,13 @@ METRICS: dict[str, MetricSpec] = {
         "mean weeks that finished cross-border cases spent in the barrier pipeline, from "
         "submission to approval or denial, resubmissions included",
         "weeks", 0.0, math.inf, -1, missing="when no case finished"),
+    "lead_time_weeks.<route>": MetricSpec(
+        lead_time_weeks_route, "lead time, request to first delivery",
+        "median weeks from a nation's request (the order placed; for FMS the letter of request) to "
+        "the first arrival of its order, over the orders of the route first delivered in the run: "
+        "fms, dcs, domestic (own lines), licensed (licensed coproduction lines)",
+        "weeks", 0.0, math.inf, -1, missing="when no order of the route arrived in the run",
+        per="route"),
     "denied_share": MetricSpec(
         denied_share, "share of cases denied",
         "share of finished cross-border cases that were denied at some stage",
@@ -309,6 +326,8 @@ RENAMED: dict[str, str] = {
 
 
 def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str]) -> tuple[str, ...]:
+    if spec.per == "route":
+        return ROUTES
     return tuple(systems) if spec.per == "system" else tuple(regions) if spec.per == "region" else ()
 
 

@@ -19,6 +19,7 @@ from .adversary import Adversary
 from .allocation import PriorityRules
 from .capability import capability_parts
 from .crisis import Crisis
+from .lead_times import LeadTimes
 from .loader import load_scenario
 from .metrics import RunRecord, compute_all
 from .nation import Nation
@@ -78,6 +79,7 @@ class CooperationModel(mesa.Model):
         self.world = World(self.scenario)
         self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
         self.pipeline.deferred = True  # cases enter the queues at the end of each phase
+        self.lead_times = LeadTimes()
         self.horizon = self.scenario.horizon_weeks
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
         self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
@@ -199,6 +201,7 @@ class CooperationModel(mesa.Model):
     def _receive(self, week: int) -> None:
         for order, qty in sorted(self.arrivals.pop(week, ()), key=_arrival_key):
             order.buyer.deliver(order, qty)
+            self.lead_times.note(order, week)
             self._note_arrival(order.dest_region, order.item, qty)
         for nation, item, region, qty in self.moves.pop(week, ()):
             nation.land(item, region, qty)
@@ -214,6 +217,7 @@ class CooperationModel(mesa.Model):
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
             order.buyer.deliver(order, qty)
+            self.lead_times.note(order, week)
             self._note_arrival(order.dest_region, order.item, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
@@ -387,6 +391,7 @@ class CooperationModel(mesa.Model):
             cases_finished=self.pipeline.finished,
             cases_denied=self.pipeline.denied,
             delay_sum_weeks=float(self.pipeline.delay_sum),
+            lead_times=self.lead_times.by_route(),
             coproduction_lines=coproduction.lines_delivering(self, week),
             coproduction_output_value=coproduction.output_value(self),
             allied_capacity_start=self.allied_capacity_start,

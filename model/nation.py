@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from . import demand, sourcing
+from . import demand, release, sourcing
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 
@@ -60,7 +60,8 @@ class Nation(mesa.Agent):
         self.in_crisis = False
         self.expect: dict[tuple[str, str], float] = {}
         self.licences: set[str] = set()
-        self.released: set[str] = set()  # US items whose technology has been released to it
+        self.released: set[str] = set(spec.released)  # US items whose technology is released to it
+        self.cleared: set[str] = set()  # items whose marked data were found releasable (model/release.py)
         self.licence_pending = False
         self.option_cache: dict[str, tuple[int, list]] = {}
         self.weighted_items: list[tuple[str, float]] = []
@@ -235,7 +236,8 @@ class Nation(mesa.Agent):
         urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
         opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream(item))
         dest = self.destination(item, qty)
-        order = Order(self, item, qty, qty, dest, week, opt.route, cost)
+        order = Order(self, item, qty, qty, dest, week, opt.route, cost,
+                      at_licensed_line=opt.producer.licensor is not None)
         self.budget -= qty * cost
         self.on_order[item] += qty
         self.inbound[dest][item] += qty
@@ -244,6 +246,7 @@ class Nation(mesa.Agent):
             opt.producer.accept(order)
             return True
         case.on_finish = self._sale_done
+        order.case = case
         case.payload = (order, opt.producer)
         case.key = f"{self.iso}:{item}:{opt.producer.pid}"
         model.pipeline.submit(case, week)
@@ -251,6 +254,7 @@ class Nation(mesa.Agent):
 
     def _sale_done(self, case: Case, week: int) -> None:
         order, producer = case.payload
+        release.remember(case, self.model.nations)
         if case.kind is CaseKind.QUALIFICATION:
             producer.qualified = case.status is CaseStatus.APPROVED
         else:

@@ -25,6 +25,10 @@ class Order:
         book: part of the line's order book at week 0 (contracts placed before the run).
         licensed: a licensed line's component order within its licensed share (rated with its
             licensor government's class, ``model/licence_share.py``).
+        at_licensed_line: placed with a licensed coproduction line (lead times count it
+            ``licensed``).
+        case: the cross-border case it passed, if any (its FMS milestones).
+        first_arrival_week: week its first units arrived (-1 before; ``model/lead_times.py``).
     """
 
     buyer: Any
@@ -39,6 +43,9 @@ class Order:
     queued_week: int = 0
     book: bool = False
     licensed: bool = False
+    at_licensed_line: bool = False
+    case: Any = None
+    first_arrival_week: int = -1
 
 
 def buyer_key(order: Order) -> str:

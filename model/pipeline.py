@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .barrier_base import Barrier
 from .barriers import BARRIERS
 from .cases import Case, CaseStatus
+from .fms import fold_notification
 
 if TYPE_CHECKING:
 
@@ -48,7 +49,7 @@ class Pipeline:
     def submit(self, case: Case, week: int) -> None:
         """Open a case: route it through the stages that apply, or approve it at once."""
         case.submitted_week = week
-        case.stages = [b for b in self.barriers if b.needed(case, week)]
+        case.stages, case.notice = self.stages(case, week)
         if not case.stages:
             self._finish(case, CaseStatus.APPROVED, week)
             return
@@ -118,10 +119,16 @@ class Pipeline:
         """Open cases per barrier key (queued, waiting or in process)."""
         return {b.key: b.open_cases() for b in self.barriers}
 
+    def stages(self, case: Case, week: int) -> tuple[list[Barrier], Barrier | None]:
+        """The stages a case submitted in ``week`` passes in turn, and the congressional
+        notification run inside its FMS stage (``model/fms.py``), if any.
+        """
+        return fold_notification([b for b in self.barriers if b.needed(case, week)])
+
     def expected_weeks(self, case: Case, week: int) -> float:
         """Nominal regulatory time of a case from the stages' medians (a buyer's prior)."""
-        total = 0.0
-        for b in self.barriers:
-            if b.needed(case, week):
-                total += max(1.0, b.s.median_days * b.time_factor(case, week) / 7.0)
+        stages, notice = self.stages(case, week)
+        case.notice = notice
+        total = sum(max(1.0, b.nominal_days(case, week) / 7.0) for b in stages)
+        case.notice = None
         return total

@@ -38,6 +38,8 @@ class RunRecord:
     cases_finished: int = 0
     cases_denied: int = 0
     delay_sum_weeks: float = 0.0
+    #: route → weeks from request to first delivery of the orders delivered (model/lead_times.py)
+    lead_times: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     coproduction_lines: int = 0
     #: Value made by licensed lines over the run ($M).
     coproduction_output_value: float = 0.0

@@ -212,7 +212,7 @@ def _reference_problems(s: Scenario) -> list[str]:
         out += _region_problems(s, f"nations.{iso}.region", (n.region,))
         out += _region_problems(s, f"nations.{iso}.posture", tuple(n.posture))
         out += _token_problems(f"nations.{iso}.groups", n.groups, set(groups), groups, "group")
-        for key in ("stocks", "requirements", "peacetime_use_per_week"):
+        for key in ("stocks", "requirements", "peacetime_use_per_week", "released"):
             for item in getattr(n, key):
                 if item not in s.items:
                     out.append(f"nations.{iso}.{key}.{item}: unknown item")

@@ -110,16 +110,36 @@ class TechnologyRelease(BarrierSettings):
 
 
 class FmsCase(BarrierSettings):
-    """FMS: LOR→LOA 150-day standard (P12) then LOA→on contract 18 months average (A2, A5).
-    The stage covers LOR to contract award: median about 690 days.
+    """FMS in stages (docs/ODD.md §7, 'The FMS case'): LOR → LOA (case development, with the
+    AECA §36(b) notification inside it), then LOA → contract (contracting); contract → first
+    delivery is the line's own lead time. The 150-day LOA standard (P12; P108: 80% of LOAs within
+    120 days, defined-order cases missed it) and about 18 months LOA → on contract (A5, A2) give
+    the former single 690-day median: 150 + 540.
     """
 
     median_days: float = field(
-        690.0, ge=0.0, description="median LOR to on-contract time (days; 150 d P12 + 18 mo A5)"
-    )
-    spread: float = field(0.5, ge=0.0, le=3.0, description="lognormal sigma; assumption")
+        150.0, ge=0.0, description="median LOR → LOA offer, case development (days; P12 150-day "
+        "standard, P108 120-day goal missed by defined-order LOAs)")
+    spread: float = field(0.5, ge=0.0, le=3.0, description="lognormal sigma of case development; assumption")
+    contracting_median_days: float = field(
+        540.0, ge=0.0, description="median LOA → on contract, contracting (days; A5, A2: about 18 months)")
+    contracting_spread: float = field(
+        0.5, ge=0.0, le=3.0, description="lognormal sigma of contracting (unitless; assumption)")
+    notification_at_share: float = field(
+        0.5, ge=0.0, le=1.0,
+        description="share of case development done when Congress is notified; the LOA is offered "
+        "only after the review period has run (P18), so notification adds time only when it ends "
+        "after development would (P110: Poland F-35 LOR May 2019, notified Sep 2019, LOA Feb 2020, "
+        "about 0.47; the value is an assumption beyond that case)")
+    multi_year_items: tuple[str, ...] = field(
+        (), description="items bought on US multi-year procurement contracts, to which an FMS "
+        "buy is added rather than contracted anew (item keys; P96: FY2026 MYP for PAC-3, SM-6, "
+        "AMRAAM and five more)")
+    multi_year_time_factor: float = field(
+        0.5, ge=0.0, le=1.0, description="multiplier on contracting time for a multi-year item "
+        "(unitless; assumption)")
     denial_probability: float = field(0.01, ge=0.0, le=1.0, description="probability; assumption")
-    source: str = field("P12, A2, A5", description="citation")
+    source: str = field("P12, P108, A2, A5, P18, P110", description="citation")
 
 
 class CongressionalReview(BarrierSettings):
@@ -217,7 +237,8 @@ class Policies(Strict):
         ("rdp_mou",), description="who benefits from grouped FMS review (A1: start with RDP MOU)"
     )
     grouped_fms_time_factor: float = field(
-        0.5, ge=0.0, le=1.0, description="multiplier on FMS case time when grouped (assumption)"
+        0.5, ge=0.0, le=1.0,
+        description="multiplier on FMS case development and contracting when grouped (assumption)"
     )
     index_congressional_thresholds: bool = field(
         False, description="index AECA thresholds for inflation since FY2003 (A1)"

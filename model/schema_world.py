@@ -31,6 +31,12 @@ class Nation(Strict):
     rdp_mou: bool = field(False, description="holds a Reciprocal Defense Procurement MOU (P1)")
     groups: tuple[str, ...] = field((), description="initiative memberships (nato, nato_plus, aukus, ...)")
     goals: Goals = field(Goals(), description="survey goal weights (A1)")
+    released: tuple[str, ...] = field(
+        (), description="US items whose technology release (TSFD) this nation already holds in "
+        "the scenario's first week: a repeat buy of one skips the review, a first-of-kind sale "
+        "or a new configuration (another item key) pays it (docs/ODD.md §7; P125, P126: an "
+        "earlier decision is the baseline reused; each entry's source in the scenario comment)",
+    )
     budget_musd_per_year: float = field(
         1000.0, ge=0.0, description="procurement budget for the modelled items ($M/yr; assumption)"
     )

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import release
 from .cases import Case, CaseKind
 
 if TYPE_CHECKING:
@@ -144,4 +145,6 @@ def sale_case(buyer: "Nation", opt: Option, item: str, qty: float, week: int, un
             kind = CaseKind.QUALIFICATION
             return Case(kind, item, prod.owner, "USA", qty * unit_cost, week, prod.us_content_share)
         return None
-    return Case(kind, item, prod.nation.iso, buyer.iso, qty * unit_cost, week, prod.us_content_share)
+    case = Case(kind, item, prod.nation.iso, buyer.iso, qty * unit_cost, week, prod.us_content_share)
+    case.precedent = release.precedent(case, buyer.model.nations)
+    return case

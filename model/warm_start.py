@@ -99,7 +99,8 @@ def _books(model: "CooperationModel", item: str, claims) -> None:
 def _buyer_order(nation: "Nation", line: "Producer", item: str, qty: float, route: str, placed: int) -> Order:
     """An order the buyer placed before the run, counted in its pipeline."""
     dest = nation.destination(item, qty)
-    order = Order(nation, item, qty, qty, dest, placed, route, line.unit_cost)
+    order = Order(nation, item, qty, qty, dest, placed, route, line.unit_cost,
+                  at_licensed_line=line.licensor is not None)
     nation.on_order[item] += qty
     nation.inbound[dest][item] += qty
     return order

@@ -23,7 +23,7 @@ def process_out(tmp_path_factory):
 def test_run_writes_three_readable_files(process_out):
     runs = pd.read_parquet(process_out / "runs.parquet")
     assert len(runs) == 6 and (runs["status"] == "ok").all()
-    assert {"barriers.export_licence.median_days", "barriers.fms_case.median_days",
+    assert {"barriers.export_licence.median_days", "barriers.fms_case.contracting_median_days",
             "surge_ratio", "output_value_12m", "output_12m.shell_155mm", "onset_week"} <= set(runs.columns)
     ts = pd.read_parquet(process_out / "timeseries.parquet")
     assert set(ts["run_id"]) == set(runs["run_id"]) and ts["week"].max() == 3

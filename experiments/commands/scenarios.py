@@ -9,8 +9,8 @@ import sys
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the scenario subcommands."""
-    p = sub.add_parser("validate", help="check scenario files; exit 2 with one line per problem")
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files or names")
+    p = sub.add_parser("validate", help="check scenario, targets and calibration files; exit 2 with one line per problem")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files or names, *.targets.yaml, calibration configs")
     p.set_defaults(handler=validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
@@ -22,20 +22,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Validate every file; report all problems, not just the first file's."""
-    from ...model.loader import ScenarioError, load_scenario
+    """Validate every file as what its ``format:`` key says it is (a scenario, replay targets
+    or a calibration config); report all problems, not just the first file's.
+    """
+    from ...model.loader import ScenarioError
+    from ..validation.data_files import validate_file
 
     failed = 0
     for f in args.files:
         try:
-            scn = load_scenario(f)
+            print(validate_file(f))
         except ScenarioError as exc:
             failed += 1
             for line in exc.problems:
                 print(line, file=sys.stderr)
-            continue
-        sweep = f", sweep: {scn.sweep.design} over {len(scn.sweep.parameters)} parameters" if scn.sweep else ""
-        print(f"{f}: ok ({scn.name}: {len(scn.nations)} nations, {len(scn.producers)} producers{sweep})")
     return 2 if failed else 0
 
 

@@ -2,8 +2,8 @@
 
 For each of the ten barriers and two variants — ``removed`` (``enabled: false``) and ``slower``
 (every median time of the barrier × 4: ``median_days`` and, where the barrier has them,
-``nato_plus_median_days`` and ``waiver_median_days``) — the scenario runs on the same N seeds
-as its unchanged base (common random numbers), and the report gives the mean paired change
+``nato_plus_median_days``, ``waiver_median_days`` and ``contracting_median_days``) — the
+scenario runs on the same N seeds as its unchanged base (common random numbers), and the report gives the mean paired change
 (variant − base) with a 95% interval (mean ± 1.96 standard errors) in:
 
 * **deliverable capacity** of system lines, US and allied, at chosen weeks ($M/week): what each
@@ -37,7 +37,7 @@ WEEKS = (52, 156, 260)
 #: Multiplier on a barrier's median times in the ``slower`` variant.
 SLOWER = 4.0
 #: Fields of a barrier's settings that hold a median time (days).
-MEDIAN_FIELDS = ("median_days", "nato_plus_median_days", "waiver_median_days")
+MEDIAN_FIELDS = ("median_days", "nato_plus_median_days", "waiver_median_days", "contracting_median_days")
 VARIANTS = ("removed", "slower")
 
 

@@ -122,7 +122,10 @@ class CalibrationConfig(_Strict):
         both = [r for r in self.replays if r in self.report]
         if both:
             raise ValueError(f"report: {both[0]!r} is also fitted (in replays)")
-        known = set(self.replays) | set(self.report)
+        refs = (*self.replays, *self.report)
+        if any(r.endswith(".targets.yaml") for r in refs):
+            return self  # a key may be a targets file's ``name:``: make_setup checks it once read
+        known = set(refs)
         for name, p in self.parameters.items():
             if isinstance(p.paths, dict):
                 extra = sorted(set(p.paths) - known)

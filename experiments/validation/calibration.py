@@ -32,7 +32,8 @@ from ..engine.seeds import run_seed
 from ..engine.worker import Batch, run_batch
 from ..errors import UserError
 from .calib_config import CalibrationConfig, check_paths
-from .history import REPLAYS, Replay, ReplayResult, compare, replay_from_targets, simulate
+from .history import REPLAYS, Replay, ReplayResult, compare, replay_from_targets, simulate_all
+from .targets import check_against_replay, read_targets
 
 TRIALS_FILE = "trials.parquet"
 TARGETS_FILE = "targets.parquet"
@@ -86,6 +87,30 @@ def resolve_replay(ref: str, base: Path) -> Replay:
     raise UserError(f"replay {ref!r}: not a shipped replay ({', '.join(REPLAYS)}) nor a targets file")
 
 
+def by_replay_name(config: CalibrationConfig, names: dict[str, str], origin: Path | str) -> CalibrationConfig:
+    """The config with each per-replay ``paths`` key turned into its replay's name.
+
+    A key may name a replay as the config lists it (a shipped name or a targets file's path)
+    or by its name (a targets file's ``name:``, or the file's stem).
+
+    Raises:
+        UserError: a key that names none of the listed replays.
+    """
+    alias = {**{n: n for n in names.values()}, **names}
+    alias.update({Path(ref).name.removesuffix(".targets.yaml"): n for ref, n in names.items()})
+    params = {}
+    for pname, spec in config.parameters.items():
+        if isinstance(spec.paths, dict):
+            bad = [k for k in spec.paths if k not in alias]
+            if bad:
+                raise UserError(f"{origin}: parameters.{pname}.paths: {bad[0]!r} names none of the "
+                                f"listed replays ({', '.join(names)})")
+            params[pname] = spec.model_copy(update={"paths": {alias[k]: v for k, v in spec.paths.items()}})
+        else:
+            params[pname] = spec
+    return config.model_copy(update={"parameters": params})
+
+
 def make_setup(config: CalibrationConfig, origin: Path | str, holdout: Sequence[str] = ()) -> Setup:
     """Resolve replays and variables; ``holdout`` moves fitted replays to the reported ones.
 
@@ -96,8 +121,10 @@ def make_setup(config: CalibrationConfig, origin: Path | str, holdout: Sequence[
     from ...model.loader import load_scenario
 
     base = Path(origin).parent
-    fitted = {r.name: r for r in (resolve_replay(x, base) for x in config.replays)}
-    reported = {r.name: r for r in (resolve_replay(x, base) for x in config.report)}
+    refs = {x: resolve_replay(x, base) for x in (*config.replays, *config.report)}
+    config = by_replay_name(config, {x: r.name for x, r in refs.items()}, origin)
+    fitted = {refs[x].name: refs[x] for x in config.replays}
+    reported = {refs[x].name: refs[x] for x in config.report}
     unknown = [h for h in holdout if h not in fitted]
     if unknown:
         raise UserError(f"--holdout: {unknown[0]!r} is not a fitted replay of {origin} "
@@ -107,6 +134,9 @@ def make_setup(config: CalibrationConfig, origin: Path | str, holdout: Sequence[
     if not fitted:
         raise UserError(f"--holdout: holding out every fitted replay of {origin} leaves nothing to fit")
     scenarios = {n: load_scenario(r.scenario) for n, r in {**fitted, **reported}.items()}
+    for n, r in {**fitted, **reported}.items():
+        if r.origin:  # a target the replay can never be compared with is refused, not fitted
+            check_against_replay(r.origin, read_targets(r.origin), scenarios[n])
     check_paths(config, scenarios, str(origin))
     variables = []
     for name, spec in config.parameters.items():
@@ -122,8 +152,8 @@ def make_setup(config: CalibrationConfig, origin: Path | str, holdout: Sequence[
 
 def replay_run(replay: Replay, scenario: Any, spec: RunSpec) -> tuple[dict[str, float], dict[str, list[float]]]:
     """The engine's run function for a replay: the observed line's weekly series, licence week."""
-    out, licence, _ = simulate(replay, spec.seed, scenario=scenario)
-    return {"licence_week": licence}, {"line": out.tolist()}
+    out, licence, _, cases = simulate_all(replay, spec.seed, scenario=scenario)
+    return {"licence_week": licence}, {"line": out.tolist(), **cases}
 
 
 def evaluate(setup: Setup, trials: Sequence[tuple[int, dict[str, float]]], replays: Sequence[str],
@@ -172,7 +202,9 @@ def simulate_trials(setup: Setup, trials: Sequence[tuple[int, dict[str, float]]]
         result = ReplayResult(setup.replays[name], setup.scenarios[name].start_date,
                               [r.spec.seed for r in ordered],
                               np.vstack([r.timeseries["line"] for r in ordered]),
-                              [r.metrics["licence_week"] for r in ordered])
+                              [r.metrics["licence_week"] for r in ordered],
+                              [{k: v for k, v in r.timeseries.items() if k.startswith("fms.")}
+                               for r in ordered])
         out[(number, name)] = result
     return out
 

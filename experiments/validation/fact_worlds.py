@@ -96,7 +96,7 @@ def mini_alliance(n_extra_buyers: int = 0) -> dict[str, Any]:
                      "technical_assistance": {"exempt": ["aukus"], "median_days": 30.0},
                      "technology_release": {"median_days": 60.0},
                      "information_security": {"median_days": 30.0},
-                     "fms_case": {"median_days": 120.0}},
+                     "fms_case": {"median_days": 60.0, "contracting_median_days": 60.0}},
         "sourcing": {"coproduction_seek_probability": 0.1},
         "crises": [{"region": "europe", "start_week": 10, "duration_weeks": 100,
                     "consumption_per_week": {"shell": 300.0, "missile": 2.0}}],

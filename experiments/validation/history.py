@@ -37,7 +37,7 @@ WINDOW_HALF_WEEKS = 4
 #: start earlier is shifted forward, keeping its width.
 FIRST_WEEK = 2
 #: Weeks per unit of the observed rates.
-PER_UNIT = {"month": 52.0 / 12.0, "year": 52.0}
+PER_UNIT = {"month": 52.0 / 12.0, "year": 52.0, "week": 1.0}
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,10 @@ class Replay:
     goal_source: str = ""
     sources: str = ""
     measure: str = "output"
+    origin: str = ""  # the targets file it was read from
+    durations: tuple[Any, ...] = ()  # measure fms_process: published stage times (targets.ObservedDuration)
+    cases: tuple[Any, ...] = ()  # measure fms_process: named cases (targets.ObservedCase)
+    end_to_end_tolerance: float = 0.25
 
     def nations(self) -> tuple[str, ...]:
         """The ISO3 codes whose lines the replay observes."""
@@ -111,7 +115,8 @@ def replay_from_targets(path: Path | str) -> Replay:
         name=t.name, scenario=scenario, item=t.item,
         nation=t.nations[0] if len(t.nations) == 1 else t.nations, unit=t.unit, title=t.title,
         calibrated=t.calibrated, measure=t.measure, goal=t.goal, goal_source=t.goal_source,
-        sources=t.sources,
+        sources=t.sources, origin=str(path), durations=t.durations, cases=t.cases,
+        end_to_end_tolerance=t.end_to_end_tolerance,
         observations=tuple(Observation(o.date, o.value, o.source, o.tolerance) for o in t.observations),
         milestones=tuple(Milestone(m.label, m.date, m.source, m.kind, m.tolerance_weeks, m.threshold)
                          for m in t.milestones),
@@ -139,6 +144,7 @@ class ReplayResult:
     seeds: list[int]
     output: np.ndarray
     licence_weeks: list[float] = field(default_factory=list)
+    fms: list[dict[str, list[float]]] = field(default_factory=list)  # per run (fms_replay.case_records)
 
 
 def week_of(date: str, start_date: str) -> float:
@@ -156,7 +162,15 @@ def simulate(replay: Replay, seed: int, scenario: Any = None) -> tuple[np.ndarra
     nation(s), the licence week. ``scenario``: a resolved scenario to run in place of the
     replay's own (the calibrator's trial, its overrides applied).
     """
+    out, licence, start, _ = simulate_all(replay, seed, scenario)
+    return out, licence, start
+
+
+def simulate_all(replay: Replay, seed: int, scenario: Any = None
+                 ) -> tuple[np.ndarray, float, str, dict[str, list[float]]]:
+    """:func:`simulate`, and the run's FMS case records (``fms_replay.case_records``)."""
     from ...model import CooperationModel
+    from .fms_replay import case_records
 
     m = CooperationModel(replay.scenario if scenario is None else scenario, rng=seed)
     isos = replay.nations()
@@ -173,18 +187,19 @@ def simulate(replay: Replay, seed: int, scenario: Any = None) -> tuple[np.ndarra
     if licensed:
         build = m.scenario.items[replay.item].coproduction
         licence = float(licensed[0].active_from - (build.build_weeks if build else 0))
-    return np.asarray(out), licence, m.scenario.start_date
+    return np.asarray(out), licence, m.scenario.start_date, case_records(m, replay.cases)
 
 
 def run_replay(replay: Replay, replications: int = 20, root_seed: int = DEFAULT_ROOT_SEED) -> ReplayResult:
     """Run ``replications`` seeds (replicate i gets ``run_seed(root_seed, i)``)."""
     seeds = [run_seed(root_seed, i) for i in range(replications)]
-    runs, licences, start = [], [], ""
+    runs, licences, start, fms = [], [], "", []
     for s in seeds:
-        out, lic, start = simulate(replay, s)
+        out, lic, start, cases = simulate_all(replay, s)
         runs.append(out)
         licences.append(lic)
-    return ReplayResult(replay, start, seeds, np.vstack(runs), licences)
+        fms.append(cases)
+    return ReplayResult(replay, start, seeds, np.vstack(runs), licences, fms)
 
 
 def rate_at(output: np.ndarray, week: float, unit: str) -> np.ndarray:
@@ -211,6 +226,10 @@ def milestone_weeks(result: ReplayResult, ms: Milestone) -> np.ndarray:
 def compare(result: ReplayResult) -> list[dict]:
     """One row per observation and milestone: observed, simulated median and 10-90% range, ok."""
     r, rows = result.replay, []
+    if r.measure == "fms_process":
+        from .fms_replay import compare_fms
+
+        return compare_fms(r, result.fms)
     for ob in r.observations:
         sim = rate_at(result.output, week_of(ob.date, result.start_date), r.unit)
         med = float(np.median(sim))
@@ -281,6 +300,10 @@ def plot_replay(replay: Replay, out_dir: Path) -> Path:
 
     from ..analysis.plots.common import figure, save
 
+    if replay.measure == "fms_process":  # durations, not a weekly series
+        from .fms_replay import plot_fms
+
+        return plot_fms(replay, out_dir)
     out_dir = Path(out_dir)
     series = pd.read_csv(out_dir / f"{replay.name}_series.csv", parse_dates=["date"])
     table = pd.read_csv(out_dir / "comparison.csv")
