@@ -24,6 +24,8 @@ class CaseKind(Enum):
     COPRODUCTION_LICENCE = "coproduction_licence"  # TAA/MLA to stand up a licensed line
     QUALIFICATION = "qualification"            # foreign-owned US producer entering a US programme
     EXPANSION_REVIEW = "expansion_review"      # foreign-owned US producer expanding
+    RETRANSFER = "retransfer"                  # an ally passing stock with US content to a third country
+    SUSTAINMENT_LICENCE = "sustainment_licence"  # maintenance data to recertify US systems abroad
 
 
 #: Kinds that sell goods (a tuple: membership tests by identity, faster than hashing enums).
@@ -53,6 +55,8 @@ class Case:
         on_finish: callback ``(case, week)`` run when the case is approved or denied.
         new_technology: a US component whose technology the buyer's nation has not had
             released before (a new supply link; technology release applies).
+        share_of_end_item: for a component supply, the component's share of the value of the
+            end item it goes into (de minimis rules); 1 otherwise.
     """
 
     kind: CaseKind
@@ -75,6 +79,7 @@ class Case:
     u_deny: float = 1.0
     u_return: float = 1.0
     new_technology: bool = False
+    share_of_end_item: float = 1.0
 
     @property
     def partner(self) -> str:

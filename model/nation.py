@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from . import sourcing
+from . import retransfer, sourcing
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 
@@ -47,6 +47,7 @@ class Nation(mesa.Agent):
         self.lift_share_per_week = spec.lift_share_per_week
         self.held = {r: {k: q * share for k, q in self.stock.items()} for r, share in self.posture.items()}
         self.moving = dict.fromkeys(items, 0.0)  # reinforcements between regions, all destinations
+        self.us_share = retransfer.initial_shares(model.scenario, iso)  # holdings with US content
         self.inbound = {r: dict.fromkeys(items, 0.0) for r in self.posture}  # on order, by destination
         self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
         self.sourcing_stream = model.streams[f"sourcing.{iso}"]
@@ -106,6 +107,7 @@ class Nation(mesa.Agent):
 
     def deliver(self, order: Order, qty: float) -> None:
         """A shipment arrives in the order's destination region."""
+        retransfer.on_delivery(self, order, qty)
         self._add(order.dest_region, order.item, qty)
         self.on_order[order.item] -= qty
         self._inbound(order.dest_region)[order.item] -= qty
@@ -199,7 +201,9 @@ class Nation(mesa.Agent):
         urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
         opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream)
         dest = self.destination(item, qty)
-        order = Order(self, item, qty, qty, dest, week, opt.route, cost)
+        cost *= retransfer.price_factor(opt.producer, week)
+        order = Order(self, item, qty, qty, dest, week, opt.route, cost,
+                      us_content=self.iso != "USA" and retransfer.carries_us_content(opt.producer, week))
         self.budget -= qty * cost
         self.on_order[item] += qty
         self.inbound[dest][item] += qty

@@ -20,6 +20,8 @@ class Order:
         route: 'domestic', 'fms', 'dcs', 'allied', 'us_gov' or 'component'.
         unit_cost_musd: price per unit ($M).
         link: for a component order, the buyer's supply link it was placed through.
+        us_content: the goods carry US-controlled content (US-made, or an allied line's output
+            with US content): passing them on to a third country needs re-transfer consent.
     """
 
     buyer: Any
@@ -31,3 +33,4 @@ class Order:
     route: str
     unit_cost_musd: float = 0.0
     link: Any = None
+    us_content: bool = False
