@@ -88,6 +88,13 @@ def _rebuild_schema() -> None:
 _US_SALES = (CaseKind.FMS_SALE, CaseKind.DCS_SALE)
 
 
+def _rsf_blanket(world, case: Case) -> bool:
+    """A sustainment licence of an RSF partner under blanket approval (``policies.rsf_sustainment``)."""
+    rsf = world.policies.rsf_sustainment
+    return (case.kind is CaseKind.SUSTAINMENT_LICENCE and rsf.blanket_approval
+            and world.member(case.buyer, rsf.members))
+
+
 def _into_us_programme(case: Case) -> bool:
     """A foreign good entering a US government programme: a direct buy, or a component for a
     US line (the component test of Buy American applies to what the line delivers).
@@ -99,7 +106,9 @@ def _into_us_programme(case: Case) -> bool:
 
 @register
 class ExportLicence(Barrier):
-    """ITAR DSP-5: US-origin hardware leaving the US by direct commercial sale or as components.
+    """ITAR DSP-5: US-origin hardware and technical data leaving the US: direct commercial
+    sales, components, and the maintenance and recertification data of a sustainment licence
+    (22 CFR 123, 125; waived for RSF partners under blanket approval).
 
     The exemptions (Canada; AUKUS partners) do not cover sales above the congressional
     notification value when ``exemption_capped_at_notification`` holds (P25).
@@ -113,10 +122,12 @@ class ExportLicence(Barrier):
     def applies(self, case: Case) -> bool:
         """Whether the case passes through this stage (the rule in the class docstring)."""
         return case.seller == "USA" and case.buyer != "USA" and case.kind in (
-            CaseKind.DCS_SALE, CaseKind.COMPONENT_SUPPLY)
+            CaseKind.DCS_SALE, CaseKind.COMPONENT_SUPPLY, CaseKind.SUSTAINMENT_LICENCE)
 
     def exempt(self, case: Case, week: int) -> bool:
         """Whether the case skips this stage (the exemption rule in the class docstring)."""
+        if _rsf_blanket(self.world, case):
+            return True
         if not super().exempt(case, week):
             return False
         if self.s.exemption_capped_at_notification and case.kind in _US_SALES:
@@ -126,7 +137,10 @@ class ExportLicence(Barrier):
 
 @register
 class TechnicalAssistance(Barrier):
-    """TAA / manufacturing licence agreement: sharing technical data for a licensed line."""
+    """TAA / manufacturing licence agreement: sharing technical data for a licensed line, or
+    maintenance and recertification data for a partner's depot (waived for RSF partners under
+    blanket approval).
+    """
 
     key = "technical_assistance"
     settings_model = cfg.TechnicalAssistance
@@ -135,7 +149,12 @@ class TechnicalAssistance(Barrier):
 
     def applies(self, case: Case) -> bool:
         """Whether the case passes through this stage (the rule in the class docstring)."""
-        return case.kind is CaseKind.COPRODUCTION_LICENCE and case.seller == "USA"
+        return case.seller == "USA" and case.kind in (CaseKind.COPRODUCTION_LICENCE,
+                                                      CaseKind.SUSTAINMENT_LICENCE)
+
+    def exempt(self, case: Case, week: int) -> bool:
+        """Whether the case skips this stage (the exemption rule in the class docstring)."""
+        return _rsf_blanket(self.world, case) or super().exempt(case, week)
 
 
 @register
@@ -240,7 +259,9 @@ class CongressionalReview(Barrier):
 
 @register
 class ThirdPartyTransfer(Barrier):
-    """Re-transfer consent: allied-made goods with US content going to a third country."""
+    """Re-transfer consent: allied-made goods with US content sold to a third country, and
+    allied stock with US-controlled content donated to a third country (``model/retransfer.py``).
+    """
 
     key = "third_party_transfer"
     settings_model = cfg.ThirdPartyTransfer
@@ -250,7 +271,7 @@ class ThirdPartyTransfer(Barrier):
     def applies(self, case: Case) -> bool:
         """Whether the case passes through this stage (the rule in the class docstring)."""
         return (
-            case.kind in (CaseKind.ALLIED_SALE, CaseKind.COMPONENT_SUPPLY)
+            case.kind in (CaseKind.ALLIED_SALE, CaseKind.COMPONENT_SUPPLY, CaseKind.RETRANSFER)
             and case.seller != "USA"
             and case.buyer != "USA"
             and case.us_content_share > self.s.min_us_content_share
@@ -322,7 +343,11 @@ class InvestmentReview(Barrier):
 
 @register
 class PartnerExportControl(Barrier):
-    """Allies' own export regimes on exports from allied producers (per-nation time factor)."""
+    """Allies' own export regimes on exports from allied producers (per-nation time factor).
+
+    Intra-EU transfers under a general transfer licence and components under a de minimis
+    agreement skip the stage (``model/schema_barriers.py`` PartnerExportControl, P116-P121).
+    """
 
     key = "partner_export_control"
     settings_model = cfg.PartnerExportControl
@@ -336,8 +361,26 @@ class PartnerExportControl(Barrier):
 
     def exempt(self, case: Case, week: int) -> bool:
         """Whether the case skips this stage (the exemption rule in the class docstring)."""
-        # The seller's regime applies; exemptions name destinations (e.g. intra-EU transfers).
-        return week >= self.s.exempt_from_week and self.world.member(case.buyer, self.s.exempt)
+        # The seller's regime applies; exemptions name destinations.
+        if week >= self.s.exempt_from_week and self.world.member(case.buyer, self.s.exempt):
+            return True
+        return self.general_licence(case) or self.de_minimis(case)
+
+    def general_licence(self, case: Case) -> bool:
+        """An intra-EU transfer to armed forces or of components (Directive 2009/43/EC, P121)."""
+        members = self.s.general_licence_members
+        if not members or case.kind not in (CaseKind.ALLIED_SALE, CaseKind.COMPONENT_SUPPLY):
+            return False
+        return self.world.member(case.seller, members) and self.world.member(case.buyer, members)
+
+    def de_minimis(self, case: Case) -> bool:
+        """A component below an agreement's threshold share of its end item, between parties."""
+        if case.kind is not CaseKind.COMPONENT_SUPPLY:
+            return False
+        member = self.world.member
+        return any(case.share_of_end_item < d.max_component_share
+                   and member(case.seller, d.members) and member(case.buyer, d.members)
+                   for d in self.s.de_minimis)
 
     def time_factor(self, case: Case, week: int) -> float:
         """Multiplier on the drawn processing time (the rule in the class docstring)."""

@@ -24,6 +24,8 @@ class CaseKind(Enum):
     COPRODUCTION_LICENCE = "coproduction_licence"  # TAA/MLA to stand up a licensed line
     QUALIFICATION = "qualification"            # foreign-owned US producer entering a US programme
     EXPANSION_REVIEW = "expansion_review"      # foreign-owned US producer expanding
+    RETRANSFER = "retransfer"                  # an ally passing stock with US content to a third country
+    SUSTAINMENT_LICENCE = "sustainment_licence"  # maintenance data to recertify US systems abroad
 
 
 #: Kinds that sell goods (a tuple: membership tests by identity, faster than hashing enums).
@@ -62,6 +64,8 @@ class Case:
         elapsed_days: days the case had already spent in its first stage when it was
             submitted (an open case at week 0); taken off its drawn time.
         fms: the FMS milestones (``model.fms.FmsTimes``) once the FMS stage has planned it.
+        share_of_end_item: for a component supply, the component's share of the value of the
+            end item it goes into (de minimis rules); 1 otherwise.
     """
 
     kind: CaseKind
@@ -89,6 +93,7 @@ class Case:
     notice: Any = None
     elapsed_days: float = 0.0
     fms: Any = None
+    share_of_end_item: float = 1.0
 
     @property
     def partner(self) -> str:

@@ -9,12 +9,20 @@ lead time from its nearest other stock, and its lift sends at most ``lift_share_
 what a region holds each week; reinforcements land after the transit time. Donors' stock
 objectives and budgets are raised (a supplemental), which turns drained stocks into surge
 orders for producers.
+
+A crisis with a ``recipient`` (a nation outside the modelled world, e.g. Ukraine) is a
+donation: allied donors give stock with US-controlled content only as far as their re-transfer
+consents cover it (``model/retransfer.py``), and ask for consent for the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .retransfer import Consents
 
 
 @dataclass(slots=True)
@@ -30,6 +38,7 @@ class Crisis:
         requirement_multiplier: donors' stock objectives while it runs (×).
         budget_multiplier: donors' budgets while it runs (×).
         origin: 'scripted' or 'adversary'.
+        consents: donors' re-transfer consents, for a crisis whose draws go to a third country.
     """
 
     region: str
@@ -41,6 +50,7 @@ class Crisis:
     budget_multiplier: float
     origin: str
     onset_stock: float = float("nan")
+    consents: "Consents | None" = None
 
     def active(self, week: int) -> bool:
         """Whether the crisis runs in ``week``."""
@@ -51,14 +61,23 @@ class Crisis:
         donor holds there), then send reinforcements toward it.
         """
         region = self.region
+        consents = self.consents
         for item, need in self.consumption.items():
-            held = [at[item] if (at := d.held.get(region)) is not None else 0.0 for d in self.donors]
+            if consents is None:
+                held = [at[item] if (at := d.held.get(region)) is not None else 0.0 for d in self.donors]
+            else:  # a donation: tainted stock only as far as consent covers it
+                for d in self.donors:
+                    consents.ask(d, item, week)
+                held = [consents.usable(d, region, item) for d in self.donors]
             total = sum(held)
             if total > 1e-9:  # else the theatre goes short of this item this week
                 take = min(need, total)
                 for d, h in zip(self.donors, held):
                     if h > 0.0:
-                        d.draw(region, item, take * h / total)
+                        if consents is None:
+                            d.draw(region, item, take * h / total)
+                        else:
+                            consents.give(d, region, item, take * h / total)
             self._reinforce(item, need, week, transit)
 
     def _reinforce(self, item: str, need: float, week: int, transit: Mapping[tuple[str, str], int]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import mesa
 
-from . import coproduction, series, warm_start
+from . import coproduction, retransfer, series, sustainment, warm_start
 from .adversary import Adversary
 from .allocation import PriorityRules
 from .capability import capability_parts
@@ -90,8 +90,10 @@ class CooperationModel(mesa.Model):
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self.collecting = False  # in a simultaneous phase: producers hold new orders until its end
+        self.itar_free = {d.producer: d for d in self.scenario.policies.itar_free}
         self._build_agents()
         self._build_crises()
+        self.sustainment = sustainment.Sustainment(self)
         warm_start.start(self)
         coproduction.seek_scenario_licences(self)
         self.allied_capacity_start = self.allied_capacity(0)
@@ -144,11 +146,14 @@ class CooperationModel(mesa.Model):
         return prod
 
     def _build_crises(self) -> None:
-        self.crises: list[Crisis] = [
-            self._crisis(c.region, c.start_week, c.duration_weeks, c.consumption_per_week, c.donors,
-                         c.requirement_multiplier, c.budget_multiplier, "scripted")
-            for c in self.scenario.crises
-        ]
+        self.crises: list[Crisis] = []
+        for c in self.scenario.crises:
+            crisis = self._crisis(c.region, c.start_week, c.duration_weeks, c.consumption_per_week, c.donors,
+                                  c.requirement_multiplier, c.budget_multiplier, "scripted")
+            if c.recipient is not None:
+                crisis.consents = retransfer.Consents(self, c.recipient, crisis.donors,
+                                                      list(c.consumption_per_week), c.consents_held_at_start)
+            self.crises.append(crisis)
         self.crisis_systems = crisis_systems(self.scenario)
 
     def _crisis(self, region, start, duration, consumption, donors, req_mult, budget_mult, origin) -> Crisis:
@@ -176,6 +181,7 @@ class CooperationModel(mesa.Model):
         """One week: arrivals, regulators, adversaries, nations, producers, coproduction, collect."""
         week = self.steps
         self._receive(week)
+        self.sustainment.recertify(week)
         self.pipeline.advance(week)
         self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
         for adversary in self.adversary_list:

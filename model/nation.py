@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from . import demand, release, sourcing
+from . import demand, release, retransfer, sourcing
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order
 
@@ -48,6 +48,7 @@ class Nation(mesa.Agent):
         self.lift_share_per_week = spec.lift_share_per_week
         self.held = {r: {k: q * share for k, q in self.stock.items()} for r, share in self.posture.items()}
         self.moving = dict.fromkeys(items, 0.0)  # reinforcements between regions, all destinations
+        self.us_share = retransfer.initial_shares(model.scenario, iso)  # holdings with US content
         self.inbound = {r: dict.fromkeys(items, 0.0) for r in self.posture}  # on order, by destination
         self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
         self._sourcing_streams: dict[str, np.random.Generator] = {}
@@ -109,6 +110,7 @@ class Nation(mesa.Agent):
 
     def deliver(self, order: Order, qty: float) -> None:
         """A shipment arrives in the order's destination region."""
+        retransfer.on_delivery(self, order, qty)
         self._add(order.dest_region, order.item, qty)
         self.on_order[order.item] -= qty
         self._inbound(order.dest_region)[order.item] -= qty
@@ -236,8 +238,10 @@ class Nation(mesa.Agent):
         urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
         opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream(item))
         dest = self.destination(item, qty)
+        cost *= retransfer.price_factor(opt.producer, week)
         order = Order(self, item, qty, qty, dest, week, opt.route, cost,
-                      at_licensed_line=opt.producer.licensor is not None)
+                      at_licensed_line=opt.producer.licensor is not None,
+                      us_content=self.iso != "USA" and retransfer.carries_us_content(opt.producer, week))
         self.budget -= qty * cost
         self.on_order[item] += qty
         self.inbound[dest][item] += qty

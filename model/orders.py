@@ -29,6 +29,8 @@ class Order:
             ``licensed``).
         case: the cross-border case it passed, if any (its FMS milestones).
         first_arrival_week: week its first units arrived (-1 before; ``model/lead_times.py``).
+        us_content: the goods carry US-controlled content (US-made, or an allied line's output
+            with US content): passing them on to a third country needs re-transfer consent.
     """
 
     buyer: Any
@@ -46,6 +48,7 @@ class Order:
     at_licensed_line: bool = False
     case: Any = None
     first_arrival_week: int = -1
+    us_content: bool = False
 
 
 def buyer_key(order: Order) -> str:

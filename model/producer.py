@@ -105,8 +105,8 @@ class Producer(mesa.Agent):
         """Attach a component's suppliers, in order of preference.
 
         The first supplier of a line present when the run starts (``established``) is the link
-        in use: a foreign one holds a pre-existing supply licence for ``industry.licence_cover_weeks``
-        of inputs (US technology in it counts as released to the line's nation), and a
+        in use: a foreign one holds a pre-existing supply licence with what is left of
+        ``industry.licence_cover_weeks`` of inputs (drawn, ``_licence_left``) (US technology in it counts as released to the line's nation), and a
         foreign-owned US plant already counts as qualified for a US line. The links further
         down the list, and every link of a line stood up during the run, are licensed (or
         qualified) when the line first turns to them. Every supplier on the list counts the
@@ -121,7 +121,7 @@ class Producer(mesa.Agent):
         for i, supplier in enumerate(suppliers):
             in_use = established and i == 0
             if supplier.nation.iso != self.nation.iso:
-                link = SupplyArrangement(supplier, per_week * self.licence_cover if in_use else 0.0)
+                link = SupplyArrangement(supplier, self._licence_left(component, per_week) if in_use else 0.0)
                 if in_use and supplier.nation.iso == "USA":
                     self.nation.released.add(component)
             else:
@@ -131,6 +131,15 @@ class Producer(mesa.Agent):
             links.append(link)
             supplier.customers.append((self, component, i))
         self.arrangements[component] = links
+
+    def _licence_left(self, component: str, per_week: float) -> float:
+        """What a week-0 supply licence still authorises (units): the full cover, or its drawn
+        remaining life (``industry.licence_life_drawn``, stream ``licence.<producer>.<input>``).
+        """
+        full = per_week * self.licence_cover
+        if not self.model.scenario.industry.licence_life_drawn:
+            return full
+        return full * (1.0 - self.model.streams[f"licence.{self.pid}.{component}"].random())
 
     def _needs_qualification(self, supplier: "Producer") -> bool:
         """A US line using a foreign-owned plant in the US (investment review, FOCI)."""
@@ -275,9 +284,16 @@ class Producer(mesa.Agent):
                     amount * cost, week, arr.supplier.us_content_share,
                     on_finish=self._supply_licence_done, payload=(arr, amount, self.nation),
                     new_technology=seller == "USA" and comp not in self.nation.released,
-                    key=f"{self.pid}:{comp}:{arr.supplier.pid}")
+                    key=f"{self.pid}:{comp}:{arr.supplier.pid}",
+                    share_of_end_item=self._value_share(comp))
         arr.pending = True
         self.model.pipeline.submit(case, week)
+
+    def _value_share(self, comp: str) -> float:
+        """The share of a unit's value that its ``comp`` inputs make up (1 for a free item)."""
+        if self.unit_cost <= 0.0:
+            return 1.0
+        return min(1.0, self.bom[comp] * self.model.scenario.items[comp].unit_cost_musd / self.unit_cost)
 
     @staticmethod
     def _supply_licence_done(case: Case, week: int) -> None:

@@ -20,6 +20,7 @@ from .schema_base import DERIVED_GROUPS, Strict, field
 from .schema_industry import Industry
 from .schema_start import WarmStart
 from .schema_structure import GroupSpec, Measurement, RegionSpec
+from .schema_sustainment import Sustainment
 from .schema_sweep import Sweep
 from .schema_world import Item, Nation, Producer
 
@@ -41,6 +42,17 @@ class ScriptedCrisis(Strict):
     )
     budget_multiplier: float = field(
         2.0, ge=1.0, description="donors' budgets during the crisis, a supplemental (×; assumption)"
+    )
+    recipient: str | None = field(
+        None,
+        description="ISO3 of a nation outside the modelled world that the donors' draws go to "
+        "(e.g. UKR): a donation, so allied stock with US-controlled content needs re-transfer "
+        "consent (P132, P133); null = the donors use their own stocks",
+    )
+    consents_held_at_start: bool = field(
+        False,
+        description="donors' re-transfer consents already cover their tainted holdings when the "
+        "run starts (a war under way before week 0; P132: requests approved since 2022)",
     )
 
 
@@ -144,6 +156,12 @@ class Sourcing(Strict):
         description="item → weight of its budget share under demand_rule 'priority_weights'; "
         "items not named weigh 1 (weight; assumption)",
     )
+    us_content_aversion: float = field(
+        0.0, ge=0.0, le=1.0,
+        description="utility a buyer gives up per unit of US-controlled content share in what it "
+        "buys (US-made = 1): the survey's 'ITAR-free' preference for freedom to re-export (A1); "
+        "0 = weighed only through the expected re-transfer delay (utility; assumption)",
+    )
 
 
 class Scenario(Strict):
@@ -178,6 +196,7 @@ class Scenario(Strict):
         Industry(), description="constants of production and supply, deliverable capacity and plant expansion"
     )
     measurement: Measurement = field(Measurement(), description="windows of the run metrics")
+    sustainment: Sustainment = field(Sustainment(), description="depot recertification of stocks")
     sweep: Sweep | None = field(None, description="optional sweep for the experiment engine")
 
     @model_validator(mode="after")
@@ -212,6 +231,11 @@ def _reference_problems(s: Scenario) -> list[str]:
         out += _region_problems(s, f"nations.{iso}.region", (n.region,))
         out += _region_problems(s, f"nations.{iso}.posture", tuple(n.posture))
         out += _token_problems(f"nations.{iso}.groups", n.groups, set(groups), groups, "group")
+        for item, routes in n.sales_channels.items():
+            if item not in s.items or s.items[item].kind != "system":
+                out.append(f"nations.{iso}.sales_channels.{item}: not a system item")
+            elif not routes:
+                out.append(f"nations.{iso}.sales_channels.{item}: empty (list fms, dcs or both)")
         for key in ("stocks", "requirements", "peacetime_use_per_week", "released"):
             for item in getattr(n, key):
                 if item not in s.items:
@@ -237,6 +261,9 @@ def _reference_problems(s: Scenario) -> list[str]:
             if item not in s.items:
                 out.append(f"crises.{i}.consumption_per_week.{item}: unknown item")
         out += _token_problems(f"crises.{i}.donors", c.donors, tokens, groups, "nation or group")
+        if c.recipient is not None and c.recipient in s.nations:
+            out.append(f"crises.{i}.recipient: '{c.recipient}' is a modelled nation (name a third "
+                       "country outside the world, or leave it null)")
     out += _region_problems(s, "adversaries", tuple(s.adversaries))
     if s.measurement.onset_region is not None:
         out += _region_problems(s, "measurement.onset_region", (s.measurement.onset_region,))
@@ -250,6 +277,42 @@ def _reference_problems(s: Scenario) -> list[str]:
             out.append(f"sourcing.priority_weights.{item}: not a system item")
         elif w < 0:
             out.append(f"sourcing.priority_weights.{item}: weight {w} must be >= 0")
+    out += _sustainment_problems(s, tokens, groups)
+    return out
+
+
+def _sustainment_problems(s: Scenario, tokens: set[str], groups: tuple[str, ...]) -> list[str]:
+    """Sustainment, RSF, ITAR-free and intra-European settings that name nothing, or a
+    design-out that cannot be.
+    """
+    out = _region_problems(s, "sustainment.depot_region", (s.sustainment.depot_region,))
+    for item, share in s.sustainment.recertification_share_per_year.items():
+        if item not in s.items:
+            out.append(f"sustainment.recertification_share_per_year.{item}: unknown item")
+        elif not 0.0 <= share <= 1.0:
+            out.append(f"sustainment.recertification_share_per_year.{item}: {share} is not a share in [0, 1]")
+    pec = s.barriers.partner_export_control  # type: ignore[attr-defined]  # the registry-built block
+    out += _token_problems("barriers.partner_export_control.general_licence_members",
+                           pec.general_licence_members, tokens, groups, "nation or group")
+    for i, d in enumerate(pec.de_minimis):
+        out += _token_problems(f"barriers.partner_export_control.de_minimis.{i}.members", d.members,
+                               tokens, groups, "nation or group")
+    if s.policies.rsf_sustainment.enabled:
+        out += _token_problems("policies.rsf_sustainment.members", s.policies.rsf_sustainment.members,
+                               tokens, groups, "nation or group")
+    for i, d in enumerate(s.policies.itar_free):
+        p = s.producers.get(d.producer)
+        where = f"policies.itar_free.{i}.producer"
+        if p is None:
+            out.append(f"{where}: unknown producer '{d.producer}'")
+        elif p.nation == "USA":
+            out.append(f"{where}: '{d.producer}' is a US line (only an allied line can design out US content)")
+        else:
+            us = [sup for sups in p.suppliers.values() for sup in sups
+                  if sup in s.producers and s.producers[sup].nation == "USA"]
+            if us:
+                out.append(f"{where}: '{d.producer}' still buys from the US line '{us[0]}' "
+                           "(give it non-US suppliers to design out US content)")
     return out
 
 

@@ -12,6 +12,7 @@ from pydantic import model_validator
 
 from .schema_base import Classification, Strict, field
 from .schema_structure import Allocation
+from .schema_sustainment import ItarFreeDesign, RsfSustainment
 
 
 class FastTrack(Strict):
@@ -218,13 +219,45 @@ class InvestmentReview(BarrierSettings):
     source: str = field("assumption (CFIUS statutory 45+45 days)", description="citation")
 
 
-class PartnerExportControl(BarrierSettings):
-    """Allies' own export regimes: most see friction, 3 of 13 a significant challenge (A1)."""
+class DeMinimis(Strict):
+    """A bilateral or plurilateral de minimis rule for components (the Franco-German agreement of
+    2019, widened to Spain in 2021 and the UK in 2025: P116-P120).
+    """
 
-    median_days: float = field(30.0, ge=0.0, description="median national licence time (days; assumption)")
+    members: tuple[str, ...] = field(..., description="ISO3 codes or a group of the agreement's parties")
+    max_component_share: float = field(
+        0.2, ge=0.0, le=1.0,
+        description="a component below this share of the value of the end item it goes into is "
+        "licensed without review between parties (share; P116, P118: 20%)",
+    )
+
+
+class PartnerExportControl(BarrierSettings):
+    """Allies' own export regimes: most see friction, 3 of 13 a significant challenge (A1).
+
+    Inside the EU, transfers to another member's armed forces and components to its
+    (certified) firms go under general transfer licences (Directive 2009/43/EC, P121): they
+    skip the stage. Between the parties of a de minimis agreement a component below the
+    threshold share of its end item skips it too (P116-P120). Exports outside both wait.
+    """
+
+    median_days: float = field(
+        30.0, ge=0.0,
+        description="median national licence time (days; P122: Germany 90-95% within 30 working "
+        "days; P123: Norway about 2 months for defence materiel)",
+    )
     denial_probability: float = field(0.01, ge=0.0, le=1.0, description="probability; assumption")
     us_process: bool = field(False, description="a partner process, not a US one")
-    source: str = field("A1", description="citation")
+    general_licence_members: tuple[str, ...] = field(
+        (),
+        description="ISO3 codes or a group (e.g. eu) whose transfers among themselves of sales to "
+        "governments and of components go under general transfer licences and skip the stage "
+        "(P121: Directive 2009/43/EC; assumption: every modelled firm is a certified recipient)",
+    )
+    de_minimis: tuple[DeMinimis, ...] = field(
+        (), description="de minimis agreements for components (P116-P120)"
+    )
+    source: str = field("A1, P121, P122", description="citation")
 
 
 class Policies(Strict):
@@ -254,6 +287,12 @@ class Policies(Strict):
     )
     allocation: Allocation = field(
         Allocation(), description="priority classes producers serve first (default DPAS, P88)"
+    )
+    rsf_sustainment: RsfSustainment = field(
+        RsfSustainment(), description="Regional Sustainment Framework: in-theatre recertification (P67, P68)"
+    )
+    itar_free: tuple[ItarFreeDesign, ...] = field(
+        (), description="allied lines that design out their US-controlled content (P128-P131)"
     )
 
 

@@ -162,6 +162,14 @@ class Industry(Strict):
         description="base-rate input use one cross-border supply licence authorises (weeks of "
         "use; assumption: DSP-5 licences run four years, two years of volume at a time)",
     )
+    licence_life_drawn: bool = field(
+        True,
+        description="a supply licence in use at week 0 was granted some time before the run, so "
+        "what it still authorises is drawn uniform on (0, 1] of licence_cover_weeks of use, from "
+        "the stream licence.<producer>.<input>; false = every one holds the full cover "
+        "(assumption: licences are renewed continually, so at a random date their remaining "
+        "life is uniform)",
+    )
     licence_renewal_weeks: float = field(
         26.0, ge=0.0,
         description="a line applies for more licensed quantity when what is left covers fewer "

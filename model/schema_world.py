@@ -69,6 +69,11 @@ class Nation(Strict):
         0.9, ge=0.0, le=1.0,
         description="order when stock + pipeline falls below this share of requirement (assumption)",
     )
+    sales_channels: dict[str, tuple[Literal["fms", "dcs"], ...]] = field(
+        {},
+        description="system → the routes by which this nation may buy it from the US (fms, dcs), "
+        "replacing the item's sales_channels for this buyer (assumption per entry unless cited)",
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> "Nation":
@@ -125,6 +130,12 @@ class Item(Strict):
         description="how the US sells it abroad; some systems go by FMS only (assumption per item)",
     )
     coproduction: Coproduction | None = field(None, description="null = not offered for licence")
+    us_controlled_stock_share: float | None = field(
+        None, ge=0.0, le=1.0,
+        description="share of an ally's week-0 stock of the item under US re-transfer control "
+        "(share); null = 1 for a system a US line makes (bought from the US or made under US "
+        "licence) and 0 otherwise (assumption)",
+    )
     expansion_profile: str | None = field(
         None,
         description="default expansion profile of plants making it (a key of "

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import release
+from . import release, retransfer
 from .cases import Case, CaseKind
 
 if TYPE_CHECKING:
@@ -85,12 +85,18 @@ def static_utility(buyer: "Nation", route: str, prod: "Producer") -> float:
             + g.regional_capacity * regional + fms)
 
 
+def channels(buyer_iso: str, item: str, model: "CooperationModel") -> tuple[str, ...]:
+    """The routes by which a buyer may buy the item from the US: its own, else the item's."""
+    own = model.scenario.nations[buyer_iso].sales_channels.get(item)
+    return own if own is not None else model.scenario.items[item].sales_channels
+
+
 def candidate_options(buyer: "Nation", item: str, model: "CooperationModel") -> list[Option]:
     """Every route through every line of ``item`` open to ``buyer`` (cached until a line is added)."""
     cached = buyer.option_cache.get(item)
     if cached is not None and cached[0] == model.lines_version:
         return cached[1]
-    allowed = model.scenario.items[item].sales_channels
+    allowed = channels(buyer.iso, item, model)
     out = []
     for prod in model.producers_by_item.get(item, ()):
         transit = model.world.transit[(prod.region, buyer.region)]
@@ -124,8 +130,12 @@ def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "Cooperat
     """
     cfg = model.scenario.sourcing
     slope = buyer.goals.deterrence * urgency / cfg.delivery_norm_weeks
+    aversion = cfg.us_content_aversion
     for o in opts:
         o.utility = o.static_utility - slope * o.expected_weeks
+        if aversion > 0.0 and buyer.iso != "USA":  # the survey's ITAR-free preference
+            o.utility -= aversion * (1.0 if o.producer.nation.iso == "USA"
+                                     else retransfer.content_share(o.producer, model.steps))
     best = max(o.utility for o in opts)
     weights = [math.exp((o.utility - best) / cfg.choice_temperature) for o in opts]
     u = rng.random() * sum(weights)
@@ -145,6 +155,7 @@ def sale_case(buyer: "Nation", opt: Option, item: str, qty: float, week: int, un
             kind = CaseKind.QUALIFICATION
             return Case(kind, item, prod.owner, "USA", qty * unit_cost, week, prod.us_content_share)
         return None
-    case = Case(kind, item, prod.nation.iso, buyer.iso, qty * unit_cost, week, prod.us_content_share)
+    case = Case(kind, item, prod.nation.iso, buyer.iso, qty * unit_cost, week,
+                retransfer.content_share(prod, week))
     case.precedent = release.precedent(case, buyer.model.nations)
     return case

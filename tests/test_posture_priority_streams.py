@@ -246,7 +246,7 @@ def test_licence_cover_and_surge_window_are_read_from_the_scenario():
     w["producers"]["gbr_fuze"] = {"nation": "GBR", "item": "fuze", "capacity_per_week": 100.0,
                                   "ceiling_per_week": 100.0}
     w["producers"]["us_shell"]["suppliers"] = {"fuze": "gbr_fuze"}
-    m = CooperationModel(build(w, industry={"licence_cover_weeks": 10.0}), rng=1)
+    m = CooperationModel(build(w, industry={"licence_cover_weeks": 10.0, "licence_life_drawn": False}), rng=1)
     assert m.producers["us_shell"].arrangements["fuze"][0].licensed == 100.0 * 10.0
     m.run()
     short = CooperationModel(build(w, measurement={"surge_window_weeks": 4}), rng=1).run()

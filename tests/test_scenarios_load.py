@@ -35,6 +35,7 @@ VARIANTS = {
         "producers.jpn_mhi_amraam",
     },
     "sosa_priority": {"policies.allocation"},
+    "rsf_sustainment": {"policies.rsf_sustainment"},
     "europe_contingency": {"adversaries.indo_pacific.decides"},
     "indo_pacific_contingency": {"crises", "adversaries.indo_pacific.decides", "horizon_weeks",
                                  "measurement.onset_region"},
@@ -46,7 +47,7 @@ OWN = ["baseline.yaml", "historical/us_155mm_2022.yaml"] + [f"{v}.yaml" for v in
 KEY_VALUE = re.compile(r"^\s*(?:-\s*)?(\w+):\s*(\S.*)$")
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])")
 UNSOURCED_KEYS = {"source", "name", "start_date", "extends", "description", "question"}
-SOURCE_MARK = re.compile(r"\b[AP]\d{1,2}\b|assumption|calibrated|schema default|DESIGN|as above|"
+SOURCE_MARK = re.compile(r"\b[AP]\d{1,3}\b|assumption|calibrated|schema default|DESIGN|as above|"
                          r"as the baseline|non-binding|no allied industry", re.IGNORECASE)
 
 
