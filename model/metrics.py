@@ -151,6 +151,18 @@ def deterrence_failure_region(r: RunRecord, region: str) -> float:
     return 1.0 if region in r.started_regions else 0.0
 
 
+def failure_probability_region(r: RunRecord, region: str) -> float:
+    """Probability that the region's adversary acts within the run: 1 − Π over weeks of
+    (1 − its weekly probability of acting), along the run without its own attack (after it
+    acted, the counterfactual copy's path). Unit: probability (0–1, lower is better); its mean
+    over seeds estimates the mean of ``deterrence_failure.<region>``.
+    """
+    survive = 1.0
+    for q in r.hazard_paths.get(region, ()):
+        survive *= 1.0 - q
+    return 1.0 - survive
+
+
 def allied_capacity_growth(r: RunRecord) -> float:
     """Allied (non-US) deliverable capacity of systems at the horizon ÷ at the start, valued at
     unit cost so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start.
@@ -271,6 +283,13 @@ METRICS: dict[str, MetricSpec] = {
         "1 when the region's adversary started a crisis during the run, else 0; its mean over "
         "replications is the probability that deterrence fails there",
         "0/1", 0.0, 1.0, -1, probability=True, per="region"),
+    "failure_probability.<region>": MetricSpec(
+        failure_probability_region, "deterrence failure probability",
+        "probability that the region's adversary acts within the run, 1 − Π over weeks of (1 − "
+        "hazard × assessed chance, where tempted), along the run without its own attack (a "
+        "counterfactual copy of the run carries the path on after it acted); its mean over seeds "
+        "estimates the same probability as deterrence_failure's, with far less spread",
+        "probability", 0.0, 1.0, -1, per="region"),
     "allied_capacity_growth": MetricSpec(
         allied_capacity_growth, "allied capacity growth",
         "deliverable non-US capacity of systems (what the lines can make given their inputs' "

@@ -8,6 +8,7 @@ once more.
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,9 @@ class CooperationModel(mesa.Model):
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
+        #: region → the run without that region's adversary's attack, forked when it acted.
+        self.counterfactuals: dict[str, CooperationModel] = {}
+        self.is_counterfactual = False
         self._build_agents()
         self._build_crises()
         self.allied_capacity_start = self.allied_capacity(0)
@@ -155,6 +159,7 @@ class CooperationModel(mesa.Model):
 
     def start_adversary_crisis(self, adversary: Adversary, week: int) -> None:
         """An adversary acts: its crisis starts next week in its region."""
+        adversary.started_week = week
         c = adversary.spec.crisis
         self.crises.append(self._crisis(adversary.region, week + 1, c.duration_weeks, c.consumption_per_week,
                                         (), c.requirement_multiplier, c.budget_multiplier, "adversary"))
@@ -166,16 +171,56 @@ class CooperationModel(mesa.Model):
         self._receive(week)
         self.pipeline.advance(week)
         self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
-        for adversary in self.adversary_list:
-            adversary.assess(week)
+        acting = [a for a in self.adversary_list if a.assess(week)]
+        for twin in self.counterfactuals.values():  # forked in earlier weeks: keep in step
+            twin.step()
+        if not self.is_counterfactual:
+            for a in acting:
+                self._fork_counterfactual(a, week, acting)
+        self._end_week(week, acting)
+
+    def _end_week(self, week: int, acting: list[Adversary]) -> None:
+        """The week after the adversaries' assessments: crises they start, nations, producers,
+        coproduction, collect (a counterfactual copy collects nothing).
+        """
+        for adversary in acting:
+            self.start_adversary_crisis(adversary, week)
         self._nations_act(week)
         self._producers_act(week)
         self.supply_epoch += 1  # production moved inputs, capacities and efficiencies
         coproduction.seek_licences(self, week)
-        series.observe(self, week)
-        self.datacollector.collect(self)
+        if not self.is_counterfactual:
+            series.observe(self, week)
+            self.datacollector.collect(self)
         if week >= self.horizon:
             self.running = False
+
+    def _fork_counterfactual(self, adversary: Adversary, week: int, acting: list[Adversary]) -> None:
+        """Copy the run as it stands when ``adversary`` acts, and let the copy go on without its
+        attack (it holds back; every other draw is the same, since each process has its own
+        stream): the copy carries the adversary's weekly probability of acting on to the
+        horizon, so ``failure_probability`` is defined in runs where the attack happened.
+        """
+        memo: dict[int, Any] = {id(self.datacollector): None, id(self.counterfactuals): {}}
+        twin = copy.deepcopy(self, memo)
+        twin.is_counterfactual = True
+        index = self.adversary_list.index(adversary)
+        held = twin.adversary_list[index]
+        held.started_week, held.restrained = None, True
+        others = [twin.adversary_list[self.adversary_list.index(a)] for a in acting if a is not adversary]
+        twin._end_week(week, others)
+        self.counterfactuals[adversary.region] = twin
+
+    def hazard_paths(self) -> dict[str, list[float]]:
+        """Region → its adversary's weekly probability of acting, weeks 0 … now, along the run
+        without its own attack (the counterfactual copy's path after it acted).
+        """
+        out = {}
+        for a in self.adversary_list:
+            twin = self.counterfactuals.get(a.region)
+            source = a if twin is None else twin.adversary_list[self.adversary_list.index(a)]
+            out[a.region] = list(source.hazard_path)
+        return out
 
     def run(self, steps: int | None = None) -> "CooperationModel":
         """Run ``steps`` weeks (default: to the horizon); returns the model."""
@@ -367,6 +412,7 @@ class CooperationModel(mesa.Model):
             allied_capacity_end=self.allied_capacity(week),
             region_onsets=self.region_onsets(),
             started_regions=tuple(a.region for a in self.adversary_list if a.started_week is not None),
+            hazard_paths=self.hazard_paths(),
             adversary_regions=tuple(a.region for a in self.adversary_list),
             surge_window=self.scenario.measurement.surge_window_weeks,
             long_window=self.scenario.measurement.long_window_weeks,

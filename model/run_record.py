@@ -26,6 +26,8 @@ class RunRecord:
         region_onsets: region → start week of the first crisis there that began in the run.
         started_regions: regions whose adversary started a crisis.
         adversary_regions: regions with an adversary.
+        hazard_paths: region → its adversary's weekly probability of acting (weeks 0 … horizon)
+            along the run without its own attack.
     """
 
     series: Mapping[str, Sequence[float]]
@@ -44,6 +46,7 @@ class RunRecord:
     region_onsets: Mapping[str, int] = field(default_factory=dict)
     started_regions: tuple[str, ...] = field(default_factory=tuple)
     adversary_regions: tuple[str, ...] = field(default_factory=tuple)
+    hazard_paths: Mapping[str, Sequence[float]] = field(default_factory=dict)
     #: Weeks from onset over which 12-month surge output is measured (``measurement.surge_window_weeks``).
     surge_window: int = 52
     #: Weeks from onset of the long window (``measurement.long_window_weeks``).
