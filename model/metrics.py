@@ -16,9 +16,15 @@ each by its unit cost ($M), per-system columns count units.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from .outcomes import (
+    arms_sales_value,
+    regional_capacity_region,
+    restore_weeks_system,
+    shortfall_share_theatre,
+)
 from .run_record import NAN, RunRecord
 
 __all__ = ["METRICS", "MetricSpec", "RunRecord", "compute_all", "metric_columns"]
@@ -187,7 +193,9 @@ class MetricSpec:
         missing: when the value is NaN (empty: never).
         whole: a whole number per run (a count or a 0/1 flag), compared exactly in regressions.
         per: ``"system"`` or ``"region"`` for a family (one column per crisis system or per
-            adversary region; the function takes the member as its second argument), else "".
+            adversary region; the function takes the member as its second argument),
+            ``"theatre"`` (per region where a crisis can run: a scripted crisis's or an
+            adversary's) or ``"site"`` (per region with a system line in the scenario), else "".
     """
 
     function: Callable[..., float]
@@ -296,6 +304,29 @@ METRICS: dict[str, MetricSpec] = {
         "supply, model/supply.py) at the horizon ÷ at week 0, each line valued at its item's unit "
         "cost so shells and interceptors add up (1 = no growth)",
         "× start", 0.0, math.inf, +1, missing="without allied capacity at week 0"),
+    "shortfall_share.<theatre>": MetricSpec(
+        shortfall_share_theatre, "theatre shortfall share",
+        "share by value of the consumption that crises in the theatre demanded and that went "
+        "unmet because the theatre held too little of the item that week, over every week a "
+        "crisis ran there (model/crisis.py)",
+        "share", 0.0, 1.0, -1, missing="when no crisis ran in the theatre", per="theatre"),
+    "restore_weeks.<system>": MetricSpec(
+        restore_weeks_system, "weeks to restore stock",
+        "weeks from the end of the onset crisis until all nations' stock of the system is back at "
+        "its level of the week before that crisis began (0 when it never fell below it)",
+        "weeks", 0.0, math.inf, -1,
+        missing="without a crisis, when the crisis outlasts the run, or when not back by the horizon",
+        per="system"),
+    "arms_sales_value": MetricSpec(
+        arms_sales_value, "US arms sales delivered",
+        "value of US-made systems delivered to allied buyers over the run by foreign military or "
+        "direct commercial sale (units × unit cost): the survey's 'increased arms sales'",
+        "$M", 0.0, math.inf, +1),
+    "regional_capacity.<site>": MetricSpec(
+        regional_capacity_region, "regional capacity growth",
+        "deliverable capacity of the system lines located in the region at the horizon ÷ at week "
+        "0, each line at its item's unit cost: the survey's regional-capacity goal (1 = no growth)",
+        "× start", 0.0, math.inf, +1, missing="without capacity there at week 0", per="site"),
 }
 
 #: Old names that changed meaning or were dropped (the 'Changes' of docs/metrics.md).
@@ -313,20 +344,27 @@ RENAMED: dict[str, str] = {
 }
 
 
-def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str]) -> tuple[str, ...]:
-    return tuple(systems) if spec.per == "system" else tuple(regions) if spec.per == "region" else ()
+def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str],
+             members: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
+    if spec.per == "system":
+        return tuple(systems)
+    if spec.per == "region":
+        return tuple(regions)
+    return tuple(members.get(spec.per, ()))
 
 
-def metric_columns(systems: Iterable[str], regions: Iterable[str]) -> list[str]:
-    """The metric columns of a run with these crisis systems and adversary regions, in
-    :data:`METRICS` order (each family expanded), without ``onset_week``.
+def metric_columns(systems: Iterable[str], regions: Iterable[str],
+                   members: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """The metric columns of a run with these crisis systems and adversary regions (and the
+    ``members`` of the other family kinds, ``"theatre"`` and ``"site"``), in :data:`METRICS`
+    order (each family expanded), without ``onset_week``.
     """
-    systems, regions = tuple(systems), tuple(regions)
+    systems, regions, members = tuple(systems), tuple(regions), members or {}
     out: list[str] = []
     for name, spec in METRICS.items():
         if spec.per:
             family = name.split(".", 1)[0]
-            out += [f"{family}.{m}" for m in _members(spec, systems, regions)]
+            out += [f"{family}.{m}" for m in _members(spec, systems, regions, members)]
         else:
             out.append(name)
     return out
@@ -340,7 +378,7 @@ def compute_all(record: RunRecord) -> dict[str, float]:
     for name, spec in METRICS.items():
         if spec.per:
             family = name.split(".", 1)[0]
-            for m in _members(spec, record.crisis_systems, record.adversary_regions):
+            for m in _members(spec, record.crisis_systems, record.adversary_regions, record.members):
                 out[f"{family}.{m}"] = float(spec.function(record, m))
         else:
             out[name] = float(spec.function(record))

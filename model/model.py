@@ -42,11 +42,28 @@ def crisis_systems(scenario: Scenario) -> tuple[str, ...]:
     return tuple(s for s in systems if s in consumed) or tuple(systems)
 
 
+def family_members(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """Members of the metric families that are neither per system nor per adversary region, in
+    the scenario's region order: ``theatre`` — regions where a crisis can run (a scripted
+    crisis's region or an adversary's); ``site`` — regions with a system line.
+    """
+    theatres = {c.region for c in scenario.crises} | set(scenario.adversaries)
+    sites = {scenario.nations[p.nation].region for p in scenario.producers.values()
+             if scenario.items[p.item].kind == "system"}
+    return {"theatre": tuple(r for r in scenario.regions if r in theatres),
+            "site": tuple(r for r in scenario.regions if r in sites)}
+
+
 def metric_names(scenario: Scenario) -> list[str]:
     """The metric columns a run of the scenario reports (families expanded), plus ``onset_week``."""
     from .metrics import metric_columns
 
-    return [*metric_columns(crisis_systems(scenario), scenario.adversaries), "onset_week"]
+    members = family_members(scenario)
+    return [*metric_columns(crisis_systems(scenario), scenario.adversaries, members), "onset_week"]
+
+
+#: Order routes that are US sales to a foreign buyer (the seed's "increased arms sales").
+US_SALE_ROUTES = frozenset({"fms", "dcs"})
 
 
 class CooperationModel(mesa.Model):
@@ -85,7 +102,10 @@ class CooperationModel(mesa.Model):
         self.is_counterfactual = False
         self._build_agents()
         self._build_crises()
+        self.theatres = family_members(self.scenario)["theatre"]
         self.allied_capacity_start = self.allied_capacity(0)
+        self.region_capacity_start = self.region_capacity(0)
+        self.arms_sales = 0.0  # $M of US-made systems delivered to allied buyers (FMS, DCS)
         for adversary in self.adversary_list:
             adversary.update_chance()
         series.observe(self, 0)
@@ -233,6 +253,7 @@ class CooperationModel(mesa.Model):
     def _receive(self, week: int) -> None:
         for order, qty in self.arrivals.pop(week, ()):
             order.buyer.deliver(order, qty)
+            self._note_sale(order, qty)
             self._note_arrival(order.dest_region, order.item, qty)
         for nation, item, region, qty in self.moves.pop(week, ()):
             nation.land(item, region, qty)
@@ -243,11 +264,17 @@ class CooperationModel(mesa.Model):
         if key in self.arrived:  # systems only (components are not in the map)
             self.arrived[key] += qty
 
+    def _note_sale(self, order: Order, qty: float) -> None:
+        """Count a delivery of a US sale (FMS or direct commercial) to an allied nation."""
+        if order.route in US_SALE_ROUTES and isinstance(order.buyer, Nation) and order.buyer.iso != "USA":
+            self.arms_sales += qty * self.scenario.items[order.item].unit_cost_musd
+
     def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
         """Send goods; they arrive after the transit time between the regions."""
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
             order.buyer.deliver(order, qty)
+            self._note_sale(order, qty)
             self._note_arrival(order.dest_region, order.item, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
@@ -371,6 +398,27 @@ class CooperationModel(mesa.Model):
         return sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
                    for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
 
+    def region_capacity(self, week: int) -> dict[str, float]:
+        """Region → value of the deliverable capacity of the system lines located there ($M/week)."""
+        items = self.scenario.items
+        out = dict.fromkeys(self.scenario.regions, 0.0)
+        for p in self.producer_list:
+            if items[p.item].kind == "system":
+                out[p.region] += p.deliverable_capacity(week) * items[p.item].unit_cost_musd
+        return out
+
+    def theatre_shortfall(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Region → value ($M) of the consumption its crises demanded so far, and of the unmet part."""
+        items = self.scenario.items
+        demand = dict.fromkeys(self.scenario.regions, 0.0)
+        unmet = dict(demand)
+        for c in self.crises:
+            for k, q in c.demanded.items():
+                demand[c.region] += q * items[k].unit_cost_musd
+            for k, q in c.unmet.items():
+                unmet[c.region] += q * items[k].unit_cost_musd
+        return demand, unmet
+
     # -- results ------------------------------------------------------------------------------
     def onset(self) -> Crisis | None:
         """The crisis surge metrics count from: the first scripted one, else the first started."""
@@ -395,6 +443,7 @@ class CooperationModel(mesa.Model):
         if onset is not None and onset.start_week > self.steps:
             onset = None  # scripted for after the weeks run
         week = self.steps
+        demand, unmet = self.theatre_shortfall()
         return RunRecord(
             series=self.timeseries(),
             crisis_systems=self.crisis_systems,
@@ -413,6 +462,13 @@ class CooperationModel(mesa.Model):
             region_onsets=self.region_onsets(),
             started_regions=tuple(a.region for a in self.adversary_list if a.started_week is not None),
             hazard_paths=self.hazard_paths(),
+            members=family_members(self.scenario),
+            onset_end_week=onset.end_week if onset is not None else None,
+            theatre_demand_value=demand,
+            theatre_unmet_value=unmet,
+            region_capacity_start=self.region_capacity_start,
+            region_capacity_end=self.region_capacity(week),
+            arms_sales_value=self.arms_sales,
             adversary_regions=tuple(a.region for a in self.adversary_list),
             surge_window=self.scenario.measurement.surge_window_weeks,
             long_window=self.scenario.measurement.long_window_weeks,
