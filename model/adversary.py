@@ -60,11 +60,18 @@ class Adversary(mesa.Agent):
         """1 − assessed chance of success (0–1, higher is better)."""
         return 1.0 - self.chance
 
+    def requirement(self, week: int) -> float:
+        """The campaign requirement in ``week`` (points): the scenario's, grown by
+        ``requirement_growth`` a year, compounded weekly from week 0.
+        """
+        s = self.spec
+        return s.campaign_requirement * (1.0 + s.requirement_growth) ** (week / 52.0)
+
     def update_chance(self) -> None:
         """Re-assess the chance of success from allied capability in the region."""
         s = self.spec
         capability = self.model.capability(self.region, s.warning_weeks, s.campaign_weeks)
-        self.chance = success_chance(capability, s.campaign_requirement, s.steepness)
+        self.chance = success_chance(capability, self.requirement(self.model.steps), s.steepness)
 
     def weekly_hazard(self) -> float:
         """This week's probability of acting: hazard × chance when it may decide, is tempted

@@ -74,3 +74,16 @@ def test_the_mean_probability_agrees_with_the_mean_of_the_draw():
     assert abs(p.mean() - d.mean()) <= half
     assert p.std() < d.std() / 3  # the point of it: far less spread than the coin
     assert ((p >= 0.0) & (p <= 1.0)).all()
+
+
+def test_the_requirement_grows_by_its_yearly_share_compounded_weekly():
+    grown = validate(with_changes(pacific_world(), {"adversaries.indo_pacific.requirement_growth": 0.5}), "g")
+    m = CooperationModel(grown, rng=1)
+    adversary = m.adversary_list[0]
+    assert adversary.requirement(0) == 80.0
+    assert adversary.requirement(52) == pytest.approx(120.0)
+    assert adversary.requirement(26) == pytest.approx(80.0 * 1.5 ** 0.5)
+    static = CooperationModel(validate(pacific_world(), "s"), rng=1).run()
+    m.run()
+    # the same allied capability, weighed against a growing adversary, deters less
+    assert m.metrics()[f"deterrence_index.{REGION}"] < static.metrics()[f"deterrence_index.{REGION}"]
