@@ -39,3 +39,20 @@ def test_the_grid_has_the_corners_and_the_centre():
     assert {"hazard": 0.0125, "requirement": 1.0, "lift": 0.0625} in points
     over = df.grid_overrides({"hazard": 0.005, "requirement": 1.25, "lift": 0.1})
     assert over["adversaries.indo_pacific.campaign_requirement"] == pytest.approx(6250.0)
+
+
+@pytest.mark.slow
+def test_removing_every_barrier_never_raises_the_failure_probability_across_the_grid():
+    # four of the nine grid points at three paired seeds (`dibsim facts --deterrence --grid
+    # --replications 20` runs all nine): the centre, the corner where the change is smallest
+    # (hazard 0.02, requirement +25%, lift 0.025), a low corner, and a corner where the
+    # adversary is never tempted (requirement -25%, lift 0.1: the probability is 0 in both arms)
+    points = [{"hazard": 0.0125, "requirement": 1.0, "lift": 0.0625},
+              {"hazard": 0.02, "requirement": 1.25, "lift": 0.025},
+              {"hazard": 0.005, "requirement": 0.75, "lift": 0.025},
+              {"hazard": 0.005, "requirement": 0.75, "lift": 0.1}]
+    rows = df.robust_direction(3, points)
+    for row in rows:
+        assert row["change"] <= 1e-12, row
+    assert rows[0]["change"] + 1.96 * rows[0]["se"] < 0, rows[0]
+    assert rows[1]["change"] + 1.96 * rows[1]["se"] < 0, rows[1]
