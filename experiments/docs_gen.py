@@ -214,8 +214,11 @@ def metrics_table() -> str:
         lines.append("| " + " | ".join(_cell(x) for x in (
             f"`{name}`", spec.description, spec.unit, span, better)) + " |")
     lines += ["", "A `<system>` key is one column per crisis system (`output_12m.pac3_mse`), a `<region>` key "
-              "one column per region with an adversary (`deterrence_index.indo_pacific`), a `<route>` key "
-              "one column per buying route (`lead_time_weeks.fms`: fms, dcs, domestic, licensed).", "",
+              "one column per region with an adversary (`deterrence_index.indo_pacific`), a `<theatre>` key one "
+              "column per region where a crisis can run (a scripted crisis's or an adversary's: "
+              "`shortfall_share.europe`), a `<site>` key one column per region with a system line "
+              "(`regional_capacity.europe`), a `<route>` key one column per buying route "
+              "(`lead_time_weeks.fms`: fms, dcs, domestic, licensed).", "",
               "### Changes", "", "Names whose meaning changed, or that were dropped (results folders "
               "written before keep the old columns; the analysis still reads them):", ""]
     lines += [f"- `{old}`: {why}" for old, why in RENAMED.items()]

@@ -7,6 +7,12 @@ ratio; when the chance exceeds its threshold and the scenario lets it decide, it
 crisis with the weekly probability hazard × chance (the likelier success looks, the likelier it
 acts; one uniform draw a week from its own stream, drawn whether or not it is tempted, so common
 random numbers hold).
+
+Each week it also records that weekly probability (``hazard_path``; zero when it is not tempted,
+may not decide, or a crisis already runs in its region), from which the run's
+``failure_probability.<region>`` is computed (docs/ODD.md, "Measured as a probability"). Once it
+has acted, the model carries its path on in a counterfactual copy of the run in which it holds
+back (``restrained``), so the path is the one the run takes without its attack.
 """
 
 from __future__ import annotations
@@ -44,25 +50,50 @@ class Adversary(mesa.Agent):
         self.stream = model.streams[f"adversary.{region}"]
         self.chance = 0.0
         self.started_week: int | None = None
+        #: weekly probability of acting, hazard × chance when tempted, else 0 (index = week).
+        self.hazard_path: list[float] = [0.0]
+        #: True in the counterfactual copy of a run: it assesses and records, never acts.
+        self.restrained = False
 
     @property
     def deterrence(self) -> float:
         """1 − assessed chance of success (0–1, higher is better)."""
         return 1.0 - self.chance
 
+    def requirement(self, week: int) -> float:
+        """The campaign requirement in ``week`` (points): the scenario's, grown by
+        ``requirement_growth`` a year, compounded weekly from week 0.
+        """
+        s = self.spec
+        return s.campaign_requirement * (1.0 + s.requirement_growth) ** (week / 52.0)
+
     def update_chance(self) -> None:
         """Re-assess the chance of success from allied capability in the region."""
         s = self.spec
         capability = self.model.capability(self.region, s.warning_weeks, s.campaign_weeks)
-        self.chance = success_chance(capability, s.campaign_requirement, s.steepness)
+        self.chance = success_chance(capability, self.requirement(self.model.steps), s.steepness)
 
-    def assess(self, week: int) -> None:
-        """Update the assessed chance and perhaps start a crisis (one draw every week)."""
+    def weekly_hazard(self) -> float:
+        """This week's probability of acting: hazard × chance when it may decide, is tempted
+        (chance above its threshold) and no crisis runs in its region; else 0.
+        """
+        s = self.spec
+        if not s.decides or self.chance <= s.threshold or self.model.crisis_active(self.region):
+            return 0.0
+        return s.hazard_per_week * self.chance
+
+    def assess(self, week: int) -> bool:
+        """Update the assessed chance, record this week's probability of acting while it has
+        not acted, and draw (one draw every week). Returns whether it acts this week; the model
+        then starts its crisis.
+        """
         self.update_chance()
         u = self.stream.random()
-        s = self.spec
-        if not s.decides or self.started_week is not None or self.model.crisis_active(self.region):
-            return
-        if self.chance > s.threshold and u < s.hazard_per_week * self.chance:
-            self.started_week = week
-            self.model.start_adversary_crisis(self, week)
+        if self.started_week is not None:
+            return False
+        q = self.weekly_hazard()
+        self.hazard_path.append(q)
+        if self.restrained or not u < q:
+            return False
+        self.started_week = week
+        return True

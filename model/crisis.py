@@ -2,7 +2,8 @@
 
 A crisis is scripted (a region, a start week, a duration) or started by an adversary. While
 it runs, its consumption is drawn from the stock its donors hold *in the theatre*, in
-proportion to what each holds there; what the theatre lacks goes unmet. Donors then move
+proportion to what each holds there; what the theatre lacks goes unmet, and is kept (by item,
+in units) for the theatre's shortfall metric and weekly series. Donors then move
 reinforcements from their other regions, nearest first, limited by their lift: each keeps
 its theatre position (held there plus on the way) at its share of the consumption over the
 lead time from its nearest other stock, and its lift sends at most ``lift_share_per_week`` of
@@ -18,7 +19,7 @@ consents cover it (``model/retransfer.py``), and ask for consent for the rest.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ class Crisis:
     origin: str
     onset_stock: float = float("nan")
     consents: "Consents | None" = None
+    #: units of each item its consumption asked for, and the part the theatre could not supply.
+    demanded: dict[str, float] = field(default_factory=dict)
+    unmet: dict[str, float] = field(default_factory=dict)
+    #: units unmet this week by item (the weekly shortfall series).
+    unmet_now: dict[str, float] = field(default_factory=dict)
 
     def active(self, week: int) -> bool:
         """Whether the crisis runs in ``week``."""
@@ -70,6 +76,7 @@ class Crisis:
                     consents.ask(d, item, week)
                 held = [consents.usable(d, region, item) for d in self.donors]
             total = sum(held)
+            take = 0.0
             if total > 1e-9:  # else the theatre goes short of this item this week
                 take = min(need, total)
                 for d, h in zip(self.donors, held):
@@ -78,7 +85,15 @@ class Crisis:
                             d.draw(region, item, take * h / total)
                         else:
                             consents.give(d, region, item, take * h / total)
+            self._tally(item, need, take)
             self._reinforce(item, need, week, transit)
+
+    def _tally(self, item: str, need: float, take: float) -> None:
+        """Keep what the theatre asked for and what it went without (unmet = need − take)."""
+        short = max(0.0, need - take)
+        self.demanded[item] = self.demanded.get(item, 0.0) + need
+        self.unmet[item] = self.unmet.get(item, 0.0) + short
+        self.unmet_now[item] = short
 
     def _reinforce(self, item: str, need: float, week: int, transit: Mapping[tuple[str, str], int]) -> None:
         """Each donor tops its theatre position up to its share (by total holdings) of the

@@ -16,10 +16,16 @@ each by its unit cost ($M), per-system columns count units.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .lead_times import ROUTES, median
+from .outcomes import (
+    arms_sales_value,
+    regional_capacity_region,
+    restore_weeks_system,
+    shortfall_share_theatre,
+)
 from .run_record import NAN, RunRecord
 
 __all__ = ["METRICS", "MetricSpec", "RunRecord", "compute_all", "metric_columns"]
@@ -167,6 +173,18 @@ def deterrence_failure_region(r: RunRecord, region: str) -> float:
     return 1.0 if region in r.started_regions else 0.0
 
 
+def failure_probability_region(r: RunRecord, region: str) -> float:
+    """Probability that the region's adversary acts within the run: 1 − Π over weeks of
+    (1 − its weekly probability of acting), along the run without its own attack (after it
+    acted, the counterfactual copy's path). Unit: probability (0–1, lower is better); its mean
+    over seeds estimates the mean of ``deterrence_failure.<region>``.
+    """
+    survive = 1.0
+    for q in r.hazard_paths.get(region, ()):
+        survive *= 1.0 - q
+    return 1.0 - survive
+
+
 def allied_capacity_growth(r: RunRecord) -> float:
     """Allied (non-US) deliverable capacity of systems at the horizon ÷ at the start, valued at
     unit cost so shells and interceptors add up. Unit: ratio (≥ 0). NaN without allied capacity at start.
@@ -190,9 +208,11 @@ class MetricSpec:
         probability: 0/1 per run, so its mean over runs is a probability (binomial interval).
         missing: when the value is NaN (empty: never).
         whole: a whole number per run (a count or a 0/1 flag), compared exactly in regressions.
-        per: ``"system"``, ``"region"`` or ``"route"`` for a family (one column per crisis system,
-            per adversary region or per buying route of ``model.lead_times.ROUTES``; the function
-            takes the member as its second argument), else "".
+        per: ``"system"`` or ``"region"`` for a family (one column per crisis system or per
+            adversary region; the function takes the member as its second argument),
+            ``"theatre"`` (per region where a crisis can run: a scripted crisis's or an
+            adversary's), ``"site"`` (per region with a system line in the scenario) or
+            ``"route"`` (per buying route of ``model.lead_times.ROUTES``), else "".
     """
 
     function: Callable[..., float]
@@ -300,12 +320,42 @@ METRICS: dict[str, MetricSpec] = {
         "1 when the region's adversary started a crisis during the run, else 0; its mean over "
         "replications is the probability that deterrence fails there",
         "0/1", 0.0, 1.0, -1, probability=True, per="region"),
+    "failure_probability.<region>": MetricSpec(
+        failure_probability_region, "deterrence failure probability",
+        "probability that the region's adversary acts within the run, 1 − Π over weeks of (1 − "
+        "hazard × assessed chance, where tempted), along the run without its own attack (a "
+        "counterfactual copy of the run carries the path on after it acted); its mean over seeds "
+        "estimates the same probability as deterrence_failure's, with far less spread",
+        "probability", 0.0, 1.0, -1, per="region"),
     "allied_capacity_growth": MetricSpec(
         allied_capacity_growth, "allied capacity growth",
         "deliverable non-US capacity of systems (what the lines can make given their inputs' "
         "supply, model/supply.py) at the horizon ÷ at week 0, each line valued at its item's unit "
         "cost so shells and interceptors add up (1 = no growth)",
         "× start", 0.0, math.inf, +1, missing="without allied capacity at week 0"),
+    "shortfall_share.<theatre>": MetricSpec(
+        shortfall_share_theatre, "theatre shortfall share",
+        "share by value of the consumption that crises in the theatre demanded and that went "
+        "unmet because the theatre held too little of the item that week, over every week a "
+        "crisis ran there (model/crisis.py)",
+        "share", 0.0, 1.0, -1, missing="when no crisis ran in the theatre", per="theatre"),
+    "restore_weeks.<system>": MetricSpec(
+        restore_weeks_system, "weeks to restore stock",
+        "weeks from the end of the onset crisis until all nations' stock of the system is back at "
+        "its level of the week before that crisis began (0 when it never fell below it)",
+        "weeks", 0.0, math.inf, -1,
+        missing="without a crisis, when the crisis outlasts the run, or when not back by the horizon",
+        per="system"),
+    "arms_sales_value": MetricSpec(
+        arms_sales_value, "US arms sales delivered",
+        "value of US-made systems delivered to allied buyers over the run by foreign military or "
+        "direct commercial sale (units × unit cost): the survey's 'increased arms sales'",
+        "$M", 0.0, math.inf, +1),
+    "regional_capacity.<site>": MetricSpec(
+        regional_capacity_region, "regional capacity growth",
+        "deliverable capacity of the system lines located in the region at the horizon ÷ at week "
+        "0, each line at its item's unit cost: the survey's regional-capacity goal (1 = no growth)",
+        "× start", 0.0, math.inf, +1, missing="without capacity there at week 0", per="site"),
 }
 
 #: Old names that changed meaning or were dropped (the 'Changes' of docs/metrics.md).
@@ -325,22 +375,29 @@ RENAMED: dict[str, str] = {
 }
 
 
-def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str]) -> tuple[str, ...]:
+def _members(spec: MetricSpec, systems: Iterable[str], regions: Iterable[str],
+             members: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
     if spec.per == "route":
         return ROUTES
-    return tuple(systems) if spec.per == "system" else tuple(regions) if spec.per == "region" else ()
+    if spec.per == "system":
+        return tuple(systems)
+    if spec.per == "region":
+        return tuple(regions)
+    return tuple(members.get(spec.per, ()))
 
 
-def metric_columns(systems: Iterable[str], regions: Iterable[str]) -> list[str]:
-    """The metric columns of a run with these crisis systems and adversary regions, in
-    :data:`METRICS` order (each family expanded), without ``onset_week``.
+def metric_columns(systems: Iterable[str], regions: Iterable[str],
+                   members: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """The metric columns of a run with these crisis systems and adversary regions (and the
+    ``members`` of the other family kinds, ``"theatre"`` and ``"site"``), in :data:`METRICS`
+    order (each family expanded), without ``onset_week``.
     """
-    systems, regions = tuple(systems), tuple(regions)
+    systems, regions, members = tuple(systems), tuple(regions), members or {}
     out: list[str] = []
     for name, spec in METRICS.items():
         if spec.per:
             family = name.split(".", 1)[0]
-            out += [f"{family}.{m}" for m in _members(spec, systems, regions)]
+            out += [f"{family}.{m}" for m in _members(spec, systems, regions, members)]
         else:
             out.append(name)
     return out
@@ -354,7 +411,7 @@ def compute_all(record: RunRecord) -> dict[str, float]:
     for name, spec in METRICS.items():
         if spec.per:
             family = name.split(".", 1)[0]
-            for m in _members(spec, record.crisis_systems, record.adversary_regions):
+            for m in _members(spec, record.crisis_systems, record.adversary_regions, record.members):
                 out[f"{family}.{m}"] = float(spec.function(record, m))
         else:
             out[name] = float(spec.function(record))

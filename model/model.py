@@ -8,6 +8,7 @@ once more.
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,28 @@ def crisis_systems(scenario: Scenario) -> tuple[str, ...]:
     return tuple(s for s in systems if s in consumed) or tuple(systems)
 
 
+def family_members(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """Members of the metric families that are neither per system nor per adversary region, in
+    the scenario's region order: ``theatre`` — regions where a crisis can run (a scripted
+    crisis's region or an adversary's); ``site`` — regions with a system line.
+    """
+    theatres = {c.region for c in scenario.crises} | set(scenario.adversaries)
+    sites = {scenario.nations[p.nation].region for p in scenario.producers.values()
+             if scenario.items[p.item].kind == "system"}
+    return {"theatre": tuple(r for r in scenario.regions if r in theatres),
+            "site": tuple(r for r in scenario.regions if r in sites)}
+
+
 def metric_names(scenario: Scenario) -> list[str]:
     """The metric columns a run of the scenario reports (families expanded), plus ``onset_week``."""
     from .metrics import metric_columns
 
-    return [*metric_columns(crisis_systems(scenario), scenario.adversaries), "onset_week"]
+    members = family_members(scenario)
+    return [*metric_columns(crisis_systems(scenario), scenario.adversaries, members), "onset_week"]
+
+
+#: Order routes that are US sales to a foreign buyer (the seed's "increased arms sales").
+US_SALE_ROUTES = frozenset({"fms", "dcs"})
 
 
 class CooperationModel(mesa.Model):
@@ -91,12 +109,18 @@ class CooperationModel(mesa.Model):
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self.collecting = False  # in a simultaneous phase: producers hold new orders until its end
         self.itar_free = {d.producer: d for d in self.scenario.policies.itar_free}
+        #: region → the run without that region's adversary's attack, forked when it acted.
+        self.counterfactuals: dict[str, CooperationModel] = {}
+        self.is_counterfactual = False
         self._build_agents()
         self._build_crises()
+        self.theatres = family_members(self.scenario)["theatre"]
         self.sustainment = sustainment.Sustainment(self)
         warm_start.start(self)
         coproduction.seek_scenario_licences(self)
         self.allied_capacity_start = self.allied_capacity(0)
+        self.region_capacity_start = self.region_capacity(0)
+        self.arms_sales = 0.0  # $M of US-made systems delivered to allied buyers (FMS, DCS)
         for adversary in self.adversary_list:
             adversary.update_chance()
         series.observe(self, 0)
@@ -172,6 +196,7 @@ class CooperationModel(mesa.Model):
 
     def start_adversary_crisis(self, adversary: Adversary, week: int) -> None:
         """An adversary acts: its crisis starts next week in its region."""
+        adversary.started_week = week
         c = adversary.spec.crisis
         self.crises.append(self._crisis(adversary.region, week + 1, c.duration_weeks, c.consumption_per_week,
                                         (), c.requirement_multiplier, c.budget_multiplier, "adversary"))
@@ -184,17 +209,57 @@ class CooperationModel(mesa.Model):
         self.sustainment.recertify(week)
         self.pipeline.advance(week)
         self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
-        for adversary in self.adversary_list:
-            adversary.assess(week)
+        acting = [a for a in self.adversary_list if a.assess(week)]
+        for twin in self.counterfactuals.values():  # forked in earlier weeks: keep in step
+            twin.step()
+        if not self.is_counterfactual:
+            for a in acting:
+                self._fork_counterfactual(a, week, acting)
+        self._end_week(week, acting)
+
+    def _end_week(self, week: int, acting: list[Adversary]) -> None:
+        """The week after the adversaries' assessments: crises they start, nations, producers,
+        coproduction, collect (a counterfactual copy collects nothing).
+        """
+        for adversary in acting:
+            self.start_adversary_crisis(adversary, week)
         self._nations_act(week)
         self._producers_act(week)
         self.supply_epoch += 1  # production moved inputs, capacities and efficiencies
         coproduction.seek_licences(self, week)
         self.pipeline.admit(week)
-        series.observe(self, week)
-        self.datacollector.collect(self)
+        if not self.is_counterfactual:
+            series.observe(self, week)
+            self.datacollector.collect(self)
         if week >= self.horizon:
             self.running = False
+
+    def _fork_counterfactual(self, adversary: Adversary, week: int, acting: list[Adversary]) -> None:
+        """Copy the run as it stands when ``adversary`` acts, and let the copy go on without its
+        attack (it holds back; every other draw is the same, since each process has its own
+        stream): the copy carries the adversary's weekly probability of acting on to the
+        horizon, so ``failure_probability`` is defined in runs where the attack happened.
+        """
+        memo: dict[int, Any] = {id(self.datacollector): None, id(self.counterfactuals): {}}
+        twin = copy.deepcopy(self, memo)
+        twin.is_counterfactual = True
+        index = self.adversary_list.index(adversary)
+        held = twin.adversary_list[index]
+        held.started_week, held.restrained = None, True
+        others = [twin.adversary_list[self.adversary_list.index(a)] for a in acting if a is not adversary]
+        twin._end_week(week, others)
+        self.counterfactuals[adversary.region] = twin
+
+    def hazard_paths(self) -> dict[str, list[float]]:
+        """Region → its adversary's weekly probability of acting, weeks 0 … now, along the run
+        without its own attack (the counterfactual copy's path after it acted).
+        """
+        out = {}
+        for a in self.adversary_list:
+            twin = self.counterfactuals.get(a.region)
+            source = a if twin is None else twin.adversary_list[self.adversary_list.index(a)]
+            out[a.region] = list(source.hazard_path)
+        return out
 
     def run(self, steps: int | None = None) -> "CooperationModel":
         """Run ``steps`` weeks (default: to the horizon); returns the model."""
@@ -208,6 +273,7 @@ class CooperationModel(mesa.Model):
         for order, qty in sorted(self.arrivals.pop(week, ()), key=_arrival_key):
             order.buyer.deliver(order, qty)
             self.lead_times.note(order, week)
+            self._note_sale(order, qty)
             self._note_arrival(order.dest_region, order.item, qty)
         for nation, item, region, qty in self.moves.pop(week, ()):
             nation.land(item, region, qty)
@@ -218,12 +284,18 @@ class CooperationModel(mesa.Model):
         if key in self.arrived:  # systems only (components are not in the map)
             self.arrived[key] += qty
 
+    def _note_sale(self, order: Order, qty: float) -> None:
+        """Count a delivery of a US sale (FMS or direct commercial) to an allied nation."""
+        if order.route in US_SALE_ROUTES and isinstance(order.buyer, Nation) and order.buyer.iso != "USA":
+            self.arms_sales += qty * self.scenario.items[order.item].unit_cost_musd
+
     def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
         """Send goods; they arrive after the transit time between the regions."""
         transit = self.world.transit[(from_region, order.dest_region)]
         if transit <= 0:
             order.buyer.deliver(order, qty)
             self.lead_times.note(order, week)
+            self._note_sale(order, qty)
             self._note_arrival(order.dest_region, order.item, qty)
         else:
             self.arrivals.setdefault(week + transit, []).append((order, qty))
@@ -362,6 +434,27 @@ class CooperationModel(mesa.Model):
         return sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
                    for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
 
+    def region_capacity(self, week: int) -> dict[str, float]:
+        """Region → value of the deliverable capacity of the system lines located there ($M/week)."""
+        items = self.scenario.items
+        out = dict.fromkeys(self.scenario.regions, 0.0)
+        for p in self.producer_list:
+            if items[p.item].kind == "system":
+                out[p.region] += p.deliverable_capacity(week) * items[p.item].unit_cost_musd
+        return out
+
+    def theatre_shortfall(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Region → value ($M) of the consumption its crises demanded so far, and of the unmet part."""
+        items = self.scenario.items
+        demand = dict.fromkeys(self.scenario.regions, 0.0)
+        unmet = dict(demand)
+        for c in self.crises:
+            for k, q in c.demanded.items():
+                demand[c.region] += q * items[k].unit_cost_musd
+            for k, q in c.unmet.items():
+                unmet[c.region] += q * items[k].unit_cost_musd
+        return demand, unmet
+
     # -- results ------------------------------------------------------------------------------
     def onset(self) -> Crisis | None:
         """The crisis surge metrics count from: the first scripted one, else the first started."""
@@ -386,6 +479,7 @@ class CooperationModel(mesa.Model):
         if onset is not None and onset.start_week > self.steps:
             onset = None  # scripted for after the weeks run
         week = self.steps
+        demand, unmet = self.theatre_shortfall()
         return RunRecord(
             series=self.timeseries(),
             crisis_systems=self.crisis_systems,
@@ -404,6 +498,14 @@ class CooperationModel(mesa.Model):
             allied_capacity_end=self.allied_capacity(week),
             region_onsets=self.region_onsets(),
             started_regions=tuple(a.region for a in self.adversary_list if a.started_week is not None),
+            hazard_paths=self.hazard_paths(),
+            members=family_members(self.scenario),
+            onset_end_week=onset.end_week if onset is not None else None,
+            theatre_demand_value=demand,
+            theatre_unmet_value=unmet,
+            region_capacity_start=self.region_capacity_start,
+            region_capacity_end=self.region_capacity(week),
+            arms_sales_value=self.arms_sales,
             adversary_regions=tuple(a.region for a in self.adversary_list),
             surge_window=self.scenario.measurement.surge_window_weeks,
             long_window=self.scenario.measurement.long_window_weeks,

@@ -26,6 +26,15 @@ class RunRecord:
         region_onsets: region → start week of the first crisis there that began in the run.
         started_regions: regions whose adversary started a crisis.
         adversary_regions: regions with an adversary.
+        hazard_paths: region → its adversary's weekly probability of acting (weeks 0 … horizon)
+            along the run without its own attack.
+        members: family kind (``"theatre"``, ``"site"``) → its members in this run's scenario.
+        onset_end_week: first week after the onset crisis (``None`` without one).
+        theatre_demand_value, theatre_unmet_value: region → value ($M) of the consumption its
+            crises demanded and of the part that went unmet.
+        region_capacity_start, region_capacity_end: region → deliverable capacity of its system
+            lines by value ($M/week) at week 0 and at the horizon.
+        arms_sales_value: value ($M) of US-made systems delivered to allied buyers (FMS, DCS).
     """
 
     series: Mapping[str, Sequence[float]]
@@ -48,6 +57,14 @@ class RunRecord:
     region_onsets: Mapping[str, int] = field(default_factory=dict)
     started_regions: tuple[str, ...] = field(default_factory=tuple)
     adversary_regions: tuple[str, ...] = field(default_factory=tuple)
+    hazard_paths: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    onset_end_week: int | None = None
+    theatre_demand_value: Mapping[str, float] = field(default_factory=dict)
+    theatre_unmet_value: Mapping[str, float] = field(default_factory=dict)
+    region_capacity_start: Mapping[str, float] = field(default_factory=dict)
+    region_capacity_end: Mapping[str, float] = field(default_factory=dict)
+    arms_sales_value: float = 0.0
     #: Weeks from onset over which 12-month surge output is measured (``measurement.surge_window_weeks``).
     surge_window: int = 52
     #: Weeks from onset of the long window (``measurement.long_window_weeks``).

@@ -92,6 +92,12 @@ class Adversary(Strict):
         0.02, ge=0.0, le=1.0, description="weekly chance of acting when tempted, at a certain success; the weekly "
         "probability is hazard × the assessed chance (probability; assumption)"
     )
+    requirement_growth: float = field(
+        0.0, ge=-0.5, le=1.0, description="growth of the campaign requirement per year, compounded "
+        "weekly from week 0: the adversary builds too, so a plant finished in 2029 is weighed "
+        "against the adversary of 2029 (share/year; P134-P138: PLA Rocket Force theatre missiles "
+        "grew ~0.28-0.61 a year in 2020-25, part of it estimate revision; 0 = static, assumption)"
+    )
     crisis: AdversaryCrisis = field(AdversaryCrisis(), description="what its crisis consumes")
 
 

@@ -36,6 +36,9 @@ SERIES_DOC: dict[str, tuple[str, str]] = {
     "open_cases.<barrier>": ("cases queued, waiting or in process at the barrier", "cases"),
     "deterrence.<region>": ("1 − the adversary's assessed chance of success", "0–1"),
     "crisis_active.<region>": ("1 while a crisis runs in the region", "0/1"),
+    "shortfall.<theatre>.<system>": ("units of the system that crises in the theatre (a region where "
+                                     "one can run) asked for that week and the theatre could not "
+                                     "supply from the stock held there", "units/week"),
 }
 
 
@@ -57,6 +60,7 @@ def series_names(model: "CooperationModel") -> list[str]:
     names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
     names += [f"deterrence.{r}" for r in model.scenario.adversaries]
     names += [f"crisis_active.{r}" for r in model.scenario.regions]
+    names += [f"shortfall.{r}.{s}" for r in model.theatres for s in model.crisis_systems]
     return names
 
 
@@ -108,6 +112,21 @@ def observe(model: "CooperationModel", week: int) -> None:
         now[f"deterrence.{a.region}"] = a.deterrence
     for r in model.scenario.regions:
         now[f"crisis_active.{r}"] = 1.0 if model.crisis_active(r) else 0.0
+    _observe_shortfall(model, week)
+
+
+def _observe_shortfall(model: "CooperationModel", week: int) -> None:
+    """Units each theatre went without this week, by crisis system (crises running there)."""
+    now = model.now
+    for r in model.theatres:
+        for s in model.crisis_systems:
+            now[f"shortfall.{r}.{s}"] = 0.0
+    for c in model.crises:
+        if c.active(week):
+            for item, short in c.unmet_now.items():
+                key = f"shortfall.{c.region}.{item}"
+                if key in now:
+                    now[key] += short
 
 
 def _observe_nations(model: "CooperationModel", week: int) -> None:

@@ -106,6 +106,9 @@ NAN_WHEN = {
     "stock_coverage_weeks": lambda r: r.onset_week is None or not r.onset_consumption_per_week > 0,
     "deterrence_index": lambda r: False,
     "allied_capacity_growth": lambda r: not r.allied_capacity_start > 0,
+    "shortfall_share": lambda r: any(not r.theatre_demand_value.get(t, 0.0) > 0 for t in r.members["theatre"]),
+    "restore_weeks": lambda r: True,  # NaN whenever a stock is not back by the horizon (documented)
+    "regional_capacity": lambda r: any(not r.region_capacity_start.get(t, 0.0) > 0 for t in r.members["site"]),
     "onset_week": lambda r: r.onset_week is None,
 }
 

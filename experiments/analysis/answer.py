@@ -42,7 +42,8 @@ HEADLINE_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("surge by value, 36 months", ("output_value_36m", "surge_ratio")),
     ("theatre deliveries, 12 months", ("theatre_delivered_value_12m", "allied_capacity_growth")),
     ("deterrence of the contested region", ("deterrence_index.{region}", "deterrence_index")),
-    ("deterrence failure there", ("deterrence_failure.{region}", "deterrence_failure")),
+    ("deterrence failure there", ("failure_probability.{region}", "deterrence_failure.{region}",
+                                  "deterrence_failure")),
 )
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
 #: The verdict of an effect whose every paired difference is exactly zero.

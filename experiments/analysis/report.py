@@ -33,7 +33,7 @@ from .summary import format_value, summarise
 #: The metrics a planner reads first; the report's tables and forest plots show these.
 KEY_METRICS = ("output_value_12m", "output_value_36m", "surge_ratio", "theatre_delivered_value_12m",
                "allied_share", "mean_regulatory_delay_weeks", "deterrence_index.indo_pacific",
-               "deterrence_failure.indo_pacific")
+               "failure_probability.indo_pacific")
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#1a1a1a;line-height:1.45}

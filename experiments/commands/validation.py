@@ -28,6 +28,13 @@ def register(sub: Any) -> None:
     p.add_argument("--replications", type=int, default=100, metavar="N", help="seeds per arm (default 100)")
     p.add_argument("--seed", type=int, metavar="N", help="root seed (default: the project's)")
     p.add_argument("--out", metavar="DIR", default="results/facts", help="output folder")
+    p.add_argument("--deterrence", action="store_true",
+                   help="instead, measure the baseline's deterrence calibration figures (docs/ODD.md)")
+    p.add_argument("--write-docs", action="store_true",
+                   help="with --deterrence: write them into docs/ODD.md between its markers")
+    p.add_argument("--grid", action="store_true",
+                   help="with --deterrence: also the robust-direction grid of the all-barriers-removed "
+                   "change in the failure probability (--replications paired seeds a point)")
     p.set_defaults(handler=handle_facts)
 
 
@@ -67,6 +74,8 @@ def handle_facts(args: argparse.Namespace) -> int:
     from ..validation.facts import run_facts, write_table
 
     out, seed = _checked(args)
+    if args.deterrence:
+        return handle_deterrence(args, seed)
     results = run_facts(args.only, args.replications, seed)
     print(f"dibsim facts — variant − base over {args.replications} paired replications")
     print(f"{'fact':38s} {'metric':28s} {'base':>10s} {'variant':>10s} {'difference':>11s} "
@@ -78,3 +87,28 @@ def handle_facts(args: argparse.Namespace) -> int:
     path = write_table(results, out / "facts.csv")
     print(f"wrote {path}")
     return 0 if all(r.holds for r in results) else 1
+
+
+def handle_deterrence(args: argparse.Namespace, seed: int) -> int:
+    """Print (and with ``--write-docs`` write) the deterrence calibration figures; with
+    ``--grid`` the robust-direction table too.
+    """
+    from ..validation import deterrence_facts as df
+
+    facts = df.calibration_facts(df.DOC_SEEDS, seed)
+    block = df.render_block(facts)
+    print(block)
+    if args.write_docs:
+        path = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+        df.write_block(path, block)
+        print(f"wrote {path}")
+    if args.grid:
+        mean, se = df.paired_change(args.replications, None, seed)
+        print(f"baseline: all barriers removed, change in {df.FAILURE} {mean:+.4f} "
+              f"(paired SE {se:.4f}, {args.replications} seeds)")
+        print(f"{'hazard':>8s} {'requirement':>12s} {'lift':>6s} {'change':>9s} {'SE':>8s} sign")
+        for r in df.robust_direction(args.replications, None, seed):
+            sign = "−" if r["change"] + 1.96 * r["se"] < 0 else "+" if r["change"] - 1.96 * r["se"] > 0 else "0"
+            print(f"{r['hazard']:8.4f} {r['requirement']:12.2f} {r['lift']:6.3f} {r['change']:+9.4f} "
+                  f"{r['se']:8.4f} {sign}")
+    return 0
