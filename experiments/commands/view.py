@@ -14,6 +14,8 @@ def register(sub: Any) -> None:
                        "offline; usage statistics are off. See docs/view.md.")
     p.add_argument("results_dir", nargs="?", metavar="RESULTS_DIR",
                    help="the results folder the Compare page opens (default: results/default_study)")
+    p.add_argument("--scenario", metavar="NAME_OR_FILE",
+                   help="the scenario the What-if page opens with (default: baseline)")
     p.add_argument("--port", type=int, default=None, help="local port (default 8501)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="instead of serving, write screenshots of both pages (PNG; the Compare "
@@ -28,7 +30,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.screenshot:
         from ..view.screenshot import write_screenshots
 
-        for line in write_screenshots(args.screenshot, args.results_dir, args.port):
+        for line in write_screenshots(args.screenshot, args.results_dir, args.scenario):
             print(line)
         return 0
-    return serve(args.results_dir, args.port or DEFAULT_PORT)
+    return serve(args.results_dir, args.port or DEFAULT_PORT, args.scenario)

@@ -56,7 +56,7 @@ def check_results_dir(results_dir: str | None) -> str | None:
     return str(path.resolve())
 
 
-def serve(results_dir: str | None, port: int = DEFAULT_PORT) -> int:
+def serve(results_dir: str | None, port: int = DEFAULT_PORT, scenario: str | None = None) -> int:
     """Serve the dashboard until interrupted; returns the exit code.
 
     Raises:
@@ -71,6 +71,11 @@ def serve(results_dir: str | None, port: int = DEFAULT_PORT) -> int:
     folder = check_results_dir(results_dir)
     if folder:
         os.environ["DIBSIM_VIEW_RESULTS"] = folder
+    if scenario:
+        from ...model.loader import load_scenario
+
+        load_scenario(scenario)  # a scenario that does not validate stops here, one line each
+        os.environ["DIBSIM_VIEW_SCENARIO"] = str(Path(scenario).resolve()) if Path(scenario).is_file() else scenario
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     from streamlit.web import cli as streamlit_cli
 

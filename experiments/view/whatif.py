@@ -119,7 +119,9 @@ def arm_folder(scenario: Any, replications: int, root_seed: int, steps: int | No
     out = cache_dir() / f"{scenario.name}-{digest[:16]}-r{replications}-s{root_seed}-h{steps or 0}"
     if not _complete(out):
         plan = _plan_for(scenario, digest, replications, root_seed, steps)
-        run_experiment(plan, out, resume=True, progress=False)
+        from ..engine import worker
+
+        run_experiment(plan, out, resume=True, progress=False, run_fn=worker.model_run)
     folder = load_results(out)
     bad = folder.runs[folder.runs["status"] != "ok"]
     return folder, tuple(zip(bad["run_id"], bad["error"]))

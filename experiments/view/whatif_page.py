@@ -11,6 +11,7 @@ the weekly-series figures for both arms, and a button that saves the variant as 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ REPLICATIONS = (1, 20)
 DEFAULT_REPLICATIONS = 5
 #: The shipped scenarios offered first; anything else is a file path.
 OWN_FILE = "a scenario file…"
+#: The scenario the page opens with (``dibsim view --scenario``), else the baseline.
+SCENARIO_ENV = "DIBSIM_VIEW_SCENARIO"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -51,9 +54,12 @@ def scenario_source() -> str | None:
     from dibsim.model.loader import available_scenarios
 
     names = [n for n in available_scenarios() if "/" not in n]
-    choice = st.sidebar.selectbox("scenario", [*names, OWN_FILE], key="scenario",
-                                  index=names.index("baseline") if "baseline" in names else 0,
-                                  help="the status quo the what-if is compared with")
+    first = os.environ.get(SCENARIO_ENV) or "baseline"
+    if first not in names:
+        names.insert(0, first)
+    choice = st.sidebar.selectbox("scenario", [*names, OWN_FILE], key="scenario", index=names.index(first),
+                                  help="the status quo the what-if is compared with (a shipped "
+                                  "scenario, or a file of your own)")
     if choice != OWN_FILE:
         return choice
     path = st.sidebar.text_input("scenario file (YAML)", key="scenario_path").strip()
