@@ -117,3 +117,25 @@ def test_the_pair_runs_on_common_seeds_and_the_status_quo_is_reused(tmp_path, mo
     assert len([p for p in (tmp_path / "cache").iterdir() if p.name.startswith("mini")]) == 2
     diff = whatif.differences(slower, ["mean_regulatory_delay_weeks"])["difference"].iloc[0]
     assert math.isfinite(diff)
+
+
+def test_the_cli_does_not_import_streamlit_and_says_when_the_extra_is_missing(monkeypatch, capsys):
+    import importlib.util
+    import subprocess
+    import sys
+
+    code = ("import sys; from dibsim.experiments.cli import build_parser; build_parser(); "
+            "print('streamlit' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "streamlit"
+                        else real(name, *a))
+    assert main(["view"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pip install 'dibsim[view]'" in err[0]
+
+
+def test_view_refuses_a_results_dir_that_is_not_a_folder(tmp_path, capsys):
+    assert main(["view", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err

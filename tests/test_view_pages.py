@@ -35,8 +35,9 @@ def _whatif(tmp_path, monkeypatch) -> AppTest:
     world = tiny_world(tmp_path)
     monkeypatch.setenv("DIBSIM_VIEW_SCENARIO", str(world))
     at = _app()
+    at.session_state["replications"] = REPS  # the slider starts there: no 5-run first answer
     at.run()
-    at.slider(key="replications").set_value(REPS).run()
+    assert at.slider(key="replications").value == REPS
     _no_traceback(at)
     return at
 
@@ -121,9 +122,10 @@ def study(tmp_path_factory):
 
 def _compare(folder, monkeypatch, cache) -> AppTest:
     monkeypatch.setenv("DIBSIM_VIEW_RESULTS", str(folder))
+    monkeypatch.setenv("DIBSIM_VIEW_PAGE", "Compare")  # as dibsim view RESULTS_DIR opens
     at = _app()
     at.run()
-    at.sidebar.radio(key="page").set_value("Compare").run()
+    assert at.sidebar.radio(key="page").value == "Compare"
     _no_traceback(at)
     return at
 
@@ -136,11 +138,9 @@ def test_compare_tornado_is_the_reports(study, monkeypatch, cache, tmp_path):
     metric, headline = at.selectbox(key="metric").value, at.selectbox(key="headline").value
     shown = at.dataframe[0].value
     drawn = {}
-    real = tornado.plot_tornado
 
-    def spy(table, m, h, *args, **kwargs):
+    def spy(table, m, h, *args, **kwargs):  # records what the report would draw, draws nothing
         drawn[(m, h)] = table
-        return real(table, m, h, *args, **kwargs)
 
     monkeypatch.setattr(tornado, "plot_tornado", spy)
     tornado.tornado_plots(study, tmp_path / "report_plots")  # what the report draws

@@ -6,6 +6,8 @@ Streamlit runs this file top to bottom on every interaction; the pages' work is 
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 from dibsim.experiments.view import compare_page, whatif_page
 
@@ -13,5 +15,8 @@ from dibsim.experiments.view import compare_page, whatif_page
 PAGES = {"What if": whatif_page.render, "Compare": compare_page.render}
 
 st.set_page_config(page_title="dibsim view", layout="wide")
-page = st.sidebar.radio("page", list(PAGES), key="page", horizontal=True)
+#: The page shown first: Compare when ``dibsim view RESULTS_DIR`` named a folder, else What if.
+FIRST = os.environ.get("DIBSIM_VIEW_PAGE", "What if")
+page = st.sidebar.radio("page", list(PAGES), key="page", horizontal=True,
+                        index=list(PAGES).index(FIRST) if FIRST in PAGES else 0)
 PAGES[page]()

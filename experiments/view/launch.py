@@ -71,6 +71,7 @@ def serve(results_dir: str | None, port: int = DEFAULT_PORT, scenario: str | Non
     folder = check_results_dir(results_dir)
     if folder:
         os.environ["DIBSIM_VIEW_RESULTS"] = folder
+        os.environ["DIBSIM_VIEW_PAGE"] = "Compare"
     if scenario:
         from ...model.loader import load_scenario
 
