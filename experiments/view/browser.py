@@ -115,10 +115,22 @@ def first_delta(page: Any, timeout_s: float = 120.0) -> str:
     return metric.inner_text()
 
 
-def wait_idle(page: Any, timeout_s: float = 120.0) -> None:
-    """Wait until the app stops running (Streamlit's status widget gone)."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=timeout_s * 1000)
+#: True while the app runs: Streamlit's running widget is up or a stale element is shown.
+_BUSY = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+         "!document.querySelector('[data-stale=\"true\"]')")
+
+
+def wait_idle(page: Any, timeout_s: float = 120.0, settle_s: float = 0.5) -> None:
+    """Wait until the app has finished its run: neither the running widget nor a stale
+    element for ``settle_s`` seconds.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_function(_BUSY, timeout=max(1.0, deadline - time.monotonic()) * 1000)
+        time.sleep(settle_s)
+        if page.evaluate(_BUSY):
+            return
+    raise TimeoutError(f"the app was still running after {timeout_s:.0f} s")
 
 
 def open_barrier(page: Any, key: str) -> Any:

@@ -33,21 +33,32 @@ def shrink(path: Path) -> int:
 
 
 def move_itar(page: object, days: int = ITAR_DAYS) -> float:
-    """Move the ITAR median down to ``days`` (one key press a day, the last one timed) and
-    return the seconds from the last key press to the new paired difference.
+    """Move the ITAR median to ``days``: a click on the slider's track near ``days + 1``, keys
+    to land there exactly, then one key press to ``days``, timed. Returns the seconds from
+    that last key press to the new paired difference on the page.
     """
     from . import browser
 
     box = browser.open_barrier(page, "export_licence")
     thumb = browser.slider_thumb(box, "median days (days)")
-    current = round(float(thumb.get_attribute("aria-valuetext") or 0))
-    for _ in range(max(0, current - days - 1)):
-        thumb.press("ArrowLeft")
-        browser.wait_idle(page)
+    track = box.locator('[data-testid="stSlider"]').filter(has_text="median days (days)").first.locator(
+        '[role="group"] > div').first
+    high = float(thumb.get_attribute("max") or 120)
+    area = track.bounding_box()
+    if area:
+        page.mouse.click(area["x"] + area["width"] * (days + 1) / high,  # type: ignore[attr-defined]
+                         area["y"] + area["height"] / 2)
+        browser.wait_idle(page, timeout_s=300)
+    for _ in range(60):
+        now = round(float(thumb.get_attribute("aria-valuetext") or 0))
+        if now == days + 1:
+            break
+        thumb.press("ArrowLeft" if now > days + 1 else "ArrowRight")
+        browser.wait_idle(page, timeout_s=300)
     before = browser.first_delta(page)
     start = time.perf_counter()
     thumb.press("ArrowLeft")
-    browser.wait_changed(page, before)
+    browser.wait_changed(page, before, timeout_s=300)
     return time.perf_counter() - start
 
 

@@ -183,13 +183,21 @@ def _renamed(table: Any, old: str, new: str | None) -> Any:
     return table
 
 
-def run_pair(variant: Variant, replications: int, root_seed: int, steps: int | None = None) -> PairResult:
+def run_pair(variant: Variant, replications: int, root_seed: int, steps: int | None = None,
+             base: Any = None) -> PairResult:
     """Run the status quo and the variant on the same seeds (each cached) and join them.
+
+    Args:
+        variant: the what-if.
+        replications: runs per arm.
+        root_seed: the engine's root seed (replicate *r* gets the same seed in both arms).
+        steps: a shorter horizon in weeks.
+        base: the status quo already loaded (loaded from ``variant.source`` otherwise).
 
     Raises:
         model.loader.ScenarioError: when the status quo or the variant does not validate.
     """
-    base = status_quo_scenario(variant.source)
+    base = base if base is not None else status_quo_scenario(variant.source)
     var = variant_scenario(variant)
     base_folder, base_bad = arm_folder(base, replications, root_seed, steps)
     if not variant.changes:  # the variant is the status quo: its runs are the same runs
@@ -214,22 +222,12 @@ def differences(pair: PairResult, metrics: list[str]) -> Any:
     return pd.DataFrame([difference(var, base, m) for m in metrics])
 
 
-def headline_metrics(pair: PairResult) -> list[str]:
-    """The study's headline metrics for this scenario (its contested region included)."""
+def headline_metrics(pair: PairResult, scenario: Any) -> list[str]:
+    """The study's headline metrics for this scenario (its contested region's included)."""
     from ..analysis.answer import headline_metrics as study_headlines
     from ..study import contested_region
 
-    return study_headlines(pair.folder.runs, contested_region(status_quo_scenario_from(pair)))
-
-
-def status_quo_scenario_from(pair: PairResult) -> Any:
-    """The status quo's resolved scenario as the manifest holds it."""
-    from ...model.loader import validate
-
-    for entry in pair.folder.manifest.get("scenarios", []):
-        if entry.get("name") == pair.status_quo:
-            return validate(entry["resolved"], pair.status_quo)
-    raise KeyError(pair.status_quo)
+    return study_headlines(pair.folder.runs, contested_region(scenario))
 
 
 def variant_yaml(variant: Variant, name: str) -> str:

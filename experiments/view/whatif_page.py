@@ -30,9 +30,10 @@ SCENARIO_ENV = "DIBSIM_VIEW_SCENARIO"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _pair(source: str, reforms: tuple[str, ...], overrides: str, reps: int, seed: int) -> Any:
+def _pair(source: str, reforms: tuple[str, ...], overrides: str, reps: int, seed: int,
+          _base: Any = None) -> Any:
     variant = core.Variant(source, reforms, tuple(json.loads(overrides)))
-    return core.run_pair(variant, reps, seed)
+    return core.run_pair(variant, reps, seed, base=_base)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -141,7 +142,7 @@ def render() -> None:
     st.markdown(f"**Variant:** {core.describe(variant)} — {reps} replications, root seed {seed}")
     try:
         with st.spinner(f"running {reps} replications of both arms …"):
-            pair = _pair(source, reforms, json.dumps(list(overrides.items())), reps, seed)
+            pair = _pair(source, reforms, json.dumps(list(overrides.items())), reps, seed, scenario)
     except ScenarioError as exc:
         st.error("The variant does not validate: " + " | ".join(exc.problems))
         return
@@ -150,7 +151,7 @@ def render() -> None:
         return
     for run_id, error in pair.failures[:5]:
         st.error(f"run {run_id} failed: {error}")
-    headline(pair)
+    headline(pair, scenario)
     where_made(pair)
     series(pair)
     save_button(variant)
@@ -160,17 +161,21 @@ def _number(x: float) -> str:
     return "n/a" if x != x else f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
-def headline(pair: Any) -> None:
+#: Headline metrics side by side (more wrap to the next row).
+PER_ROW = 3
+
+
+def headline(pair: Any, scenario: Any) -> None:
     """The headline metrics: the variant's mean, its paired difference and 95% interval."""
     from dibsim.experiments.analysis.catalog import better_direction, metric_label
 
-    metrics = core.headline_metrics(pair)
-    table = core.differences(pair, metrics)
+    table = core.differences(pair, core.headline_metrics(pair, scenario))
     if table.empty:
         st.warning("No run of one of the arms succeeded, so there is nothing to compare.")
         return
     st.subheader("Headline metrics: variant against the status quo (paired, same seeds)")
-    cols = st.columns(len(table))
+    rows = [st.columns(PER_ROW) for _ in range(-(-len(table) // PER_ROW))]
+    cols = [c for row in rows for c in row]
     for col, r in zip(cols, table.itertuples()):
         better = better_direction(r.metric) or 1
         col.metric(metric_label(r.metric), _number(r.scenario_mean), delta=_number(r.difference),
