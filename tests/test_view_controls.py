@@ -59,7 +59,7 @@ def test_labels_and_kinds_follow_the_schema(baseline):
 
 def test_unit_parsing():
     assert ctl.unit_of("median TAA/MLA time (days; P7)") == "days"
-    assert ctl.unit_of("lognormal sigma; assumption") == ""
+    assert ctl.unit_of("lognormal sigma; assumption") == "lognormal sigma"  # as parameters.md
     assert ctl.unit_of("ISO3/groups exempt, e.g. CAN (A1)") == ""
     assert ctl.unit_of("MDE threshold ($M; P16)") == "$M"
 

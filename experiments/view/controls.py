@@ -4,7 +4,7 @@ Every registered barrier (:data:`model.barriers.BARRIERS`) brings its pydantic s
 each field of it becomes one :class:`Control`: a switch for a ``bool``, a slider for a number,
 a choice for a ``Literal``, a multi-choice of the scenario's nations and groups for a list of
 ISO3 codes or group names, and an optional limit for a number that may be ``null``. Labels,
-units and help text come from the field's description, ranges from its ``ge``/``le`` bounds, so
+units and help text come from the field's description (read as ``docs/parameters.md`` reads it), ranges from its ``ge``/``le`` bounds, so
 a slider cannot leave the field's range. A number without an upper bound in the schema gets
 one by :data:`OPEN_SPAN`: the study's "stricter" factor times the larger of the field's
 default and its value in the scenario (and at least :data:`MIN_OPEN_HIGH`), so a slider
@@ -15,7 +15,6 @@ citation) and nested lists (``fast_track``) are shown, not edited.
 from __future__ import annotations
 
 import math
-import re
 import types
 import typing
 from dataclasses import dataclass
@@ -29,8 +28,6 @@ OPEN_SPAN = STRICTER_TIME_FACTOR
 MIN_OPEN_HIGH = 1.0
 #: Fields that describe a setting rather than set it.
 NOT_SETTINGS = frozenset({"source"})
-#: A source key such as ``P6`` or ``A1`` (not a unit).
-_SOURCE_KEY = re.compile(r"^[A-Z]{1,2}\d+")
 
 
 @dataclass(frozen=True)
@@ -62,17 +59,13 @@ class Control:
     options: tuple[str, ...] = ()
 
 
-def unit_of(description: str) -> str:
-    """The unit a description states in its last parentheses (``days`` of ``(days; P7)``),
-    or ``""`` when it states none (a source key or a long note is not a unit).
+def unit_of(description: str, name: str = "") -> str:
+    """The unit a field's description states, read as ``docs/parameters.md`` reads it
+    (:func:`experiments.docs_gen.split_description`): ``days`` of ``(days; P7)``.
     """
-    groups = re.findall(r"\(([^()]*)\)", description)
-    if not groups:
-        return ""
-    first = groups[-1].split(";")[0].strip()
-    if not first or _SOURCE_KEY.match(first) or len(first) > 20 or first == "assumption":
-        return ""
-    return first
+    from ..docs_gen import split_description
+
+    return split_description(description, name)[1]
 
 
 def _bounds(info: Any) -> tuple[float | None, float | None]:
@@ -109,7 +102,7 @@ def _optional(annotation: Any) -> Any:
 def control_for(path: str, name: str, info: Any, current: Any, members: tuple[str, ...]) -> Control:
     """The control of one schema field (``info``: its pydantic ``FieldInfo``)."""
     ann, desc = info.annotation, info.description or ""
-    unit = unit_of(desc)
+    unit = unit_of(desc, name)
     label = name.replace("_", " ") + (f" ({unit})" if unit else "")
     base = {"path": path, "name": name, "label": label, "help": desc}
     if name in NOT_SETTINGS:
