@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench
+.PHONY: run test lint install clean bench view screenshot
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,view]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -33,6 +33,14 @@ lint: $(STAMP)
 	@ln -s $(CURDIR)/src/dibsim/__init__.py $(TYPECHECK)/dibsim/__init__.py
 	@for d in model experiments scenarios; do ln -s $(CURDIR)/$$d $(TYPECHECK)/dibsim/$$d; done
 	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p dibsim.model
+
+## make view: the dashboard (What if, Compare) on http://127.0.0.1:8501; offline, see docs/view.md.
+view: $(STAMP)
+	$(BIN)/dibsim view $(RESULTS)
+
+## make screenshot: regenerate the README's pictures of the dashboard (needs chromium).
+screenshot: $(STAMP)
+	$(BIN)/dibsim view $(RESULTS) --screenshot docs/img/view_whatif.png
 
 bench: $(STAMP)
 	$(BIN)/dibsim bench

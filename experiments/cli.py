@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     ".commands.analysis",
     ".commands.validation",
     ".commands.regression",
+    ".commands.view",
 )
 
 
