@@ -118,6 +118,7 @@ class CooperationModel(mesa.Model):
         self.sustainment = sustainment.Sustainment(self)
         warm_start.start(self)
         coproduction.seek_scenario_licences(self)
+        self.pipeline.admit(0)  # cases opened while the world is built enter their queues in week 0
         self.allied_capacity_start = self.allied_capacity(0)
         self.region_capacity_start = self.region_capacity(0)
         self.arms_sales = 0.0  # $M of US-made systems delivered to allied buyers (FMS, DCS)
