@@ -27,7 +27,6 @@ FACTS = shipped_facts(SHORT)
 FULL = shipped_facts()
 CACHE: dict = {}
 
-
 def results(name, n, facts=FACTS):
     return {r.metric: r for r in measure_shipped(facts[name], n, cache=CACHE)}
 
