@@ -102,6 +102,7 @@ NAN_WHEN = {
     "allied_share": lambda r: r.onset_week is None or not sum(r.window(r.crisis_value(), r.surge_window)) > 0,
     "mean_regulatory_delay_weeks": lambda r: r.cases_finished == 0,
     "denied_share": lambda r: r.cases_finished == 0,
+    "lead_time_weeks": lambda r: not all(r.lead_times.get(x) for x in ("fms", "dcs", "domestic", "licensed")),
     "stock_coverage_weeks": lambda r: r.onset_week is None or not r.onset_consumption_per_week > 0,
     "deterrence_index": lambda r: False,
     "allied_capacity_growth": lambda r: not r.allied_capacity_start > 0,
