@@ -32,7 +32,9 @@ def results(name, n, facts=FACTS):
 
 
 def test_removing_every_barrier_raises_value_output_and_deterrence():
-    res = results("shipped_all_removed", 6)
+    # 16 seeds: with release precedent and the staged FMS case the deterrence gain is smaller
+    # (+0.0066 [0.0019, 0.0114] over 16 seeds; 6 do not resolve it)
+    res = results("shipped_all_removed", 16)
     assert res[VALUE_36M].ci_low > 0, res[VALUE_36M]
     assert res[DETERRENCE].ci_low > 0, res[DETERRENCE]
 
@@ -52,17 +54,11 @@ def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_am
         assert res[metric].n == 5 and res[metric].ci_low <= 0, res[metric]
 
 
-@pytest.mark.parametrize("key,metric", [("export_licence", VALUE_36M)])
-def test_the_named_exceptions_hold_as_docs_odd_says(key, metric):
-    # docs/ODD.md §8: over 30 seeds a stricter DSP-5 (time x 4, denial x 2) raises 36-month
-    # output value by about $250M (+0.2%), nine tenths of it in allied lines (buyers of US-made
-    # items turn to allied lines with idle capacity). Were it to vanish, the ODD must change.
-    # (The releasability exception on deterrence, +0.0002, is no longer resolved since the
-    # adversary's requirement grows: +0.00027 [-0.00004, +0.00058] over 30 seeds, docs/ODD.md §8.)
-    assert set(EXCEPTIONS) == {("export_licence", VALUE_36M)}
-    # measured as `dibsim facts` does
-    r = results(f"shipped_stricter_{key}_exception", 30, FACTS if metric == VALUE_36M else FULL)[metric]
-    assert r.ci_low > 0 and r.diff_mean < 0.01 * abs(r.base_mean), r
+def test_no_named_exception_remains():
+    # docs/ODD.md §8: the two exceptions (a stricter DSP-5 raising 36-month output, a stricter
+    # releasability review raising deterrence) vanished with release precedent and the staged
+    # FMS case (issue 15); both barriers now meet the general fact above.
+    assert EXCEPTIONS == {}
 
 
 def test_the_us_alone_lowers_deterrence_and_raises_its_failure_probability():
