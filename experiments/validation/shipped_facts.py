@@ -28,7 +28,7 @@ from .facts import FactResult, judge, run_metrics
 HEADLINE = "baseline"
 REGION = "indo_pacific"
 DETERRENCE = f"deterrence_index.{REGION}"
-FAILURE = f"deterrence_failure.{REGION}"
+FAILURE = f"failure_probability.{REGION}"  # the probability along the run, not the 0/1 draw
 VALUE_36M = "output_value_36m"
 #: Seeds per arm of ``dibsim facts`` (the tests use fewer).
 FULL_REPLICATIONS = 30
