@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 
@@ -42,6 +42,7 @@ class Order:
     route: str
     unit_cost_musd: float = 0.0
     link: Any = None
+    _: KW_ONLY  # the fields below by name only: a positional flag must not land in another field
     queued_week: int = 0
     book: bool = False
     licensed: bool = False

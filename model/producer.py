@@ -215,7 +215,7 @@ class Producer(mesa.Agent):
             for part, licensed in ((rated, True), (rest, False)):
                 if part > 1e-12:
                     link.supplier.accept(Order(self, comp, part, part, self.region, week, "component",
-                                               unit_cost, link, licensed))
+                                               unit_cost, link, licensed=licensed))
 
     def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
                 week: int) -> list[float]:
