@@ -229,7 +229,7 @@ class Producer(mesa.Agent):
         for i, link in enumerate(links):
             if left <= 1e-9:
                 break
-            room = link.supplier.supply_room(week, self.input_cover) * supply.supply_share(self, comp, i, week)
+            room = link.supplier.supply_room(week, self.input_cover) * self._room_share(comp, i, week)
             allowed[i] = self._link_allowance(comp, link, left, use, i == 0 or room > 1e-9, week)
             plan[i] = min(left, allowed[i], room)
             left -= plan[i]
@@ -239,6 +239,18 @@ class Producer(mesa.Agent):
                 best = min(open_links, key=lambda i: production_wait(links[i].supplier, 0.0, week))
                 plan[best] += min(left, allowed[best] - plan[best])
         return plan
+
+    def _room_share(self, comp: str, i: int, week: int) -> float:
+        """This line's share of the room of the supplier on its link ``i`` of ``comp``: its full
+        need of the input against the need the supplier's other customers count there (a link
+        not in use yet is counted as if this line turned to it).
+        """
+        mine = supply.need_rate(self, comp)
+        if mine <= 0.0:
+            return 0.0
+        counted = mine * supply.link_weights(self, comp)[i] if week >= self.active_from else 0.0
+        others = max(0.0, supply.open_need(self.arrangements[comp][i].supplier, week) - counted)
+        return mine / (mine + others)
 
     def _link_allowance(self, comp: str, link: SupplyArrangement, wanted: float, use: float,
                         sought: bool, week: int) -> float:

@@ -6,6 +6,7 @@ licensed coproduction line that draws on its own country's plants adds net outpu
 shares its licensor's saturated supplier only moves output from the US to the ally.
 """
 
+import pytest
 from dibsim.model import CooperationModel
 from dibsim.model.barriers import InformationSecurity, InvestmentReview, TechnologyRelease
 from dibsim.model.cases import Case, CaseKind

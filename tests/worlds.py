@@ -81,7 +81,11 @@ def chain_world(allied_motor_plant: bool) -> dict[str, Any]:
         "groups": {g: {"name": g} for g in ("nato_plus", "aukus")},
         "transit_weeks": transit(),
         "nations": {
-            "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6},
+            # The US government owns its line's book (a user of the item, stocked to its
+            # requirement, so it never reorders within the horizon).
+            "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6,
+                    "stocks": {"missile": 1e6}, "requirements": {"missile": 1e6},
+                    "peacetime_use_per_week": {"missile": 0.001}},
             "AUS": {"name": "Australia", "region": "indo_pacific", "rdp_mou": True,
                     "groups": ["nato_plus", "aukus"], "budget_musd_per_year": 1e6,
                     "goals": {"domestic_capacity": 0.6, "deterrence": 0.2, "interoperability": 0.1,
