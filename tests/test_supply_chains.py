@@ -53,9 +53,11 @@ def test_a_licensed_line_sharing_the_saturated_us_supplier_adds_no_output():
     assert late_mean(out["output_allied"]) > 2.0  # the licensed line does produce …
     # … but only motors the US line no longer gets: once the licensed line has filled its input
     # pipeline (6 weeks of cover plus the 3 weeks its motors spend crossing the Pacific beyond a
-    # same-region delivery) the total is the plant's 10 a week in both runs; before that the US
-    # line's 6 weeks of motor stock (60) run down.
-    assert sum(out["output.missile"][25:]) == sum(base["output.missile"][25:]) == 10.0 * 36
+    # same-region delivery) and both lines have run their motor stocks down, the total is the
+    # plant's 10 a week, shared pro rata between the lines (so within a few tenths week by week);
+    # over the run it differs only by the stock drawn down (the US line's 6 weeks, 60).
+    assert all(x == 10.0 for x in base["output.missile"][1:])
+    assert late_mean(out["output.missile"], 28) == pytest.approx(10.0, abs=0.1)
     assert 0 <= sum(out["output.missile"]) - sum(base["output.missile"]) <= 60
 
 
@@ -79,7 +81,8 @@ def test_under_dpas_a_licensed_share_lets_the_licensed_line_produce_from_the_us_
     assert line.licensed_rate == 5.0
     out, base = with_line.timeseries(), without.timeseries()
     assert late_mean(out["output_allied"]) > 2.0 and sum(base["output_allied"]) == 0.0
-    assert late_mean(out["output.missile"]) == late_mean(base["output.missile"]) == 10.0
+    assert late_mean(base["output.missile"]) == 10.0
+    assert late_mean(out["output.missile"]) == pytest.approx(10.0, abs=0.01)  # pro-rata shares
     assert 0 <= sum(out["output.missile"]) - sum(base["output.missile"]) <= 60
 
 

@@ -81,17 +81,19 @@ def chain_world(allied_motor_plant: bool) -> dict[str, Any]:
         "groups": {g: {"name": g} for g in ("nato_plus", "aukus")},
         "transit_weeks": transit(),
         "nations": {
-            # The US government owns its line's book (a user of the item, stocked to its
-            # requirement, so it never reorders within the horizon).
+            # The US government owns nearly all of its line's pre-run book (the largest user of
+            # the item, stocked far above its requirement, so it never reorders in the horizon).
             "USA": {"name": "United States", "region": "americas", "budget_musd_per_year": 1e6,
                     "stocks": {"missile": 1e6}, "requirements": {"missile": 1e6},
-                    "peacetime_use_per_week": {"missile": 0.001}},
+                    "peacetime_use_per_week": {"missile": 200.0}},
             "AUS": {"name": "Australia", "region": "indo_pacific", "rdp_mou": True,
                     "groups": ["nato_plus", "aukus"], "budget_musd_per_year": 1e6,
                     "goals": {"domestic_capacity": 0.6, "deterrence": 0.2, "interoperability": 0.1,
                               "regional_capacity": 0.1},
+                    # Its requirement stands well above stock plus its share of the US line's
+                    # pre-run book (the warm start), so it buys from its own line once it opens.
                     "understanding": 1.0, "stocks": {"missile": 1000.0},
-                    "requirements": {"missile": 1000.0}, "peacetime_use_per_week": {"missile": 20.0}},
+                    "requirements": {"missile": 3000.0}, "peacetime_use_per_week": {"missile": 20.0}},
         },
         "items": {
             "missile": {"name": "missile", "unit_cost_musd": 1.0, "bill_of_materials": {"motor": 1.0},
@@ -109,6 +111,10 @@ def chain_world(allied_motor_plant: bool) -> dict[str, Any]:
         "barriers": no_barriers(),
         "sourcing": {"coproduction_seek_probability": 1.0, "coproduction_min_budget_musd": 0.0,
                      "us_buys_allied": False},
+        # Australia's missiles are bought from its own line once it exists: no pre-run order of
+        # it is still in the US pipeline at week 0, and the US line starts with no motors on the
+        # way (it takes every motor the US plant makes).
+        "warm_start": {"open_cases": False, "inputs_in_transit": False},
     }
 
 
