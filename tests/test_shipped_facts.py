@@ -50,16 +50,20 @@ def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_am
     metrics = tuple(m for m in (VALUE_36M, DETERRENCE) if (key, m) not in EXCEPTIONS)
     assert set(res) == set(metrics)
     for metric in metrics:
-        assert res[metric].n == 5 and res[metric].ci_low <= 0, res[metric]
+        r = res[metric]
+        assert r.n == 5
+        if r.ci_low > 0:  # a 5-seed interval excludes zero by chance about 1 time in 40: 30 seeds decide, as `dibsim facts` does
+            r = results(f"shipped_stricter_{key}", 30)[metric]
+        assert r.ci_low <= 0, r
 
 
-@pytest.mark.parametrize("key,metric", [("export_licence", VALUE_36M), ("information_security", DETERRENCE)])
+@pytest.mark.parametrize("key,metric", [("export_licence", VALUE_36M)])
 def test_the_named_exceptions_hold_as_docs_odd_says(key, metric):
     # docs/ODD.md §8: over 30 seeds a stricter DSP-5 (time x 4, denial x 2) raises 36-month
     # output value by about $250M (+0.2%), nine tenths of it in allied lines (buyers of US-made
-    # items turn to allied lines with idle capacity); a stricter releasability review raises
-    # Indo-Pacific deterrence by +0.0002. Were either to vanish, the ODD must change.
-    assert set(EXCEPTIONS) == {("export_licence", VALUE_36M), ("information_security", DETERRENCE)}
+    # items turn to allied lines with idle capacity). Were it to vanish, the ODD must change
+    # (the releasability exception, +0.0002 deterrence, vanished with issue 15: see docs/ODD.md).
+    assert set(EXCEPTIONS) == {("export_licence", VALUE_36M)}
     # measured as `dibsim facts` does, over the full horizon: over 156 weeks the deterrence
     # exception is not resolved ([-0.00005, +0.0008]), so it is as fragile as it is small
     r = results(f"shipped_stricter_{key}_exception", 30, FACTS if metric == VALUE_36M else FULL)[metric]

@@ -49,9 +49,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("export_licence", VALUE_36M): "slower DSP-5 licences send buyers of US-made items to allied "
                                    "(ITAR-free) lines with idle capacity, so allied output rises more "
                                    "than US output falls",
-    ("information_security", DETERRENCE): "a stricter releasability review keeps a few more "
-                                          "interceptors in US hands (held partly in the Pacific) "
-                                          "instead of allied ones elsewhere; +0.0002, negligible",
 }
 
 
