@@ -51,7 +51,11 @@ def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_am
     metrics = tuple(m for m in (VALUE_36M, DETERRENCE) if (key, m) not in EXCEPTIONS)
     assert set(res) == set(metrics)
     for metric in metrics:
-        assert res[metric].n == 5 and res[metric].ci_low <= 0, res[metric]
+        r = res[metric]
+        assert r.n == 5
+        if r.ci_low > 0:  # a 5-seed interval excludes zero by chance about 1 time in 40: 30 seeds decide, as `dibsim facts` does
+            r = results(f"shipped_stricter_{key}", 30)[metric]
+        assert r.ci_low <= 0, r
 
 
 def test_no_named_exception_remains():
