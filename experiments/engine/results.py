@@ -188,12 +188,16 @@ class ResultsStore:
         """Record a finished batch: its series part first, then its runs part (the commit)."""
         if not results:
             return
+        series = timeseries_table(results) if self.plan.timeseries else None
+        self.append_tables(runs_table(results, self.schema, self.plan.metric_names), series)
+
+    def append_tables(self, runs: pa.Table, series: pa.Table | None) -> None:
+        """Record rows already in table form (a merged shard's part): series first, then runs."""
         self._seq += 1
         name = f"{self._seq:08d}.parquet"
-        if self.plan.timeseries:
-            write_table_atomic(timeseries_table(results), self.ts_dir / name, sync=False)
-        rows = runs_table(results, self.schema, self.plan.metric_names)
-        write_table_atomic(rows, self.runs_dir / name, sync=False)
+        if self.plan.timeseries and series is not None:
+            write_table_atomic(series, self.ts_dir / name, sync=False)
+        write_table_atomic(runs.cast(self.schema), self.runs_dir / name, sync=False)
 
     def run_parts(self) -> list[Path]:
         """The committed runs parts, oldest first."""
