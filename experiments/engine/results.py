@@ -146,15 +146,41 @@ def write_table_atomic(table: pa.Table, path: Path, sync: bool = True) -> None:
     os.replace(tmp, path)
 
 
-def write_json_atomic(data: Any, path: Path) -> None:
-    """Write JSON under a temporary name and rename it into place."""
+def write_json_atomic(data: Any, path: Path, *, compact: bool = False) -> None:
+    """Write JSON under a temporary name and rename it into place.
+
+    Args:
+        data: the JSON data.
+        path: the final name.
+        compact: one top-level key a line with its value compact (:func:`json_text`), for
+            large files written on the critical path (the manifest); else indented.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, default=str, allow_nan=True)
-        fh.write("\n")
+        if compact:
+            fh.write(json_text(data))
+        else:
+            json.dump(data, fh, indent=2, sort_keys=False, default=str, allow_nan=True)
+            fh.write("\n")
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def json_text(data: Any) -> str:
+    """JSON with one top-level key a line, each value on its line in compact form.
+
+    Python's ``indent=`` turns off the C encoder: a study's manifest (its 52 resolved scenarios,
+    ~4.5 MB) took 0.8 s to write that way, twice per session, all of it serial time in the
+    parent; compact values write in a quarter of that and the keys stay easy to find.
+    """
+    def dumps(v: Any) -> str:
+        return json.dumps(v, default=str, allow_nan=True)
+
+    if not isinstance(data, dict) or not data:
+        return dumps(data) + "\n"
+    lines = [f"  {dumps(str(k))}: {dumps(v)}" for k, v in data.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 class ResultsStore:

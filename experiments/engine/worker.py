@@ -79,7 +79,8 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
     """Run the model once on the run's resolved scenario with its seed, run, measure.
 
     Mesa 3.3.1 keeps a per-model id counter in ``Agent._ids`` that holds every model alive;
-    the entries this run added are removed afterwards so a long-lived worker stays flat.
+    the entries this run added are removed afterwards so a long-lived worker stays flat. Mesa
+    3.4.2 fixed the leak and removed the attribute (mesa#3180): there is nothing to remove.
 
     Args:
         scenario: the run's resolved scenario (its point's overrides applied and validated).
@@ -92,7 +93,8 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
 
     from ...model import CooperationModel
 
-    before = set(Agent._ids)
+    ids = getattr(Agent, "_ids", None)
+    before = set(ids) if ids is not None else set()
     try:
         model = CooperationModel(scenario=scenario, rng=spec.seed)
         if spec.steps is None:
@@ -103,8 +105,8 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
         series = dict(model.timeseries()) if spec.timeseries else None
         return metrics, series
     finally:
-        for key in [k for k in Agent._ids if k not in before]:
-            Agent._ids.pop(key, None)
+        for key in [k for k in ids or () if k not in before]:
+            ids.pop(key, None)  # type: ignore[union-attr]
 
 
 def run_batch(batch: Batch) -> list[RunResult]:
