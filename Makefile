@@ -44,7 +44,8 @@ bench: $(STAMP)
 FORWARD_VENV := .venv-forward
 FORWARD_STAMP := $(FORWARD_VENV)/.installed
 FORWARD_PYTHON ?= $(shell .ci/find-python 3.12)
-FORWARD_PINS := "mesa>=3.5,<3.6" "ema_workbench>=3,<4"
+# Mesa 3.5.1 imports networkx in `import mesa` but lists it only under its `network` extra.
+FORWARD_PINS := "mesa[network]>=3.5,<3.6" "ema_workbench>=3,<4"
 FORWARD_WARNINGS := -W error::FutureWarning -W error::DeprecationWarning
 
 $(FORWARD_STAMP): pyproject.toml
