@@ -118,3 +118,16 @@ def test_cli_shards_then_consolidate(tmp_path, capsys):
     assert main(["consolidate", str(out)]) == 0
     assert "merged 12 runs from shards; 12/12 runs recorded" in capsys.readouterr().out
     assert main(["consolidate", str(tmp_path / "nothing")]) == 2
+
+
+def test_study_shard_runs_its_share_only_and_writes_no_answer(tmp_path, capsys):
+    out = tmp_path / "study"
+    flags = ["--replications", "1", "--steps", "1", "--executor", "serial", "--out", str(out)]
+    assert main(["study", *flags, "--shard", "2/2"]) == 0
+    printed = capsys.readouterr().out
+    assert "shard 2/2" in printed and f"dibsim consolidate {out}" in printed
+    manifest = read_manifest(out / SHARDS_DIR / "2of2")
+    assert manifest["shard"]["count"] == 2 and manifest["done"] == manifest["shard"]["share"] > 0
+    assert not (out / "answer.csv").exists() and not (out / "runs.parquet").exists()
+    assert main(["study", *flags, "--shard", "1/2", "--ensemble", "somewhere"]) == 2
+    assert "--shard" in capsys.readouterr().err
