@@ -66,7 +66,7 @@ class BoltzmannModel(mesa.Model):
     """The minimal Boltzmann-wealth model: no space, agents cached in a list."""
 
     def __init__(self, n: int = 100, seed: int = 1) -> None:
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)  # ``seed=`` is deprecated from Mesa 3.5
         self.agent_list = [BoltzmannAgent(self) for _ in range(n)]
 
     def step(self) -> None:

@@ -79,6 +79,7 @@ class CooperationModel(mesa.Model):
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
+        self.week = 0  # weeks stepped: the model's own counter (Mesa 4 removes ``steps``)
         self._build_agents()
         self._build_crises()
         self.allied_capacity_start = self.allied_capacity(0)
@@ -162,7 +163,8 @@ class CooperationModel(mesa.Model):
     # -- the week ---------------------------------------------------------------------------------
     def step(self) -> None:
         """One week: arrivals, regulators, adversaries, nations, producers, coproduction, collect."""
-        week = self.steps
+        self.week += 1
+        week = self.week
         self._receive(week)
         self.pipeline.advance(week)
         self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
