@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench view screenshot
+.PHONY: run test lint install clean bench view screenshot test-forward
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,5 +45,29 @@ screenshot: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/dibsim bench
 
+## make test-forward: the fast tests on Python 3.12 with the next Mesa (3.5.x) and EMA Workbench 3.x,
+## with deprecation and future warnings as errors, in a venv of its own (.venv-forward). It finds a
+## working 3.12 interpreter on PATH or under pyenv (.ci/find-python; FORWARD_PYTHON=... names one)
+## and says so when none exists.
+FORWARD_VENV := .venv-forward
+FORWARD_STAMP := $(FORWARD_VENV)/.installed
+FORWARD_PYTHON ?= $(shell .ci/find-python 3.12)
+# Mesa 3.5.1 imports networkx in `import mesa` but lists it only under its `network` extra.
+FORWARD_PINS := "mesa[network]>=3.5,<3.6" "ema_workbench>=3,<4"
+# Deprecations are errors, except pandas 3's inside EMA Workbench 3.0's own PRIM code (not ours).
+FORWARD_WARNINGS := -W error::FutureWarning -W error::DeprecationWarning \
+                    -W "ignore::DeprecationWarning:ema_workbench.analysis.prim"
+
+$(FORWARD_STAMP): pyproject.toml
+	@test -n "$(FORWARD_PYTHON)" || { echo "make test-forward: no Python 3.12 interpreter found (python3.12 on PATH or under pyenv); set FORWARD_PYTHON=..." >&2; exit 2; }
+	@test -x $(FORWARD_VENV)/bin/python || $(FORWARD_PYTHON) -m venv $(FORWARD_VENV)
+	$(FORWARD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FORWARD_VENV)/bin/python -m pip install --quiet -e ".[test]" $(FORWARD_PINS)
+	@touch $(FORWARD_STAMP)
+
+test-forward: $(FORWARD_STAMP)
+	@$(FORWARD_VENV)/bin/python -c "import sys, mesa, ema_workbench; print('test-forward: Python', sys.version.split()[0], '· Mesa', mesa.__version__, '· EMA Workbench', ema_workbench.__version__)"
+	$(FORWARD_VENV)/bin/python -m pytest -m "not slow" $(FORWARD_WARNINGS) -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(FORWARD_VENV) build *.egg-info

@@ -66,7 +66,7 @@ class BoltzmannModel(mesa.Model):
     """The minimal Boltzmann-wealth model: no space, agents cached in a list."""
 
     def __init__(self, n: int = 100, seed: int = 1) -> None:
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)  # ``seed=`` is deprecated from Mesa 3.5
         self.agent_list = [BoltzmannAgent(self) for _ in range(n)]
 
     def step(self) -> None:
@@ -255,18 +255,32 @@ def _engine_time(plan: Any, executor: str, workers: int) -> tuple[float, float]:
 
 
 def _batch_run_time(plan: Any, processes: int) -> float:
-    from mesa.batchrunner import batch_run
-
+    """Seconds of ``mesa.batch_run`` on the plan's grid and seeds; NaN where Mesa has none (4.0)."""
+    batch_run = getattr(mesa, "batch_run", None)
+    if batch_run is None:
+        return float("nan")
     from ..model import CooperationModel
 
     scn = plan.scenarios[0]
-    params: dict[str, Any] = {"scenario": [scn.scenario], "rng": [s.seed for s in plan.specs(scn) if s.point == 0]}
+    params: dict[str, Any] = {"scenario": [scn.scenario]}
     for path in scn.design.paths:
         params[path] = list(dict.fromkeys(p[path] for p in scn.design.points))
+    params, seeding = batch_run_seeding(batch_run, params, [s.seed for s in plan.specs(scn) if s.point == 0])
     t = time.perf_counter()
-    batch_run(CooperationModel, params, number_processes=processes, iterations=1, data_collection_period=-1,
-              max_steps=plan.steps, display_progress=False)
+    batch_run(CooperationModel, params, number_processes=processes, data_collection_period=-1,
+              max_steps=plan.steps, display_progress=False, **seeding)
     return time.perf_counter() - t
+
+
+def batch_run_seeding(batch_run: Any, params: dict[str, Any], seeds: list[int]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(parameters, keyword arguments) that run every combination once per seed: Mesa ≥ 3.4
+    takes ``rng=[seeds]`` (its ``iterations`` is deprecated); 3.3 sweeps ``rng`` as a parameter.
+    """
+    import inspect
+
+    if "rng" in inspect.signature(batch_run).parameters:
+        return params, {"rng": seeds}
+    return {**params, "rng": seeds}, {"iterations": 1}
 
 
 def peak_memory(cfg: dict[str, Any]) -> dict[str, float]:

@@ -19,6 +19,7 @@ from .errors import UserError
 COMMAND_MODULES: tuple[str, ...] = (
     ".commands.scenarios",
     ".commands.run",
+    ".commands.consolidate",
     ".commands.bench",
     ".commands.study",
     ".commands.calibrate",

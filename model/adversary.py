@@ -71,7 +71,7 @@ class Adversary(mesa.Agent):
         """Re-assess the chance of success from allied capability in the region."""
         s = self.spec
         capability = self.model.capability(self.region, s.warning_weeks, s.campaign_weeks)
-        self.chance = success_chance(capability, self.requirement(self.model.steps), s.steepness)
+        self.chance = success_chance(capability, self.requirement(self.model.week), s.steepness)
 
     def weekly_hazard(self) -> float:
         """This week's probability of acting: hazard × chance when it may decide, is tempted

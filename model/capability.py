@@ -44,7 +44,7 @@ def campaign_lines(model: "CooperationModel", region: str, campaign_weeks: int) 
 
 def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float:
     """Units per week of ``item`` that crises running in other theatres consume now."""
-    week = model.steps
+    week = model.week
     return sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
 
 
@@ -52,7 +52,7 @@ def production_points(model: "CooperationModel", region: str, campaign_weeks: in
     """Deterrence-weighted units the lines can deliver to ``region`` over the campaign, net of
     the backlog ahead of the theatre's order and of other theatres' consumption (points).
     """
-    week = model.steps
+    week = model.week
     total = 0.0
     for item, lines in campaign_lines(model, region, campaign_weeks).items():
         made = backlog = 0.0

@@ -112,6 +112,7 @@ class CooperationModel(mesa.Model):
         #: region → the run without that region's adversary's attack, forked when it acted.
         self.counterfactuals: dict[str, CooperationModel] = {}
         self.is_counterfactual = False
+        self.week = 0  # weeks stepped: the model's own counter (Mesa 4 removes ``steps``)
         self._build_agents()
         self._build_crises()
         self.theatres = family_members(self.scenario)["theatre"]
@@ -205,7 +206,8 @@ class CooperationModel(mesa.Model):
     # -- the week ---------------------------------------------------------------------------------
     def step(self) -> None:
         """One week: arrivals, regulators, adversaries, nations, producers, coproduction, collect."""
-        week = self.steps
+        self.week += 1
+        week = self.week
         self._receive(week)
         self.sustainment.recertify(week)
         self.pipeline.advance(week)
@@ -365,7 +367,7 @@ class CooperationModel(mesa.Model):
     # -- what agents sense --------------------------------------------------------------------
     def crisis_active(self, region: str) -> bool:
         """Whether a crisis runs in the region this week."""
-        return any(c.region == region and c.active(self.steps) for c in self.crises)
+        return any(c.region == region and c.active(self.week) for c in self.crises)
 
     def regional_points(self) -> dict[str, float]:
         """Deterrence-weighted stock held in each region now (capability points)."""
@@ -421,8 +423,8 @@ class CooperationModel(mesa.Model):
 
     def _points_this_week(self) -> dict[Nation, dict[str, float]]:
         cached = self._points_cache
-        if cached is None or cached[0] != self.steps:
-            cached = self._points_cache = (self.steps, {n: self.nation_points(n) for n in self.nation_list})
+        if cached is None or cached[0] != self.week:
+            cached = self._points_cache = (self.week, {n: self.nation_points(n) for n in self.nation_list})
         return cached[1]
 
     def forward_units(self, region: str, items) -> float:
@@ -470,16 +472,16 @@ class CooperationModel(mesa.Model):
         """Region → start week of the first crisis there that has begun by now."""
         out: dict[str, int] = {}
         for c in self.crises:
-            if c.start_week <= self.steps:
+            if c.start_week <= self.week:
                 out[c.region] = min(out.get(c.region, c.start_week), c.start_week)
         return out
 
     def record(self) -> RunRecord:
         """The finished run's record for the metric functions."""
         onset = self.onset()
-        if onset is not None and onset.start_week > self.steps:
+        if onset is not None and onset.start_week > self.week:
             onset = None  # scripted for after the weeks run
-        week = self.steps
+        week = self.week
         demand, unmet = self.theatre_shortfall()
         return RunRecord(
             series=self.timeseries(),

@@ -323,13 +323,13 @@ class Producer(mesa.Agent):
         if self.model.collecting:
             self.incoming.append(order)
             return
-        self._queue(order, self.model.steps)
+        self._queue(order, self.model.week)
 
     def take_incoming(self) -> None:
         """The orders of the phase just ended join the backlog together, in a stable order."""
         if not self.incoming:
             return
-        week = self.model.steps
+        week = self.model.week
         for order in sorted(self.incoming, key=_order_key):
             self._queue(order, week)
         self.incoming = []

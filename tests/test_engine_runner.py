@@ -205,6 +205,32 @@ def test_batch_sizer_grows_to_the_target_and_keeps_workers_busy():
     assert BatchSizer(100, 2, fixed=3).size == 3
 
 
+def test_batches_shrink_as_the_sweep_ends_so_workers_finish_together():
+    from dibsim.experiments.engine.runner import BatchSizer
+    from dibsim.experiments.engine.worker import RunResult
+
+    sizer = BatchSizer(200, workers=2)
+    sizer.observe([RunResult(None, "ok", elapsed_s=0.01)] * 2)  # fast runs: the time target allows 64
+    sizes = []
+    while sizer.remaining > 0:
+        sizes.append(min(sizer.size, sizer.remaining))
+        sizer.issued(sizes[-1])
+    assert sizes[0] == 25 and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+    assert sum(sizes) == 200
+
+
+def test_dask_batches_make_about_twenty_tasks_per_worker():
+    from dibsim.experiments.engine.runner import DASK_TASKS_PER_WORKER, BatchSizer
+
+    sizer = BatchSizer(22_000, workers=200, tasks_per_worker=DASK_TASKS_PER_WORKER)
+    assert sizer.size == 6  # ⌈22,000 ÷ (20 × 200)⌉
+    tasks = 0
+    while sizer.remaining > 0:
+        sizer.issued(min(sizer.size, sizer.remaining))
+        tasks += 1
+    assert 20 * 200 <= tasks <= 1.25 * 20 * 200  # the shrinking tail adds a few per worker
+
+
 def test_progress_bar_shows_rate_and_eta_when_enabled(scenario, tmp_path, capsys):
     run_experiment(plan_for(scenario), tmp_path / "res", run_fn=h.fake_run, progress=True)
     err = capsys.readouterr().err

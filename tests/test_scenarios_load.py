@@ -126,7 +126,7 @@ def test_every_shipped_scenario_runs_and_reports_every_metric(name):
     m = CooperationModel(name, rng=1)
     m.run(steps=SMOKE_WEEKS)
     record, metrics = m.record(), m.metrics()
-    assert m.steps == SMOKE_WEEKS
+    assert m.week == SMOKE_WEEKS
     assert list(metrics) == metric_names(m.scenario)
     gaps = []
     for metric, value in metrics.items():

@@ -124,7 +124,7 @@ def test_installed_library_runs_the_model_from_an_empty_folder(empty_dir, venv):
     cwd, env = empty_dir
     code = ("import dibsim; from dibsim import CooperationModel; "
             "m = CooperationModel('baseline', rng=1); m.run(steps=4); "
-            "print(dibsim.__file__, m.steps, len(m.metrics())); print(m.metrics()['output_value_36m'])")
+            "print(dibsim.__file__, m.week, len(m.metrics())); print(m.metrics()['output_value_36m'])")
     where, steps, n_metrics, value = _run([venv / "python", "-c", code], cwd, env).stdout.split()
     assert Path(where).resolve().is_relative_to(venv.parent.resolve()), where  # the wheel, not the checkout
     assert steps == "4" and int(n_metrics) >= 12

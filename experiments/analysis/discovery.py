@@ -83,7 +83,8 @@ def box_limits(prim_box, chosen: int, x: pd.DataFrame) -> pd.DataFrame:
     """The restricted dimensions of a box: bounds, the full range and PRIM's quasi-p-values."""
     lims = prim_box.box_lims[chosen]
     init = prim_box.box_lims[0]
-    qp = prim_box.qp[chosen] if chosen < len(prim_box.qp) else {}
+    pvalues = box_pvalues(prim_box)
+    qp = pvalues[chosen] if chosen < len(pvalues) else {}
     rows = []
     for name in x.columns:
         lo, hi = lims[name].iloc[0], lims[name].iloc[1]
@@ -104,13 +105,31 @@ def box_limits(prim_box, chosen: int, x: pd.DataFrame) -> pd.DataFrame:
 
 def run_prim(x: pd.DataFrame, y: np.ndarray, min_density: float, mass_min: float,
              peel_alpha: float):
-    """One PRIM box (EMA Workbench), its log output silenced."""
+    """One PRIM box (EMA Workbench), its log output silenced.
+
+    EMA Workbench 2.5 takes a density ``threshold`` (a box below it is reported as not meeting
+    it); 3.0 removed it, leaving the choice of box on the peeling path to the user. Either way
+    the box reported is chosen on the path by :func:`pick_box` with ``min_density``, so both
+    versions give the same box.
+    """
+    import inspect
+
     from ema_workbench.analysis import prim
 
     logging.getLogger("EMA").setLevel(logging.WARNING)
-    engine = prim.Prim(x, y.astype(int), threshold=min_density, peel_alpha=peel_alpha,
-                       mass_min=mass_min)
-    return engine.find_box()
+    kwargs = {"peel_alpha": peel_alpha, "mass_min": mass_min}
+    if "threshold" in inspect.signature(prim.Prim.__init__).parameters:
+        kwargs["threshold"] = min_density
+    box = prim.Prim(x, y.astype(int), **kwargs).find_box()
+    if box is None:  # 3.0: no case left to cover (cannot happen here: cases are checked first)
+        raise UserError("PRIM found no box: no case of interest remains")
+    return box
+
+
+def box_pvalues(prim_box) -> list:
+    """PRIM's quasi-p-values per box on the peeling path (``qp`` in EMA 2.5, ``p_values`` in 3.0)."""
+    values = getattr(prim_box, "p_values", None)
+    return list(values if values is not None else prim_box.qp)
 
 
 def condition_text(metric: str, below: float | None, above: float | None) -> str:

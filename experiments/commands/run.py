@@ -25,6 +25,9 @@ def add_engine_flags(p: argparse.ArgumentParser, *, out_help: str) -> None:
     p.add_argument("--steps", type=int, metavar="WEEKS", help="shorter horizon for quick looks")
     p.add_argument("--no-timeseries", action="store_true", help="do not store weekly series")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
+    p.add_argument("--shard", metavar="I/N", help="run only shard I of N of the plan (the I-th of N "
+                   "contiguous blocks of runs in plan order) into DIR/shards/IofN/, e.g. one Slurm "
+                   "array task each; merge with 'dibsim consolidate DIR' or the next --resume")
 
 
 def register(sub: Any) -> None:
@@ -41,7 +44,9 @@ def register(sub: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Plan, run, report; exit 1 when any run failed."""
     from ..engine.plan import make_plan
+    from ..engine.shards import parse_shard
 
+    parse_shard(args.shard)  # a bad value is refused before anything is planned
     plan = make_plan(args.scenarios, replications=args.replications, root_seed=args.seed,
                      steps=args.steps, timeseries=not args.no_timeseries)
     out = Path(args.out) if args.out else RESULTS_DIR / "__".join(s.name for s in plan.scenarios)
@@ -52,12 +57,26 @@ def execute(plan: Any, out: Path, args: argparse.Namespace, *, resume: bool) -> 
     """Run a plan with the executor the flags name, then print the summary and table."""
     from ..engine.executors import make_executor
     from ..engine.runner import run_experiment
+    from ..engine.shards import parse_shard
 
+    shard = parse_shard(args.shard)
     executor = make_executor(args.executor, args.workers, args.scheduler)
     summary = run_experiment(plan, out, executor=executor, resume=resume,
-                             progress=False if args.quiet else None)
-    report(summary, plan, quiet=args.quiet)
+                             progress=False if args.quiet else None, shard=shard)
+    if shard is not None:
+        report_shard(summary, shard, out, quiet=args.quiet)
+    else:
+        report(summary, plan, quiet=args.quiet)
     return summary.exit_code
+
+
+def report_shard(summary: Any, shard: Any, out: Path, *, quiet: bool) -> None:
+    """One line for a shard: its share's counts and how to merge the shards."""
+    if not quiet:
+        print(f"{summary.out}: shard {shard.index}/{shard.count}: {summary.done}/{summary.planned} of its runs "
+              f"recorded ({summary.ran} this session, {summary.elapsed_s:.1f} s), {summary.failed} failed; "
+              f"when every shard has finished: dibsim consolidate {out}")
+    report(summary, None, quiet=True)
 
 
 def report(summary: Any, plan: Any, *, quiet: bool) -> None:

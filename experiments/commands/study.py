@@ -34,14 +34,18 @@ def handle(args: argparse.Namespace) -> int:
     """Plan the study, run it (resuming a matching folder), then print and write the answer
     and the HTML report.
     """
+    from ..engine.shards import parse_shard
     from ..study import STUDY_DIR, study_plan, write_study_file
 
+    parse_shard(args.shard)  # a bad value is refused before anything is planned
     if args.ensemble:
         return handle_ensemble(args)
     start = time.perf_counter()
     plan, arms, notes = study_plan(args.replications, args.steps, args.seed, args.scenario)
     plan = plan if not args.no_timeseries else _without_series(plan)
     out = Path(args.out) if args.out else STUDY_DIR
+    if args.shard:
+        return _run_shard(plan, out, args)
     _say(args, describe(plan, arms, notes, out))
     summary = _run(plan, out, args)
     write_study_file(out, plan, arms)
@@ -67,8 +71,11 @@ def handle_ensemble(args: argparse.Namespace) -> int:
     """The study over a calibration's plausible set (experiments.ensemble_study)."""
     from ..engine.executors import make_executor
     from ..ensemble_study import ENSEMBLE_MARKDOWN, run_ensemble_study
+    from ..errors import UserError
     from ..study import STUDY_DIR
 
+    if args.shard:
+        raise UserError("--shard: not with --ensemble (shard the plain study, one folder per plausible set)")
     make_executor(args.executor, args.workers, args.scheduler)  # check the flags first
     out = Path(args.out) if args.out else STUDY_DIR / f"ensemble-{Path(args.ensemble).name}"
     table = run_ensemble_study(args.ensemble, out, replications=args.replications, steps=args.steps,
@@ -122,6 +129,24 @@ def _run(plan: Any, out: Path, args: argparse.Namespace) -> Any:
         for run_id, error in summary.failures:
             print(f"  {run_id}: {error}", file=sys.stderr)
     return summary
+
+
+def _run_shard(plan: Any, out: Path, args: argparse.Namespace) -> int:
+    """One shard of the study's runs, no analysis: the study with the same flags and no
+    ``--shard``, run once every shard has finished, merges them and writes the answer.
+    """
+    from ..engine.executors import make_executor
+    from ..engine.runner import run_experiment
+    from ..engine.shards import parse_shard
+    from .run import report_shard
+
+    shard = parse_shard(args.shard)
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    summary = run_experiment(plan, out, executor=executor, resume=True,
+                             progress=False if args.quiet else None, shard=shard)
+    report_shard(summary, shard, out, quiet=args.quiet)
+    _say(args, "  (or rerun this study command without --shard: it merges the shards and writes the answer)")
+    return summary.exit_code
 
 
 def _say(args: argparse.Namespace, text: str) -> None:

@@ -16,6 +16,7 @@ exception in place of a result.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -90,7 +91,14 @@ class ProcessExecutor(Executor):
             ctx = multiprocessing.get_context("fork")
             self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                                 initializer=_ignore_sigint)
-            self._pool.submit(noop).result()  # fork now, before any display thread starts
+            # The parent's objects go to the collector's permanent generation while the workers
+            # fork, so a worker's collections never walk (and copy-on-write copy) the pages it
+            # inherited; the parent collects them again afterwards.
+            gc.freeze()
+            try:
+                self._pool.submit(noop).result()  # fork now, before any display thread starts
+            finally:
+                gc.unfreeze()
         return self._pool
 
     def __enter__(self) -> "ProcessExecutor":

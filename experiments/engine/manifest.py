@@ -87,7 +87,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Write the manifest atomically."""
-    write_json_atomic(manifest, Path(folder) / MANIFEST_FILE)
+    write_json_atomic(manifest, Path(folder) / MANIFEST_FILE, compact=True)
 
 
 def refresh_for_plan(manifest: dict[str, Any], plan: "Plan") -> dict[str, Any]:

@@ -197,6 +197,33 @@ def make_plan(
     return Plan(tuple(plans), seed, steps, timeseries, metrics)
 
 
+def plan_from_manifest(manifest: dict[str, Any]) -> Plan:
+    """The plan a results folder was run with, rebuilt from its manifest (resolved scenarios,
+    designs, replicates, seed, horizon, metric columns), so a folder can be merged or checked
+    without naming its scenario files again.
+
+    Raises:
+        UserError: when the manifest lacks what the plan needs.
+    """
+    from ...model.schema import Scenario
+
+    try:
+        scenarios = tuple(
+            ScenarioPlan(s["name"], s["source"], Scenario.model_validate(s["resolved"]), s["hash"],
+                         _design(manifest["design"][s["name"]]), int(s["replications"]))
+            for s in manifest["scenarios"]
+        )
+        return Plan(scenarios, int(manifest["root_seed"]), manifest["steps"], bool(manifest["timeseries"]),
+                    tuple(manifest["metrics"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UserError(f"the manifest does not describe a plan ({type(exc).__name__}: {exc})") from None
+
+
+def _design(data: dict[str, Any]) -> Design:
+    return Design(data["kind"], tuple(data["paths"]), tuple(dict(p) for p in data["points"]),
+                  data.get("problem"), data.get("samples"), data.get("spec") or {})
+
+
 def check_overrides(scenario: "Scenario", sweep: Any, origin: str) -> None:
     """Validate each listed value and each range end of a sweep, one override at a time.
 

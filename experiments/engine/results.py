@@ -115,16 +115,27 @@ def runs_table(results: Sequence["RunResult"], schema: pa.Schema, metric_names: 
 
 
 def timeseries_table(results: Sequence["RunResult"]) -> pa.Table:
-    """The weekly series of finished runs in long format (run, then series, then week)."""
-    run_ids, weeks, series, values = [], [], [], []
+    """The weekly series of finished runs in long format (run, then series, then week).
+
+    Built column-wise with numpy (one entry per run and series, repeated over its weeks): the
+    parent process builds it for every batch while the workers run, and row by row it took
+    ~13× as long (26 ms against 2 ms a full-horizon baseline run, 161 series × 261 weeks).
+    """
+    ids, names, chunks = [], [], []
     for r in results:
         for name, vals in (r.timeseries or {}).items():
-            n = len(vals)
-            run_ids += [r.spec.run_id] * n
-            weeks += range(n)
-            series += [name] * n
-            values += vals
-    return pa.table([run_ids, weeks, series, values], schema=TIMESERIES_SCHEMA)
+            ids.append(r.spec.run_id)
+            names.append(name)
+            chunks.append(np.asarray(vals, dtype=np.float64))
+    if not chunks:
+        return TIMESERIES_SCHEMA.empty_table()
+    lengths = np.fromiter((len(c) for c in chunks), dtype=np.int64, count=len(chunks))
+    which = pa.array(np.repeat(np.arange(len(chunks)), lengths))
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    weeks = np.arange(int(lengths.sum()), dtype=np.int64) - starts
+    columns = [pa.array(ids, pa.string()).take(which), pa.array(weeks),
+               pa.array(names, pa.string()).take(which), pa.array(np.concatenate(chunks))]
+    return pa.table(columns, schema=TIMESERIES_SCHEMA)
 
 
 def write_table_atomic(table: pa.Table, path: Path, sync: bool = True) -> None:
@@ -146,15 +157,41 @@ def write_table_atomic(table: pa.Table, path: Path, sync: bool = True) -> None:
     os.replace(tmp, path)
 
 
-def write_json_atomic(data: Any, path: Path) -> None:
-    """Write JSON under a temporary name and rename it into place."""
+def write_json_atomic(data: Any, path: Path, *, compact: bool = False) -> None:
+    """Write JSON under a temporary name and rename it into place.
+
+    Args:
+        data: the JSON data.
+        path: the final name.
+        compact: one top-level key a line with its value compact (:func:`json_text`), for
+            large files written on the critical path (the manifest); else indented.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, default=str, allow_nan=True)
-        fh.write("\n")
+        if compact:
+            fh.write(json_text(data))
+        else:
+            json.dump(data, fh, indent=2, sort_keys=False, default=str, allow_nan=True)
+            fh.write("\n")
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def json_text(data: Any) -> str:
+    """JSON with one top-level key a line, each value on its line in compact form.
+
+    Python's ``indent=`` turns off the C encoder: a study's manifest (its 52 resolved scenarios,
+    ~4.5 MB) took 0.8 s to write that way, twice per session, all of it serial time in the
+    parent; compact values write in a quarter of that and the keys stay easy to find.
+    """
+    def dumps(v: Any) -> str:
+        return json.dumps(v, default=str, allow_nan=True)
+
+    if not isinstance(data, dict) or not data:
+        return dumps(data) + "\n"
+    lines = [f"  {dumps(str(k))}: {dumps(v)}" for k, v in data.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 class ResultsStore:
@@ -188,12 +225,16 @@ class ResultsStore:
         """Record a finished batch: its series part first, then its runs part (the commit)."""
         if not results:
             return
+        series = timeseries_table(results) if self.plan.timeseries else None
+        self.append_tables(runs_table(results, self.schema, self.plan.metric_names), series)
+
+    def append_tables(self, runs: pa.Table, series: pa.Table | None) -> None:
+        """Record rows already in table form (a merged shard's part): series first, then runs."""
         self._seq += 1
         name = f"{self._seq:08d}.parquet"
-        if self.plan.timeseries:
-            write_table_atomic(timeseries_table(results), self.ts_dir / name, sync=False)
-        rows = runs_table(results, self.schema, self.plan.metric_names)
-        write_table_atomic(rows, self.runs_dir / name, sync=False)
+        if self.plan.timeseries and series is not None:
+            write_table_atomic(series, self.ts_dir / name, sync=False)
+        write_table_atomic(runs.cast(self.schema), self.runs_dir / name, sync=False)
 
     def run_parts(self) -> list[Path]:
         """The committed runs parts, oldest first."""

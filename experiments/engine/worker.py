@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .plan import RunSpec
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ class RunResult:
     error: str = ""
     elapsed_s: float = 0.0
     metrics: dict[str, float] = field(default_factory=dict)
-    timeseries: dict[str, list[float]] | None = None
+    #: One float64 array a series (arrays pickle back to the parent far faster than lists).
+    timeseries: "dict[str, np.ndarray] | None" = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
     """Run the model once on the run's resolved scenario with its seed, run, measure.
 
     Mesa 3.3.1 keeps a per-model id counter in ``Agent._ids`` that holds every model alive;
-    the entries this run added are removed afterwards so a long-lived worker stays flat.
+    the entries this run added are removed afterwards so a long-lived worker stays flat. Mesa
+    3.4.2 fixed the leak and removed the attribute (mesa#3180): there is nothing to remove.
 
     Args:
         scenario: the run's resolved scenario (its point's overrides applied and validated).
@@ -92,7 +96,8 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
 
     from ...model import CooperationModel
 
-    before = set(Agent._ids)
+    ids = getattr(Agent, "_ids", None)
+    before = set(ids) if ids is not None else set()
     try:
         model = CooperationModel(scenario=scenario, rng=spec.seed)
         if spec.steps is None:
@@ -103,8 +108,8 @@ def model_run(scenario: "Scenario", spec: RunSpec) -> tuple[dict[str, float], di
         series = dict(model.timeseries()) if spec.timeseries else None
         return metrics, series
     finally:
-        for key in [k for k in Agent._ids if k not in before]:
-            Agent._ids.pop(key, None)
+        for key in [k for k in ids or () if k not in before]:
+            ids.pop(key, None)  # type: ignore[union-attr]
 
 
 def run_batch(batch: Batch) -> list[RunResult]:
@@ -124,7 +129,7 @@ def guarded_run(run_fn: RunFn, scenarios: Callable[[RunSpec], "Scenario"], spec:
         return RunResult(spec, "failed", _describe(exc), time.perf_counter() - start)
     elapsed = time.perf_counter() - start
     clean = {k: _as_float(v) for k, v in metrics.items()}
-    ts = {k: [float(x) for x in v] for k, v in series.items()} if series is not None else None
+    ts = {k: np.asarray(v, dtype=np.float64) for k, v in series.items()} if series is not None else None
     return RunResult(spec, "ok", "", elapsed, clean, ts)
 
 

@@ -80,7 +80,7 @@ def measure_run(scenario: Any, seed: int, weeks: Sequence[int] = WEEKS) -> RunMe
     wanted = set(weeks)
     while model.running:
         model.step()
-        week = model.steps
+        week = model.week
         for p in model.producer_list:
             if items[p.item].kind != "system":
                 continue

@@ -260,6 +260,14 @@ class Trials:
         return cls(rows, targets)
 
 
+#: The TPE sampler's flags, set rather than left to the installed Optuna's defaults, which moved
+#: (5.0 made ``multivariate`` default to True for one objective and ``constant_liar`` to True):
+#: the same seed then gives the same trials on every Optuna the project allows (``<6``; the
+#: prior, magic-clip and endpoint flags are deprecated there and keep their long-standing
+#: defaults until 6.0, so passing them would only warn).
+TPE_FLAGS: dict[str, Any] = {"multivariate": True, "group": False, "constant_liar": True, "n_ei_candidates": 24}
+
+
 def optimise(setup: Setup, out: Path, executor: Executor | None = None,
              progress: Callable[[str], None] | None = None) -> Trials:
     """Run (or resume) the search into ``out``; return every trial.
@@ -272,7 +280,8 @@ def optimise(setup: Setup, out: Path, executor: Executor | None = None,
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     cfg, executor = setup.config, executor or SerialExecutor()
     dists = {v.name: _distribution(cfg.parameters[v.parameter]) for v in setup.variables}
-    sampler = optuna.samplers.TPESampler(seed=cfg.root_seed, n_startup_trials=cfg.budget.startup_trials)
+    sampler = optuna.samplers.TPESampler(seed=cfg.root_seed, n_startup_trials=cfg.budget.startup_trials,
+                                         **TPE_FLAGS)
     study = optuna.create_study(direction="minimize", sampler=sampler)
     stored = Trials.read(out)
     done = stored.by_number()

@@ -178,7 +178,7 @@ def simulate_all(replay: Replay, seed: int, scenario: Any = None
     out = [0.0]
     while m.running:
         m.step()
-        week = m.steps
+        week = m.week
         lines = [p for p in m.producers_by_item.get(replay.item, ()) if p.nation.iso in isos]
         out.append(sum(p.deliverable_capacity(week) if deliverable else p.output for p in lines))
     licensed = [p for p in m.producers_by_item.get(replay.item, ())
