@@ -3,8 +3,9 @@
 A study folder (``dibsim study``) holds the status quo of each headline scenario, each barrier
 removed and made stricter, and each reform variant, all on common random numbers; its
 ``study.json`` says which arm is which. Every arm is compared with its status quo by the
-paired differences of :mod:`experiments.analysis.compare`, in the headline metrics
-(:data:`HEADLINE_METRICS`), and oriented by the metric's *better* direction so that
+paired differences of :mod:`experiments.analysis.compare`, in the headline metrics that
+``study.json`` records (``headline_metrics``; the study config is
+:data:`experiments.study.HEADLINE_METRICS`), and oriented by the metric's *better* direction so that
 
 * a barrier's **cost** = better × (removed − status quo): what the barrier takes away
   (positive: it costs; negative: the barrier helps in this model);
@@ -32,18 +33,6 @@ from ..study import STUDY_FILE
 from .catalog import better_direction, metric_label, metric_spec
 from .compare import Arm, build_arms, difference
 
-#: The headline metrics, in order of preference: each slot names what it measures and its
-#: candidate columns, best first; the first candidate present in the runs table (with a
-#: metric spec) fills the slot, so today's metrics stand in until the value-weighted ones
-#: exist. ``{region}`` is the headline's contested region. The first filled slot is the
-#: *primary* metric that ranks the table and the chart.
-HEADLINE_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("surge by value, 12 months", ("output_value_12m", "output_12m")),
-    ("surge by value, 36 months", ("output_value_36m", "surge_ratio")),
-    ("theatre deliveries, 12 months", ("theatre_delivered_value_12m", "allied_capacity_growth")),
-    ("deterrence of the contested region", ("deterrence_index.{region}", "deterrence_index")),
-    ("deterrence failure there", ("deterrence_failure.{region}", "deterrence_failure")),
-)
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
 #: The verdict of an effect whose every paired difference is exactly zero.
 NO_CHANGE = "not resolved (no run changed)"
@@ -62,6 +51,8 @@ class Study:
     headlines: tuple[str, ...]
     contested: dict[str, str | None]
     stricter_rule: str
+    metric_templates: tuple[str, ...] = ()
+    alternatives: dict[str, dict[str, Any]] | None = None
 
     def arms_of(self, headline: str, kind: str) -> list[dict[str, Any]]:
         """The arms of one kind for one headline, in the study's order."""
@@ -88,22 +79,31 @@ def load_study(path: str | Path | ResultsFolder) -> Study | None:
     if missing:
         raise UserError(f"{target}: names scenarios that {folder.path} does not hold: "
                         f"{', '.join(missing[:5])}; rerun dibsim study into a new --out")
+    from ..study import HEADLINE_METRICS
+
+    templates = tuple(data.get("headline_metrics") or HEADLINE_METRICS)
     return Study(folder, arms, heads, dict(data.get("contested_region") or {}),
-                 str((data.get("stricter") or {}).get("rule", "")))
+                 str((data.get("stricter") or {}).get("rule", "")), templates,
+                 dict(data.get("structural_alternatives") or {}))
 
 
-def headline_metrics(runs: pd.DataFrame, region: str | None) -> list[str]:
-    """The column filling each headline slot (slots without a candidate are left out)."""
+def headline_metrics(runs: pd.DataFrame, region: str | None,
+                     templates: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """The headline metric columns of a status quo's runs: each template of the study
+    (``{region}`` filled with the contested region) that the runs hold with values and the
+    model declares, in the study's order. There are no fallbacks to older names.
+    """
+    if templates is None:
+        from ..study import HEADLINE_METRICS
+
+        templates = HEADLINE_METRICS
     chosen = []
-    for _, candidates in HEADLINE_METRICS:
-        for template in candidates:
-            if "{region}" in template and not region:
-                continue
-            cand = template.format(region=region) if "{region}" in template else template
-            if (cand in runs.columns and metric_spec(cand) is not None
-                    and runs[cand].notna().any()):
-                chosen.append(cand)
-                break
+    for template in templates:
+        if "{region}" in template and not region:
+            continue
+        cand = template.format(region=region) if "{region}" in template else template
+        if cand in runs.columns and metric_spec(cand) is not None and runs[cand].notna().any():
+            chosen.append(cand)
     return chosen
 
 
@@ -116,7 +116,8 @@ def effects(study: Study) -> pd.DataFrame:
     for head in study.headlines:
         if head not in arms:
             continue
-        metrics = headline_metrics(arms[head].runs, study.contested.get(head))
+        metrics = headline_metrics(arms[head].runs, study.contested.get(head),
+                                   study.metric_templates or None)
         for arm in study.arms:
             if arm["headline"] != head or arm["kind"] not in ORIENTATION:
                 continue

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .answer import NO_CHANGE, interval
-from .catalog import metric_spec
+from .catalog import metric_spec, subject_label
 
 #: The main assumptions the answer rests on: (assumption, where it is explained, and the
 #: metric whose use makes it apply, or None when it always applies).
@@ -35,8 +35,6 @@ ASSUMPTIONS: tuple[tuple[str, str, str | None], ...] = (
      "wargame's opening three weeks (A5); the baseline is placed where deterrence is contested "
      "by assumption, and the adversary neither learns nor anticipates expansions.",
      "docs/ODD.md §7 Adversary; §9 Known limitations", None),
-    ("Output counts units across systems (a shell counts as an interceptor).",
-     "docs/ODD.md §9 Known limitations", "output_12m"),
     ("Prices are fixed: no cost escalation under surge and no labour market.",
      "docs/ODD.md §9 Known limitations", None),
 )
@@ -89,7 +87,7 @@ def percent(pct: float) -> str:
 
 
 def _named(rows: pd.DataFrame) -> str:
-    items = [f"{r['subject']} ({amount(r)})" for _, r in rows.iterrows()]
+    items = [f"{subject_label(r['kind'], r['subject'])} ({amount(r)})" for _, r in rows.iterrows()]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -190,13 +188,15 @@ def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:
     """
     rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"])]
     still = rows["verdict"] == NO_CHANGE
-    names = list(rows.loc[~rows["resolved"] & ~still, "subject"])
+    names = [subject_label(r["kind"], r["subject"])
+             for _, r in rows[~rows["resolved"] & ~still].iterrows()]
     total, open_ = len(g), int((~g["resolved"]).sum())
     parts = [f"Not resolved in {label(metric)} (the 95% interval includes zero): "
              f"{', '.join(names)}." if names else ""]
     if still.any():
         parts.append(f"No run changed at all in {label(metric)} with "
-                     f"{', '.join(rows.loc[still, 'subject'])}.")
+                     + ", ".join(subject_label(r["kind"], r["subject"])
+                                 for _, r in rows[still].iterrows()) + ".")
     if not names and not still.any():
         parts.append(f"Every barrier and reform effect in {label(metric)} is resolved.")
     parts.append(f"Across the table, {open_} of {total} effects are not resolved.")

@@ -19,26 +19,65 @@ from ..engine.results import RUN_COLUMNS, ResultsFolder
 
 #: Metrics that are 0/1 per run, so their mean is a probability with a binomial interval.
 BINARY_METRICS: frozenset[str] = frozenset(m for m, s in METRICS.items() if s.probability)
-#: Which way is better, per metric: +1 higher is better, −1 lower is better.
-BETTER: dict[str, int] = {m: s.better for m, s in METRICS.items()}
 NON_METRIC_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) | {"onset_week", "source"}
 
 
 def metric_spec(metric: str) -> Any:
-    """The model's spec of a metric column, or ``None``.
+    """The model's spec of a metric column, or ``None``: the one resolver of a column.
 
-    A per-system or per-region column (``output_12m.<system>``, ``deterrence_index.<region>``)
-    takes the spec declared for its family: the key before the dot, or a key written with a
-    placeholder such as ``deterrence_index.<region>``; a bare family name (a column of a
-    results folder written before the metrics became per region) takes the family's spec too.
+    A plain column is its own key of ``METRICS``; a per-system or per-region column
+    (``output_12m.<system>``, ``deterrence_index.<region>``) takes the spec of the family key
+    written with a placeholder (``deterrence_index.<region>``). A bare family name (a column
+    of a folder written before the metrics became per region) is not a metric any more.
     """
     spec = METRICS.get(metric)
-    if spec is not None:
+    if spec is not None or "." not in metric:
         return spec
     family = metric.split(".", 1)[0]
-    if family in METRICS:
-        return METRICS[family]
     return next((s for k, s in METRICS.items() if "<" in k and k.split(".", 1)[0] == family), None)
+
+
+def recorded_metrics(folder: ResultsFolder) -> list[str]:
+    """The metric columns the folder's manifest records (``metrics``), in its order, that the
+    runs table holds; the runs table's own declared metric columns when the manifest has none.
+    """
+    listed = folder.manifest.get("metrics") if isinstance(folder.manifest, dict) else None
+    if isinstance(listed, list) and listed:
+        return [m for m in listed if m in folder.runs.columns]
+    return [c for c in folder.runs.columns if metric_spec(c) is not None]
+
+
+def recorded_parameters(folder: ResultsFolder) -> list[str]:
+    """The swept parameter paths the manifest records (``parameters``), else the design's."""
+    listed = folder.manifest.get("parameters") if isinstance(folder.manifest, dict) else None
+    if isinstance(listed, list) and listed:
+        return [p for p in listed if p in folder.runs.columns]
+    return design_info(folder).names
+
+
+def subject_label(kind: str, subject: str) -> str:
+    """A planner's name of a study arm's subject: a barrier's label from the barrier registry
+    ("ITAR export licence (DSP-5)"), a reform's file name in words.
+    """
+    from ...model.barriers import BARRIERS
+
+    if kind != "reform" and subject in BARRIERS and getattr(BARRIERS[subject], "label", ""):
+        return str(BARRIERS[subject].label)
+    return subject.replace("_", " ")
+
+
+def plain_label(metric: str) -> str:
+    """A planner's label of a metric column: 'output value, first 12 months ($M)'; a
+    per-region or per-system column names its member; a probability says so.
+    """
+    spec = metric_spec(metric)
+    if spec is None:
+        return metric.replace("_", " ")
+    label = spec.label
+    if "." in metric and metric not in METRICS:
+        label = f"{label}, {metric.split('.', 1)[1].replace('_', ' ')}"
+    unit = "probability" if spec.probability else spec.unit
+    return f"{label} ({unit})" if unit else label
 
 
 def is_probability(metric: str) -> bool:

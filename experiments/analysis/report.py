@@ -23,7 +23,7 @@ from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
 from .answer import Study, column_titles, effects, load_study, ranked, reading_note, write_answer
 from .answer_text import written_answer
-from .catalog import BETTER, design_info, metric_columns, metric_label, scenario_descriptions
+from .catalog import better_direction, design_info, metric_columns, metric_label, scenario_descriptions
 from .compare import compare, write_comparison
 from .plots import make_plots
 from .plots.common import PlotRecord
@@ -163,9 +163,9 @@ def comparison_section(folders: list[ResultsFolder], baseline: str | None,
 def headline(table: pd.DataFrame, metric: str) -> str | None:
     """'Largest gain in <metric>: <scenario>, +x [lo, hi] (sure / not resolved)' or None."""
     rows = table[(table["metric"] == metric) & table["difference"].notna()]
-    if rows.empty or metric not in BETTER:
+    sign = better_direction(metric)
+    if rows.empty or sign is None:
         return None
-    sign = BETTER[metric]
     best = rows.loc[(sign * rows["difference"]).idxmax()]
     if sign * best["difference"] <= 0:
         return f"No scenario improves <b>{metric}</b> on {html.escape(best['baseline'])}."
