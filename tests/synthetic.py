@@ -172,9 +172,29 @@ PLANTED: dict[tuple[str, str], dict[str, float]] = {
 assert {s for _, s in PLANTED if _ != "reform"} <= set(BARRIERS)
 
 
+#: The study folder's producers of crisis systems: item, nation, unit cost ($M), region.
+PRODUCERS = {"usa_rtx_amraam": ("amraam", "USA", 2.0, "americas"),
+             "cze_csg_155": ("shell_155mm", "CZE", 0.008, "europe"),
+             "usa_lm_pac3": ("pac3_mse", "USA", 4.0, "americas"),
+             "jpn_mhi_pac3": ("pac3_mse", "JPN", 4.0, "indo_pacific")}
+#: Where each planted change of output value is made: (kind, subject) → producer → share (the
+#: shares add to 1; an arm not listed spreads its change evenly). fms_case is made at the US
+#: AMRAAM line and offset at the Czech shell line, export_licence mostly at the Japanese
+#: PAC-3 line, fms_reform at the US PAC-3 line.
+PARTS: dict[tuple[str, str], dict[str, float]] = {
+    ("removed", "fms_case"): {"usa_rtx_amraam": 1.25, "cze_csg_155": -0.25},
+    ("removed", "export_licence"): {"jpn_mhi_pac3": 0.7, "usa_lm_pac3": 0.3},
+    ("stricter", "fms_case"): {"usa_rtx_amraam": 0.8, "usa_lm_pac3": 0.2},
+    ("reform", "fms_reform"): {"usa_lm_pac3": 0.9, "jpn_mhi_pac3": 0.1},
+}
+#: The window of output value in the study folder (weeks from onset; WEEKS − ONSET fit it).
+STUDY_WINDOW = 40
+
+
 def barrier_study(path: Path, replications: int = 16, root_seed: int = 9,
                   planted: Mapping[tuple[str, str], Mapping[str, float]] | None = None,
-                  headline: str = "baseline", extra_columns: Mapping[str, str] | None = None) -> Path:
+                  headline: str = "baseline", extra_columns: Mapping[str, str] | None = None,
+                  parts: Mapping[tuple[str, str], Mapping[str, float]] | None = None) -> Path:
     """A ``dibsim study`` folder with known answers: the status quo and each planted arm on
     common random numbers (a shared replicate shock, small own noise), with its ``study.json``.
 
@@ -186,6 +206,9 @@ def barrier_study(path: Path, replications: int = 16, root_seed: int = 9,
         headline: the status quo's scenario name.
         extra_columns: new column → the metric whose values it copies (e.g.
             ``{"deterrence_index.europe": DETERRENCE}``).
+        parts: (kind, subject) → producer → share of the output-value change made there
+            (default :data:`PARTS`): the weekly ``output_producer.<id>`` series carry them,
+            and each run's producer values add up to its ``output_value_12m``.
     """
     from dibsim.experiments.study import StudyArm, arm_name, study_file_data
 
@@ -197,22 +220,54 @@ def barrier_study(path: Path, replications: int = 16, root_seed: int = 9,
     arms += [StudyArm(arm_name(headline, f"no_{s}" if k == "removed" else f"stricter_{s}"
                                if k == "stricter" else s), headline, k, s,
                       f"{s} {k}" if k != "reform" else s) for k, s in planted]
-    rows = []
+    parts = PARTS if parts is None else parts
+    rows, series = [], []
     for arm in arms:
         change = planted.get((arm.kind, arm.subject), {})
+        share = parts.get((arm.kind, arm.subject)) or dict.fromkeys(PRODUCERS, 1 / len(PRODUCERS))
         for rep in range(replications):
             row = _fixed(arm.name, 0, rep, run_seed(root_seed, rep))
             row |= _study_metrics(change, shock[rep], u[rep], rng)
             row |= {new: row[old] for new, old in (extra_columns or {}).items()}
             row["onset_week"] = float(ONSET)
             rows.append(row)
+            series.append(_producer_series(row, change.get(VALUE_12M, 0.0), share))
     entries = [{"name": a.name, "hash": f"h{i}", "description": f"synthetic arm {a.label}",
-                "question": "what does each barrier cost?", "design": {"kind": "single", "paths": []}}
-               for i, a in enumerate(arms)]
-    write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed))
+                "question": "what does each barrier cost?", "design": {"kind": "single", "paths": []},
+                "resolved": _study_world()} for i, a in enumerate(arms)]
+    write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed),
+                 pd.concat(series, ignore_index=True))
     study = study_file_data(arms, [headline], {headline: "indo_pacific"})
     (path / "study.json").write_text(json.dumps(study, indent=2), encoding="utf-8")
     return path
+
+
+def _study_world() -> dict[str, Any]:
+    """The resolved scenario of the study folder's arms: items, nations, producers, a crisis."""
+    items = {item: {"name": item.upper(), "kind": "system", "unit_cost_musd": cost}
+             for item, _, cost, _ in PRODUCERS.values()}
+    return {"items": items,
+            "nations": {iso: {"region": region} for _, iso, _, region in PRODUCERS.values()},
+            "producers": {pid: {"item": item, "nation": iso}
+                          for pid, (item, iso, _, _) in PRODUCERS.items()},
+            "crises": [{"region": "indo_pacific", "start_week": ONSET,
+                        "consumption_per_week": dict.fromkeys(items, 1.0)}],
+            "adversaries": {}, "measurement": {"surge_window_weeks": STUDY_WINDOW}}
+
+
+def _producer_series(row: dict[str, Any], change: float, share: Mapping[str, float]) -> pd.DataFrame:
+    """A run's weekly ``output_producer.<id>`` (units): the status quo's value split evenly,
+    the arm's change split by ``share``, each made at a constant rate over the window."""
+    weeks = np.arange(WEEKS + 1)
+    inside = (weeks >= ONSET) & (weeks < ONSET + STUDY_WINDOW)
+    base = row[VALUE_12M] - change
+    frames = []
+    for pid, (_, _, cost, _) in PRODUCERS.items():
+        value = base / len(PRODUCERS) + change * share.get(pid, 0.0)
+        units = np.where(inside, value / cost / STUDY_WINDOW, 0.0)
+        frames.append(pd.DataFrame({"run_id": row["run_id"], "week": weeks,
+                                    "series": f"output_producer.{pid}", "value": units}))
+    return pd.concat(frames)
 
 
 def _study_metrics(change: Mapping[str, float], z: float, u: float,

@@ -233,7 +233,7 @@ def _short_title(metric: str) -> str:
     return f"{metric} ({unit})" if unit else metric
 
 
-def to_markdown(table: pd.DataFrame, study: Study) -> str:
+def to_markdown(table: pd.DataFrame, study: Study, dec: pd.DataFrame | None = None) -> str:
     """``answer.md``: the written answer, how to read the table, the ranked table, then the
     barriers made stricter in every headline metric.
     """
@@ -246,7 +246,7 @@ def to_markdown(table: pd.DataFrame, study: Study) -> str:
               for row in wide[cols].itertuples(index=False)]
     from .answer_text import written_answer
 
-    answer = written_answer(table, study.stricter_rule).markdown()
+    answer = written_answer(table, study.stricter_rule, dec).markdown()
     return (f"# What each barrier costs and each reform buys\n\n{answer}\n## Ranked table\n\n"
             f"{reading_note(study)}\n\n" + "\n".join(lines) + "\n"
             + stricter_markdown(table, titles))
@@ -279,12 +279,15 @@ def reading_note(study: Study) -> str:
             "oriented the same way. Ranked by the first metric.")
 
 
-def write_answer(study: Study, table: pd.DataFrame | None = None) -> tuple[Path, Path]:
-    """Write ``answer.csv`` (every effect, all numbers) and ``answer.md`` into the folder."""
+def write_answer(study: Study, table: pd.DataFrame | None = None,
+                 dec: pd.DataFrame | None = None) -> tuple[Path, Path]:
+    """Write ``answer.csv`` (every effect, all numbers) and ``answer.md`` into the folder
+    (with the decomposition ``dec``, the answer says where the top effects are made).
+    """
     table = effects(study) if table is None else table
     csv, md = study.folder.path / ANSWER_CSV, study.folder.path / ANSWER_MD
     table.to_csv(csv, index=False)
-    md.write_text(to_markdown(table, study), encoding="utf-8")
+    md.write_text(to_markdown(table, study, dec), encoding="utf-8")
     return csv, md
 
 

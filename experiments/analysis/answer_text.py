@@ -203,12 +203,35 @@ def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def written_answer(table: pd.DataFrame, rule: str = "") -> WrittenAnswer:
+#: How many effects the answer says where they are made.
+TOP_WHERE = 3
+
+
+def where_sentences(g: pd.DataFrame, dec: pd.DataFrame | None) -> list[str]:
+    """Where the top effects are made: for the largest barrier costs and reform gains in the
+    first decomposable headline metric, the producers carrying at least half of each.
+    """
+    from .decomposition import WINDOWS, where_made_sentence
+
+    if dec is None or dec.empty:
+        return []
+    metric = next((m for m in dict.fromkeys(g["metric"]) if m in WINDOWS), None)
+    rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"]) & g["resolved"]]
+    top = rows.reindex(rows["effect"].abs().sort_values(ascending=False).index).head(TOP_WHERE)
+    out = [where_made_sentence(dec, r, subject_label(r["kind"], r["subject"]))
+           for _, r in top.iterrows()]
+    return [s for s in out if s]
+
+
+def written_answer(table: pd.DataFrame, rule: str = "",
+                   dec: pd.DataFrame | None = None) -> WrittenAnswer:
     """The written answer for every headline of an effects table.
 
     Args:
         table: :func:`experiments.analysis.answer.effects`.
         rule: how "made stricter" was defined (the study file's rule).
+        dec: the decomposition (:func:`experiments.analysis.decomposition.decomposition`);
+            with it the answer says where the top effects are made.
     """
     sentences: list[str] = []
     metrics_used: set[str] = set()
@@ -223,6 +246,8 @@ def written_answer(table: pd.DataFrame, rule: str = "") -> WrittenAnswer:
         sentences += reform_sentences(g, primary)
         stricter = stricter_sentence(g, primary, rule)
         sentences += [stricter] if stricter else []
+        sentences += where_sentences(g, None if dec is None or dec.empty
+                                     else dec[dec["headline"] == head])
         sentences += [secondary_sentence(g, m) for m in metrics[1:]]
         sentences.append(unresolved_sentence(g, primary))
     rests = tuple((text, where) for text, where, when in ASSUMPTIONS

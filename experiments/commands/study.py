@@ -34,6 +34,7 @@ def handle(args: argparse.Namespace) -> int:
     """Plan the study, run it (resuming a matching folder), then print and write the answer
     and the HTML report.
     """
+    from ..errors import UserError
     from ..study import STUDY_DIR, study_plan, write_study_file
 
     if args.ensemble:
@@ -49,12 +50,20 @@ def handle(args: argparse.Namespace) -> int:
     from ..analysis.answer import effects, load_study, print_answer, write_answer
     from ..analysis.answer_text import written_answer
 
+    from ..analysis.decomposition import decomposition, write_decomposition
+
     study = load_study(out)
+    if study is None:
+        raise UserError(f"{out}: no study file after the run; rerun dibsim study")
     table = effects(study)
-    csv, md = write_answer(study, table)
+    dec = decomposition(study)
+    csv, md = write_answer(study, table, dec)
+    where = write_decomposition(study, dec)
     if not args.quiet:
         print_answer(study, table)
-        print("\n".join(written_answer(table, study.stricter_rule).sentences))
+        print("\n".join(written_answer(table, study.stricter_rule, dec).sentences))
+    if where is not None:
+        _say(args, f"wrote {where}")
     _say(args, f"wrote {csv} and {md}; drawing plots and the report …")
     from ..analysis.report import build_report
 
