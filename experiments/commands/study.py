@@ -49,7 +49,6 @@ def handle(args: argparse.Namespace) -> int:
     _say(args, "analysing: paired differences of every arm from its status quo …")
     from ..analysis.answer import effects, load_study, print_answer, write_answer
     from ..analysis.answer_text import written_answer
-
     from ..analysis.decomposition import decomposition, write_decomposition
 
     study = load_study(out)
