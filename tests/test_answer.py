@@ -133,15 +133,19 @@ def test_tornado_draws_largest_on_top_with_unresolved_faded(planted, tmp_path):
     assert "fms_case" in rec.caption and rec.kind == "tornado"
 
 
-def test_report_is_headed_by_the_answer_then_tornado_then_table(planted):
+def test_report_is_headed_by_the_first_screen_then_the_answer_tornado_and_table(planted):
     study, _ = planted
     out = study.folder.path / "report.html"
     assert main(["report", str(study.folder.path), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
+    screen = page.index("id='first-screen'")
     answer, scenarios = page.index("The answer: what each barrier costs"), page.index("<h2>Scenarios")
-    assert answer < page.index("The barriers that cost most") < page.index("tornado_output_value_12m")
-    assert page.index("tornado_output_value_12m") < page.index("Ranked table") < scenarios
-    assert page.count('alt="tornado_') == 5 and 'class="num nr"' in page
+    assert screen < page.index("The barriers that matter most") < page.index("id='first-chart'") < answer
+    rest = page[answer:]
+    assert rest.index("The barriers that cost most") < rest.index("tornado_output_value_12m")
+    assert rest.index("tornado_output_value_12m") < rest.index("Ranked table") < scenarios - answer
+    # the primary chart on the first screen, then every headline's chart in the answer
+    assert page.count('alt="tornado_') == 6 and 'class="num nr"' in page
     assert (study.folder.path / "plots" / "tornado_deterrence_index_indo_pacific.png").is_file()
 
 
