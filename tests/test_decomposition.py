@@ -75,3 +75,16 @@ def test_a_folder_without_producer_series_has_no_decomposition(tmp_path):
     study = load_study(path)
     assert decomposition(study).empty and write_decomposition(study) is None
     assert not any(s.startswith("Where ") for s in written_answer(effects(study)).sentences)
+
+
+def test_report_draws_where_the_top_effects_are_made(planted):
+    import matplotlib.image as mpimg
+    from dibsim.experiments.analysis.plots.decomposition import plot_decomposition, top_effects
+
+    study, table, dec = planted
+    top = top_effects(table, dec, synthetic.VALUE_12M, "baseline")
+    assert list(top["subject"][:3]) == ["fms_case", "export_licence", "fms_reform"]
+    rec = plot_decomposition(table, dec, synthetic.VALUE_12M, "baseline", study.folder.path / "plots")
+    image = mpimg.imread(rec.path)
+    assert rec.kind == "decomposition" and image.shape[1] > 800 and image[..., :3].std() > 0.01
+    assert "Foreign Military Sales case (FMS)" in rec.caption

@@ -203,10 +203,28 @@ def answer_section(study: Study, tornadoes: list[PlotRecord],
         wide = wide.drop(columns="headline")
     wide = wide.rename(columns=column_titles(table))
     figs = [figure_html(r) for r in tornadoes]
+    figs[1:1] = [figure_html(r) for r in decomposition_plots(study, table, dec)]
     return ("<h2>The answer: what each barrier costs and each reform buys</h2>"
             f"<div class='answer'>{text}<p><b>The answer rests on:</b></p><ul>{rests}</ul></div>"
             + "".join(figs[:1]) + f"<h3>Ranked table</h3><p class='note'>"
             f"{html.escape(reading_note(study))}</p>" + table_html(wide) + "".join(figs[1:]))
+
+
+def decomposition_plots(study: Study, table: pd.DataFrame, dec: pd.DataFrame) -> list[PlotRecord]:
+    """The stacked bar of where the top effects are made, per headline (value metrics)."""
+    from .decomposition import WINDOWS
+    from .plots.decomposition import plot_decomposition
+
+    if dec.empty:
+        return []
+    out = []
+    for head in study.headlines:
+        metric = next((m for m in dict.fromkeys(table.loc[table["headline"] == head, "metric"])
+                       if m in WINDOWS), None)
+        rec = None if metric is None else plot_decomposition(
+            table, dec, metric, head, study.folder.path / "plots")
+        out += [rec] if rec is not None else []
+    return out
 
 
 def plots_section(folder: ResultsFolder, records: list[PlotRecord] | None = None) -> str:
