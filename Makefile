@@ -23,7 +23,7 @@ run: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-## make lint: ruff on the code and tests, mypy on the public surface of dibsim.model. mypy reads
+## make lint: ruff on the code and tests, mypy on all of dibsim. mypy reads
 ## the package through a folder of links named as the package is (dibsim/model, ...), because
 ## the editable install maps the folders with an import hook that mypy does not follow.
 TYPECHECK := build/typecheck
@@ -32,7 +32,7 @@ lint: $(STAMP)
 	@rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/dibsim
 	@ln -s $(CURDIR)/src/dibsim/__init__.py $(TYPECHECK)/dibsim/__init__.py
 	@for d in model experiments scenarios; do ln -s $(CURDIR)/$$d $(TYPECHECK)/dibsim/$$d; done
-	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p dibsim.model
+	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p dibsim
 
 bench: $(STAMP)
 	$(BIN)/dibsim bench

@@ -61,7 +61,7 @@ def subject_label(kind: str, subject: str) -> str:
     """
     from ...model.barriers import BARRIERS
 
-    if kind != "reform" and subject in BARRIERS and getattr(BARRIERS[subject], "label", ""):
+    if kind != "reform" and subject in BARRIERS and BARRIERS[subject].label:
         return str(BARRIERS[subject].label)
     return subject.replace("_", " ")
 
@@ -161,10 +161,10 @@ class DesignInfo:
 
 def metric_columns(runs: pd.DataFrame, params: list[str] | None = None) -> list[str]:
     """Metric columns of a runs table: the model's metrics first, then other numeric ones."""
-    params = set(params or []) | {c for c in runs.columns if "." in c and metric_spec(c) is None}
+    swept = set(params or []) | {c for c in runs.columns if "." in c and metric_spec(c) is None}
     known = [m for m in METRICS if m in runs.columns]
-    known += [c for c in runs.columns if "." in c and c not in params and c not in METRICS]
-    other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in params
+    known += [c for c in runs.columns if "." in c and c not in swept and c not in METRICS]
+    other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in swept
              and c not in known and pd.api.types.is_numeric_dtype(runs[c])
              and not pd.api.types.is_bool_dtype(runs[c])]
     return known + other
@@ -181,7 +181,7 @@ def _param_from(name: str, spec: Any) -> ParamSpec:
 
 def _design_from_block(block: dict[str, Any]) -> DesignInfo:
     """Parse the engine's ``Design.to_dict()`` or a scenario's ``sweep`` block."""
-    spec = block.get("spec") if isinstance(block.get("spec"), dict) else block
+    spec: dict[str, Any] = block["spec"] if isinstance(block.get("spec"), dict) else block
     kind = block.get("kind", spec.get("design", "none"))
     params = spec.get("parameters") or {}
     order = block.get("paths") or list(params)
@@ -215,20 +215,20 @@ def _design_blocks(manifest: dict[str, Any], scenario: str | None) -> list[dict[
     """Candidate design blocks for a scenario, most specific first."""
     found: list[dict[str, Any]] = []
     for key in ("designs", "design"):
-        block = manifest.get(key)
+        block: Any = manifest.get(key)
         if _looks_like_design(block) and not (scenario and scenario in block):
             found.append(block)
         entries = _entries(block)
         names = [scenario] if scenario in entries else list(entries)
-        found += [entries[n] for n in names if _looks_like_design(entries[n])]
+        found += [entries[n] for n in names if n is not None and _looks_like_design(entries[n])]
     entries = _entries(manifest.get("scenarios"))
     names = [scenario] if scenario in entries else list(entries)
     for name in names:
-        entry = entries[name] if isinstance(entries[name], dict) else {}
+        entry = entries[name] if name is not None and isinstance(entries[name], dict) else {}
         resolved = entry.get("scenario", entry.get("resolved", entry))
         for cand in (entry.get("design"), resolved.get("sweep") if isinstance(resolved, dict)
                      else None, entry.get("sweep")):
-            if _looks_like_design(cand):
+            if isinstance(cand, dict) and _looks_like_design(cand):
                 found.append(cand)
     return found
 

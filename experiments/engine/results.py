@@ -116,7 +116,10 @@ def runs_table(results: Sequence["RunResult"], schema: pa.Schema, metric_names: 
 
 def timeseries_table(results: Sequence["RunResult"]) -> pa.Table:
     """The weekly series of finished runs in long format (run, then series, then week)."""
-    run_ids, weeks, series, values = [], [], [], []
+    run_ids: list[str] = []
+    weeks: list[int] = []
+    series: list[str] = []
+    values: list[float] = []
     for r in results:
         for name, vals in (r.timeseries or {}).items():
             n = len(vals)

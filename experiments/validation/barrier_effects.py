@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
 #: The weeks at which deliverable capacity is read (DESIGN: one, three and five years in).
@@ -119,7 +121,7 @@ def paired(barrier: str, variant: str, measure: str, base: list[float], var: lis
     """Mean paired difference with its 95% Student's t interval (analysis/stats)."""
     from ..analysis.stats import paired_difference
 
-    est = paired_difference(var, base)
+    est = paired_difference(np.asarray(var, dtype=float), np.asarray(base, dtype=float))
     return Effect(barrier, variant, measure, est.n, sum(base) / len(base), est.mean,
                   est.low, est.high)
 

@@ -130,7 +130,7 @@ def shipped_facts(horizon: int | None = None) -> dict[str, ShippedFact]:
     """
     from ...model.barriers import BARRIERS
 
-    base = (HEADLINE, {})
+    base: tuple[str, dict[str, Any]] = (HEADLINE, {})
     both = (VALUE_36M, DETERRENCE)
     facts = [
         ShippedFact("all_removed", "removing every barrier raises value-weighted 36-month output and "
