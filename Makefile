@@ -17,7 +17,7 @@ install: $(STAMP)
 
 ## make run: the main job — what each barrier costs and each reform buys (ranked table, report).
 run: $(STAMP)
-	$(BIN)/dibsim study
+	$(BIN)/dibsim study --until-resolved --max-replications 60 --budget-minutes 7
 
 ## make test: lint and types, then the test suite (under five minutes on two cores).
 test: lint

@@ -44,9 +44,6 @@ INTERCEPTOR_PLANTS = ("usa_lm_pac3", "jpn_mhi_pac3", "usa_rtx_sm6", "usa_boeing_
 #: with the mechanism (docs/ODD.md §8 'Stylised facts in the shipped world'): each exception is
 #: a fact of its own, expected to hold, so a change that removes it is seen.
 EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("export_licence", VALUE_36M): "slower DSP-5 licences send buyers of US-made items to allied "
-                                   "(ITAR-free) lines with idle capacity, so allied output rises more "
-                                   "than US output falls",
     ("information_security", DETERRENCE): "a stricter releasability review keeps a few more "
                                           "interceptors in US hands (held partly in the Pacific) "
                                           "instead of allied ones elsewhere; +0.0002, negligible",
