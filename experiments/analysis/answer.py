@@ -125,7 +125,9 @@ def effects(study: Study) -> pd.DataFrame:
                 rows.append(_effect_row(arms[arm["name"]], arms[head], arm, metric, rank == 0))
     if not rows:
         raise UserError(f"{study.folder.path}: the study holds no arm with a headline metric")
-    return pd.DataFrame(rows)
+    from .robustness import flag, load_checks
+
+    return flag(pd.DataFrame(rows), load_checks(study.folder.path))
 
 
 def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary: bool) -> dict:
@@ -167,6 +169,8 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
         metrics = list(dict.fromkeys(g["metric"]))
         primary = g[g["primary"] & g["kind"].isin(["removed", "reform"])]
         order = primary.sort_values("effect", ascending=False, na_position="last")
+        if "robust" in order:  # effects that hold everywhere checked lead
+            order = order.sort_values("robust", ascending=False, kind="stable")
         stricter = g[g["primary"] & (g["kind"] == "stricter")].set_index("subject")
         for rank, r in enumerate(order.itertuples(), start=1):
             cells = g[g["arm"] == r.arm].set_index("metric")
@@ -175,8 +179,18 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
             row |= {m: cell_text(cells.loc[m]) for m in metrics}
             row["stricter"] = (cell_text(stricter.loc[r.subject]) if r.kind == "removed"
                                and r.subject in stricter.index else "")
+            if "robust" in primary:
+                row["holds"] = _holds_text(primary.loc[r.Index])
             out.append(row)
     return pd.DataFrame(out)
+
+
+def _holds_text(r: Any) -> str:
+    """'yes' when the effect holds in every check made, 'not checked', or 'no: why'."""
+    checked = [r[c] for c in r.index if str(c).startswith("holds_")]
+    if not r["robust"]:
+        return f"no: {r['fragile_because']}"
+    return "yes" if any(c == "yes" for c in checked) else "not checked"
 
 
 def number(x: float, scale: float, signed: bool = False) -> str:
@@ -224,6 +238,7 @@ def column_titles(table: pd.DataFrame, short: bool = False) -> dict[str, str]:
     if metrics:
         first = _short_title(metrics[0]) if short else metric_label(metrics[0])
         titles["stricter"] = f"made stricter: extra cost in {first}"
+    titles["holds"] = "holds (plausible sets, assumptions, structure)"
     return titles
 
 
@@ -247,8 +262,11 @@ def to_markdown(table: pd.DataFrame, study: Study, dec: pd.DataFrame | None = No
     from .answer_text import written_answer
 
     answer = written_answer(table, study.stricter_rule, dec).markdown()
+    from .robustness import fragile_lines
+
+    fragile = "".join(f"\n{line}\n" for line in fragile_lines(table))
     return (f"# What each barrier costs and each reform buys\n\n{answer}\n## Ranked table\n\n"
-            f"{reading_note(study)}\n\n" + "\n".join(lines) + "\n"
+            f"{reading_note(study)}\n\n" + "\n".join(lines) + "\n" + fragile
             + stricter_markdown(table, titles))
 
 
@@ -306,7 +324,12 @@ def print_answer(study: Study, table: pd.DataFrame) -> None:
                        no_wrap=c in ("rank", "what", "name"))
     for row in wide[cols].itertuples(index=False):
         out.add_row(*(_styled(str(v)) for v in row))
-    Console(width=CONSOLE_WIDTH).print(out)
+    console = Console(width=CONSOLE_WIDTH)
+    console.print(out)
+    from .robustness import fragile_lines
+
+    for line in fragile_lines(table):
+        console.print(line, markup=False)
 
 
 def _styled(text: str) -> str:
