@@ -125,12 +125,12 @@ def test_headline_metrics_come_from_the_study_file_not_fallbacks(tmp_path):
 def test_tornado_draws_largest_on_top_with_unresolved_faded(planted, tmp_path):
     _, table = planted
     rows = tornado_rows(table, synthetic.VALUE_12M, "baseline")
-    assert rows["name"].iloc[-1] == "fms_case" and rows["size"].is_monotonic_increasing
-    assert "reform: fms_reform" in set(rows["name"])
+    assert rows["subject"].iloc[-1] == "fms_case" and rows["size"].is_monotonic_increasing
+    assert rows["name"].iloc[-1] == FMS and "reform: fms reform" in set(rows["name"])
     rec = plot_tornado(table, synthetic.VALUE_12M, "baseline", tmp_path)
     image = mpimg.imread(rec.path)
     assert image.shape[0] > 300 and image.shape[1] > 800 and image[..., :3].std() > 0.01
-    assert "fms_case" in rec.caption and rec.kind == "tornado"
+    assert FMS in rec.caption and rec.kind == "tornado"
 
 
 def test_report_is_headed_by_the_first_screen_then_the_answer_tornado_and_table(planted):

@@ -22,7 +22,8 @@ PROBE = ("<script>window.addEventListener('load',()=>{const r=i=>document.getEle
          f".getBoundingClientRect();const s=r('{SCREEN_ID}'),c=r('{CHART_ID}');"
          "document.body.setAttribute('data-probe',JSON.stringify({height:innerHeight,"
          "width:innerWidth,screen:s.bottom,chart_top:c.top,chart_bottom:c.bottom,"
-         "chart_height:c.height,text:document.getElementById('first-screen').innerText}))});"
+         "chart_height:c.height,chart_right:c.right,"
+         "scroll_width:document.documentElement.scrollWidth,text:document.getElementById('first-screen').innerText}))});"
          "</script>")
 
 
@@ -43,6 +44,8 @@ def test_headline_and_chart_fit_the_first_screen_at_1366x768(tmp_path):
     assert seen["height"] <= 768 and seen["width"] <= 1366
     assert seen["chart_height"] > 250, "the chart is drawn, not a thumbnail"
     assert seen["chart_top"] >= 0 and seen["chart_bottom"] <= seen["height"]
+    assert seen["chart_right"] <= seen["width"], "the chart is not cut at the right edge"
+    assert seen["scroll_width"] <= seen["width"], "no horizontal scrolling"
     assert seen["screen"] <= seen["height"], "the headline block ends inside the first screen"
     text = seen["text"]
     assert "Today's barriers cost in surge" in text and "failure probability" in text

@@ -25,7 +25,8 @@ CSS = ("h1{font-size:1.5em;margin:0.2em 0 0.4em}body{margin-top:0.5em}"
        f"#{SCREEN_ID}{{display:flex;gap:1.2em;align-items:flex-start}}"
        f"#{SCREEN_ID} ul{{flex:0 0 38%;margin:0;padding-left:1.1em;font-size:0.95em}}"
        f"#{SCREEN_ID} li{{margin-bottom:0.5em}}"
-       f"#{CHART_ID}{{flex:1;max-height:500px;max-width:100%;object-fit:contain}}")
+       f"#{CHART_ID}{{flex:1 1 0;min-width:0;width:60%;height:auto;max-height:540px;"
+       "object-fit:contain}")
 
 
 def _effect(r: pd.Series) -> str:

@@ -56,6 +56,7 @@ def handle(args: argparse.Namespace) -> int:
     run = run_until_resolved if args.until_resolved else _run_all
     summary = run(plan, arms, out, args)
     write_study_file(out, plan, arms)
+    run_structural_alternatives(out, args)
     _say(args, "analysing: paired differences of every arm from its status quo …")
     from ..analysis.answer import effects, load_study, print_answer, write_answer
     from ..analysis.answer_text import written_answer
@@ -101,6 +102,26 @@ def handle_ensemble(args: argparse.Namespace) -> int:
                   f"{interval:>26s} {r['sign_share']:5.0%} {r['rank_share']:5.0%}")
     print(f"wrote {out / ENSEMBLE_MARKDOWN}")
     return 0
+
+
+#: Replications per arm of each structural-alternative check study (reduced: a sign check).
+CHECK_REPLICATIONS = 10
+
+
+def run_structural_alternatives(out: Path, args: argparse.Namespace) -> None:
+    """Run the study once per structural alternative of the study config into
+    ``<out>/robustness/structure/<name>`` (the robustness flags read them).
+    """
+    from ..analysis.robustness import ROBUSTNESS_DIR
+    from ..study import STRUCTURAL_ALTERNATIVES, study_plan, write_study_file
+
+    for name, overrides in STRUCTURAL_ALTERNATIVES.items():
+        plan, arms, _ = study_plan(min(args.replications or CHECK_REPLICATIONS, CHECK_REPLICATIONS),
+                                   args.steps, args.seed, args.scenario, overrides=overrides)
+        folder = out / ROBUSTNESS_DIR / "structure" / name
+        _say(args, f"structural alternative {name} ({overrides}): {plan.n_planned} runs")
+        _run(plan, folder, args)
+        write_study_file(folder, plan, arms)
 
 
 def run_until_resolved(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace) -> Any:
