@@ -28,7 +28,8 @@ PLOTS_DIR = "plots"
 #: Metrics drawn as heatmaps over two swept parameters when no --metric is given.
 HEATMAP_METRICS = ("output_value_12m", "surge_ratio", "mean_regulatory_delay_weeks")
 #: … and every per-region deterrence column the folder holds (from the model's metric specs).
-HEATMAP_FAMILIES = ("deterrence_index", "deterrence_failure")
+HEATMAP_FAMILIES = tuple(k.split(".", 1)[0] for k in ("deterrence_index.<region>",
+                                                     "deterrence_failure.<region>"))
 FORMATS = ("png", "svg")
 
 
