@@ -17,13 +17,13 @@ install: $(STAMP)
 
 ## make run: the main job — what each barrier costs and each reform buys (ranked table, report).
 run: $(STAMP)
-	$(BIN)/dibsim study
+	$(BIN)/dibsim study --until-resolved --max-replications 60 --budget-minutes 7
 
 ## make test: lint and types, then the test suite (under five minutes on two cores).
 test: lint
 	$(BIN)/python -m pytest
 
-## make lint: ruff on the code and tests, mypy on the public surface of dibsim.model. mypy reads
+## make lint: ruff on the code and tests, mypy on all of dibsim. mypy reads
 ## the package through a folder of links named as the package is (dibsim/model, ...), because
 ## the editable install maps the folders with an import hook that mypy does not follow.
 TYPECHECK := build/typecheck
@@ -32,7 +32,7 @@ lint: $(STAMP)
 	@rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/dibsim
 	@ln -s $(CURDIR)/src/dibsim/__init__.py $(TYPECHECK)/dibsim/__init__.py
 	@for d in model experiments scenarios; do ln -s $(CURDIR)/$$d $(TYPECHECK)/dibsim/$$d; done
-	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p dibsim.model
+	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p dibsim
 
 ## make view: the dashboard (What if, Compare) on http://127.0.0.1:8501; offline, see docs/view.md.
 view: $(STAMP)

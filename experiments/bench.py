@@ -236,7 +236,7 @@ def _short_runs_vs_batch_run(cfg: dict[str, Any]) -> dict[str, float]:
                      timeseries=False)
     ours = statistics.median(sum(_engine_time(plan, "process", 2)) for _ in range(cfg["repeats"]))
     theirs = statistics.median(_batch_run_time(plan, cfg["spawned"]) for _ in range(cfg["repeats"]))
-    return {"short_sweep_weeks": plan.steps, "runs_per_s_process_2_short": plan.n_planned / ours,
+    return {"short_sweep_weeks": float(plan.steps or 0), "runs_per_s_process_2_short": plan.n_planned / ours,
             "runs_per_s_batch_run_2_short": plan.n_planned / theirs, "speedup_vs_batch_run_short": theirs / ours}
 
 

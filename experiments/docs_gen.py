@@ -234,10 +234,27 @@ def render_metrics(current: str) -> str:
 
 
 #: Generated file → its text from the current text (parameters.md is generated whole).
+#: Numbers written as words in prose (the README's metric count).
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
+def render_readme(current: str) -> str:
+    """The README with its count of run metrics (``the <n> run metrics``) from ``METRICS``."""
+    import re
+
+    from ..model.metrics import METRICS
+
+    n = len(METRICS)
+    word = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+    return re.sub(r"the \w+ run metrics", f"the {word} run metrics", current)
+
+
 GENERATORS: dict[str, Callable[[str], str]] = {
     PARAMETERS_FILE: lambda current: render(),
     METRICS_FILE: render_metrics,
+    "README.md": render_readme,
 }
+README_FILE = "README.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(argv[argv.index("--docs") + 1]) if "--docs" in argv else DOCS
     stale = []
     for name, generate in GENERATORS.items():
-        path = folder / name
+        path = folder / name if name != README_FILE else folder.parent / name
+        if name == README_FILE and not path.exists():
+            continue
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         text = generate(current)
         if "--check" in argv:

@@ -70,7 +70,9 @@ def run_ensemble_study(calibration: Path | str, out: Path, *, executor_factory: 
         write_study_file(folder, plan, arms)
         if summary.failed:
             say(f"  {summary.failed} runs failed; the set's effects use the others")
-        table = effects(load_study(folder))
+        study = load_study(folder)
+        assert study is not None  # write_study_file wrote it just now
+        table = effects(study)
         tables.append(table.assign(set=k, calibration_trial=s["trial"]))
     combined = combine(tables)
     out.mkdir(parents=True, exist_ok=True)

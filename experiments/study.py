@@ -5,8 +5,8 @@ numbers (the engine gives replicate *r* the same seed in every scenario of a pla
 
 * the **status quo**: the headline scenario as shipped;
 * each registered barrier **removed** (``barriers.<key>.enabled: false``);
-* each barrier made **stricter**: every ``*median_days`` time × :data:`STRICTER_TIME_FACTOR`
-  and ``denial_probability`` × :data:`STRICTER_DENIAL_FACTOR`, capped at 1;
+* each barrier made **stricter** by the one rule declared with the barriers
+  (:func:`model.barrier_base.stricter_settings`: slower and more denials);
 * each **reform variant** shipped in ``scenarios/`` (:func:`reform_variants`), its own settings
   applied onto the headline.
 
@@ -35,11 +35,23 @@ STUDY_DIR = Path("results") / "default_study"
 #: run (312 weeks) ~0.37 s, so two headlines × 26 arms × 20 runs ≈ 1,040 runs fit with the
 #: report inside 5 minutes on two cores (measured: see docs/experiments.md).
 STUDY_REPLICATIONS = 20
-#: "Made stricter": every median time of the barrier (fields ending in ``median_days``) is
-#: multiplied by this factor (four times slower, as the stylised facts of ``docs/ODD.md`` use) …
-STRICTER_TIME_FACTOR = 4.0
-#: … and its denial probability by this one, capped at 1.
-STRICTER_DENIAL_FACTOR = 2.0
+#: The headline metrics of the answer, in order: the first is *primary* (it ranks the table
+#: and the chart). ``{region}`` is the headline's contested region (:func:`contested_region`).
+#: ``study.json`` records the list and the analysis reads it from there, so changing the
+#: answer's headline (for instance to ``failure_probability.{region}``) is this one line.
+HEADLINE_METRICS: tuple[str, ...] = (
+    "output_value_12m", "output_value_36m", "theatre_delivered_value_12m",
+    "deterrence_index.{region}", "failure_probability.{region}")
+#: The structural alternatives an effect is checked against (robustness flags): name →
+#: dotted scenario path → value, applied to every arm. Each is a rule a reviewer could
+#: reasonably set otherwise (docs/ODD.md, "Structural alternatives"): budgets shared by equal
+#: weights instead of by shortfall value; a three-year order book at week 0 instead of one
+#: (A4 gives one to three); the old threshold step rule for expansions instead of the hazard.
+STRUCTURAL_ALTERNATIVES: dict[str, dict[str, Any]] = {
+    "equal budget weights": {"sourcing.demand_rule": "priority_weights"},
+    "three-year order books": {"warm_start.order_book_weeks": 156.0},
+    "threshold expansion steps": {"industry.expansion_response": "step_threshold"},
+}
 #: Top-level settings a reform variant may change (anything else, such as crises, adversaries
 #: or sourcing, makes a variant a different world rather than a reform of this one).
 REFORM_LEVERS: frozenset[str] = frozenset({"barriers", "policies", "producers"})
@@ -99,21 +111,19 @@ def _own_settings(path: Path) -> dict[str, Any]:
 
 
 def stricter_rule() -> str:
-    """The stricter rule in words, as tables and the written answer state it."""
-    return (f"every median time × {STRICTER_TIME_FACTOR:g} and the denial probability × "
-            f"{STRICTER_DENIAL_FACTOR:g}, capped at 1")
+    """The stricter rule in words (declared with the barriers: model/barrier_base.py)."""
+    from ..model.barrier_base import stricter_rule as rule
+
+    return rule()
 
 
-def stricter_overrides(settings: Any, key: str) -> dict[str, Any]:
-    """The dotted overrides that make one barrier's settings stricter (see module docstring)."""
-    out: dict[str, Any] = {}
-    for name in type(settings).model_fields:
-        value = getattr(settings, name)
-        if name.endswith("median_days") and isinstance(value, (int, float)):
-            out[f"barriers.{key}.{name}"] = float(value) * STRICTER_TIME_FACTOR
-        elif name == "denial_probability":
-            out[f"barriers.{key}.{name}"] = min(1.0, float(value) * STRICTER_DENIAL_FACTOR)
-    return out
+def stricter_overrides(settings: Any, key: str, aspect: str = "both") -> dict[str, Any]:
+    """The dotted overrides that make one barrier's settings stricter, by the one rule of
+    :func:`model.barrier_base.stricter_settings`.
+    """
+    from ..model.barrier_base import stricter_settings
+
+    return {f"barriers.{key}.{k}": v for k, v in stricter_settings(settings, aspect).items()}
 
 
 def study_arms(headline: str, reforms: Sequence[str] | None = None) -> tuple[list[StudyArm], list[str]]:
@@ -229,13 +239,24 @@ def study_plan(replications: int | None = None, steps: int | None = None,
 
 def study_file_data(arms: Sequence[StudyArm], headlines: Sequence[str],
                     contested: dict[str, str | None]) -> dict[str, Any]:
-    """What ``study.json`` holds: the arms, the stricter factors and each headline's contested
-    region (the region whose adversary decides for itself).
+    """What ``study.json`` holds: the arms, the headline metrics, the stricter factors, each
+    headline's contested region (the region whose adversary decides for itself) and the
+    structural alternatives.
     """
+    from ..model.barrier_base import (
+        STRICTER_DENIAL_FACTOR,
+        STRICTER_DENIAL_STEP,
+        STRICTER_MIN_DAYS,
+        STRICTER_TIME_FACTOR,
+    )
+
     return {
         "headlines": list(headlines),
+        "headline_metrics": list(HEADLINE_METRICS),
+        "structural_alternatives": dict(STRUCTURAL_ALTERNATIVES),
         "contested_region": dict(contested),
         "stricter": {"time_factor": STRICTER_TIME_FACTOR, "denial_factor": STRICTER_DENIAL_FACTOR,
+                     "min_days": STRICTER_MIN_DAYS, "denial_step": STRICTER_DENIAL_STEP,
                      "rule": stricter_rule()},
         "arms": [asdict(a) for a in arms],
     }

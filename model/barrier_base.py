@@ -26,6 +26,49 @@ if TYPE_CHECKING:
 
 #: Cases returned more often than this are processed as they stand (assumption).
 MAX_RETURNS = 3
+#: "Made stricter", the one rule every study, fact and table uses (:func:`stricter_settings`):
+#: every median time (fields ending in ``median_days``) × this factor, from at least a week
+#: (four times slower, as the stylised facts of docs/ODD.md use; assumption) …
+STRICTER_TIME_FACTOR = 4.0
+STRICTER_MIN_DAYS = 7.0
+#: … and the denial probability doubled, capped at 1; a barrier that never denies gets this
+#: probability instead, so it too gets stricter (assumption).
+STRICTER_DENIAL_FACTOR = 2.0
+STRICTER_DENIAL_STEP = 0.05
+#: The aspects of "stricter": slower, more denials, or both.
+STRICTER_ASPECTS = ("both", "delay", "denial")
+
+
+def stricter_settings(settings: BarrierSettings, aspect: str = "both") -> dict[str, float]:
+    """The settings (field → value) that make a barrier stricter: the one declaration.
+
+    Args:
+        settings: the barrier's current settings.
+        aspect: ``delay`` (median times only), ``denial`` (denial probability only) or ``both``.
+
+    Raises:
+        ValueError: on an unknown aspect.
+    """
+    if aspect not in STRICTER_ASPECTS:
+        raise ValueError(f"stricter aspect must be one of {STRICTER_ASPECTS}, not {aspect!r}")
+    out: dict[str, float] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if name.endswith("median_days") and aspect != "denial":
+            out[name] = max(STRICTER_MIN_DAYS, float(value)) * STRICTER_TIME_FACTOR
+        elif name == "denial_probability" and aspect != "delay":
+            p = float(value)
+            out[name] = min(1.0, p * STRICTER_DENIAL_FACTOR) if p > 0 else STRICTER_DENIAL_STEP
+    return out
+
+
+def stricter_rule() -> str:
+    """The stricter rule in words, as tables and the written answer state it."""
+    return (f"every median time × {STRICTER_TIME_FACTOR:g} (from at least "
+            f"{STRICTER_MIN_DAYS:g} days) and the denial probability × "
+            f"{STRICTER_DENIAL_FACTOR:g}, capped at 1 ({STRICTER_DENIAL_STEP:g} where it is 0)")
 
 
 def _queue_key(case: Case) -> tuple[int, int, str]:
@@ -48,12 +91,15 @@ class Barrier:
         key: the scenario key (``barriers.<key>``), also the first part of its random streams' names.
         settings_model: the pydantic model of its settings (a :class:`BarrierSettings`).
         description: a few words for the schema and docs/parameters.md.
+        label: the plain name reports use ("ITAR export licence (DSP-5)").
         stage: its position in the pipeline; a case meets the stages in increasing order.
     """
 
     key: ClassVar[str] = ""
     settings_model: ClassVar[type[BarrierSettings]] = BarrierSettings
     description: ClassVar[str] = ""
+    #: a planner's name for the barrier in tables, charts and the written answer
+    label: ClassVar[str] = ""
     stage: ClassVar[int] = 0
 
     def __init__(self, settings: BarrierSettings, world: "World",

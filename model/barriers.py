@@ -117,6 +117,7 @@ class ExportLicence(Barrier):
     key = "export_licence"
     settings_model = cfg.ExportLicence
     description = "ITAR DSP-5"
+    label = "ITAR export licence (DSP-5)"
     stage = 90
 
     def applies(self, case: Case) -> bool:
@@ -145,6 +146,7 @@ class TechnicalAssistance(Barrier):
     key = "technical_assistance"
     settings_model = cfg.TechnicalAssistance
     description = "TAA/MLA"
+    label = "ITAR technical assistance agreement (TAA/MLA)"
     stage = 60
 
     def applies(self, case: Case) -> bool:
@@ -169,6 +171,7 @@ class TechnologyRelease(Barrier):
     key = "technology_release"
     settings_model = cfg.TechnologyRelease
     description = "TSFD"
+    label = "US technology release review (TSFD)"
     stage = 50
 
     def applies(self, case: Case) -> bool:
@@ -203,6 +206,7 @@ class FmsCase(Barrier):
     key = "fms_case"
     settings_model = cfg.FmsCase
     description = "FMS LOR to contract"
+    label = "Foreign Military Sales case (FMS)"
     stage = 70
 
     def applies(self, case: Case) -> bool:
@@ -241,6 +245,7 @@ class CongressionalReview(Barrier):
     key = "congressional_review"
     settings_model = cfg.CongressionalReview
     description = "AECA §36"
+    label = "congressional review of arms sales (AECA §36)"
     stage = 80
 
     def applies(self, case: Case) -> bool:
@@ -266,6 +271,7 @@ class ThirdPartyTransfer(Barrier):
     key = "third_party_transfer"
     settings_model = cfg.ThirdPartyTransfer
     description = "re-transfer"
+    label = "US consent to third-party transfer"
     stage = 100
 
     def applies(self, case: Case) -> bool:
@@ -291,6 +297,7 @@ class DomesticContent(Barrier):
     key = "domestic_content"
     settings_model = cfg.DomesticContent
     description = "Buy American"
+    label = "Buy American domestic-content rule"
     stage = 20
 
     def applies(self, case: Case) -> bool:
@@ -316,6 +323,7 @@ class InformationSecurity(Barrier):
     key = "information_security"
     settings_model = cfg.InformationSecurity
     description = "NOFORN/CUI"
+    label = "releasability review (NOFORN/CUI)"
     stage = 30
 
     def applies(self, case: Case) -> bool:
@@ -334,6 +342,7 @@ class InvestmentReview(Barrier):
     key = "investment_review"
     settings_model = cfg.InvestmentReview
     description = "CFIUS/FOCI"
+    label = "foreign investment review (CFIUS/FOCI)"
     stage = 40
 
     def applies(self, case: Case) -> bool:
@@ -352,6 +361,7 @@ class PartnerExportControl(Barrier):
     key = "partner_export_control"
     settings_model = cfg.PartnerExportControl
     description = "allied export regimes"
+    label = "allies' own export controls"
     stage = 10
 
     def applies(self, case: Case) -> bool:

@@ -241,12 +241,12 @@ METRICS: dict[str, MetricSpec] = {
         "× pre-crisis value", 0.0, math.inf, +1,
         missing="without a crisis or without pre-crisis output"),
     "output_value_12m": MetricSpec(
-        output_value_12m, "output value, 12 months after onset",
+        output_value_12m, "output value, first 12 months",
         "value of the crisis systems completed in the 52 weeks from onset, or up to the horizon "
         "when it comes first (units × unit cost)",
         "$M", 0.0, math.inf, +1, missing="without a crisis"),
     "output_value_36m": MetricSpec(
-        output_value_36m, "output value, 36 months after onset",
+        output_value_36m, "output value, first 36 months",
         "value of the crisis systems completed in the 156 weeks from onset (units × unit cost)",
         "$M", 0.0, math.inf, +1, missing="without a crisis, or when the horizon ends inside the window"),
     "capacity_at_onset_value": MetricSpec(
@@ -255,7 +255,7 @@ METRICS: dict[str, MetricSpec] = {
         "model/supply.py), by value: surge capacity in its plain sense",
         "$M/week", 0.0, math.inf, +1, missing="without a crisis"),
     "theatre_delivered_value_12m": MetricSpec(
-        theatre_delivered_value_12m, "delivered to the theatre, 12 months",
+        theatre_delivered_value_12m, "delivered to the theatre, first 12 months",
         "value of crisis systems that arrived in the onset crisis's theatre in the 52 weeks from "
         "onset: producers' deliveries to buyers there plus reinforcements landing there",
         "$M", 0.0, math.inf, +1, missing="without a crisis"),

@@ -31,6 +31,11 @@ SERIES_DOC: dict[str, tuple[str, str]] = {
                                "value)", "$M/week"),
     "deliverable_nation.<ISO3>": ("value of the nation's system lines' deliverable capacity", "$M/week"),
     "output_nation.<ISO3>": ("value of the systems the nation's lines completed that week", "$M/week"),
+    "output_producer.<producer_id>": ("units the producer's line completed that week (its item's "
+                                      "unit cost values it; analysis decomposes effects by it); "
+                                      "lines licensed during the run are summed per nation and "
+                                      "item as <iso3>_<item>_licensed",
+                                      "units/week"),
     "stock.<system>": ("stock held by all nations", "units"),
     "stock_region.<region>": ("deterrence-weighted stock held in the region", "points"),
     "open_cases.<barrier>": ("cases queued, waiting or in process at the barrier", "cases"),
@@ -40,6 +45,19 @@ SERIES_DOC: dict[str, tuple[str, str]] = {
                                      "one can run) asked for that week and the theatre could not "
                                      "supply from the stock held there", "units/week"),
 }
+
+
+def licensed_line(iso: str, item: str) -> str:
+    """The series key of the lines of an item a nation licensed during the run (summed: their
+    ids carry the week they were stood up, so they cannot be declared before the run).
+    """
+    return f"{iso.lower()}_{item}_licensed"
+
+
+def licensable(model: "CooperationModel") -> list[tuple[str, str]]:
+    """(nation, item) pairs that may stand up a licensed line: items with coproduction terms."""
+    items = [k for k, it in model.scenario.items.items() if it.coproduction is not None]
+    return [(iso, item) for iso in model.scenario.nations for item in items]
 
 
 def current(name: str, model: "CooperationModel") -> float:
@@ -56,6 +74,8 @@ def series_names(model: "CooperationModel") -> list[str]:
     names += [f"deliverable.{s}" for s in systems]
     for key in ("capacity_nation", "deliverable_nation", "output_nation"):
         names += [f"{key}.{iso}" for iso in model.scenario.nations]
+    names += [f"output_producer.{pid}" for pid in model.scenario.producers]
+    names += [f"output_producer.{licensed_line(iso, it)}" for iso, it in licensable(model)]
     names += [f"stock_region.{r}" for r in model.scenario.regions]
     names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
     names += [f"deterrence.{r}" for r in model.scenario.adversaries]
@@ -79,6 +99,7 @@ def observe(model: "CooperationModel", week: int) -> None:
     us = allied = us_value = allied_value = 0.0
     items = model.scenario.items
     _observe_nations(model, week)
+    _observe_producers(model)
     for p in model.producer_list:
         if p.item in out:
             out[p.item] += p.output
@@ -127,6 +148,18 @@ def _observe_shortfall(model: "CooperationModel", week: int) -> None:
                 key = f"shortfall.{c.region}.{item}"
                 if key in now:
                     now[key] += short
+
+
+def _observe_producers(model: "CooperationModel") -> None:
+    """Each scenario producer's output this week (units), licensed lines summed per nation."""
+    now, declared = model.now, model.scenario.producers
+    for pid in declared:
+        now[f"output_producer.{pid}"] = 0.0
+    for iso, item in licensable(model):
+        now[f"output_producer.{licensed_line(iso, item)}"] = 0.0
+    for p in model.producer_list:
+        key = p.pid if p.pid in declared else licensed_line(p.nation.iso, p.item)
+        now[f"output_producer.{key}"] = now.get(f"output_producer.{key}", 0.0) + float(p.output)
 
 
 def _observe_nations(model: "CooperationModel", week: int) -> None:

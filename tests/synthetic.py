@@ -53,11 +53,13 @@ def _manifest(entries: list[dict[str, Any]], root_seed: int) -> dict[str, Any]:
             "code_revision": "synthetic", "planned": None}
 
 
+#: Today's per-region deterrence columns of the contested region (model/metrics.py).
+DETERRENCE, FAILURE = "deterrence_index.indo_pacific", "deterrence_failure.indo_pacific"
 #: The synthetic study's scenarios: true metric means and deterrence-failure probabilities.
 TRUTH: dict[str, dict[str, float]] = {
-    "baseline": {"surge_ratio": 1.8, "deterrence_index": 0.60, "p_failure": 0.30},
-    "fms_reform": {"surge_ratio": 2.1, "deterrence_index": 0.64, "p_failure": 0.20},
-    "itar_exempt": {"surge_ratio": 2.4, "deterrence_index": 0.66, "p_failure": 0.15},
+    "baseline": {"surge_ratio": 1.8, DETERRENCE: 0.60, "p_failure": 0.30},
+    "fms_reform": {"surge_ratio": 2.1, DETERRENCE: 0.64, "p_failure": 0.20},
+    "itar_exempt": {"surge_ratio": 2.4, DETERRENCE: 0.66, "p_failure": 0.15},
 }
 
 
@@ -92,11 +94,11 @@ def crn_study(path: Path, replications: int = 20, root_seed: int = 7, noise: flo
 def _metrics(truth: Mapping[str, float], z: float, u: float, noise: float, own: float,
              rng: np.random.Generator, ok: bool) -> dict[str, float]:
     if not ok:
-        return {"surge_ratio": np.nan, "deterrence_index": np.nan, "deterrence_failure": np.nan,
+        return {"surge_ratio": np.nan, DETERRENCE: np.nan, FAILURE: np.nan,
                 "mean_regulatory_delay_weeks": np.nan}
     return {"surge_ratio": truth["surge_ratio"] + noise * z + own * rng.standard_normal(),
-            "deterrence_index": truth["deterrence_index"] + 0.05 * z,
-            "deterrence_failure": float(u < truth["p_failure"]),
+            DETERRENCE: truth[DETERRENCE] + 0.05 * z,
+            FAILURE: float(u < truth["p_failure"]),
             "mean_regulatory_delay_weeks": 30 - 5 * truth["surge_ratio"] + 2 * z}
 
 
@@ -148,29 +150,51 @@ def sweep_study(path: Path, sweep: Any, fn: Callable[[pd.DataFrame, np.random.Ge
 #: metric (arm minus status quo, in the metric's own unit). ``fms_case`` is the largest cost
 #: (removing it adds most output and deterrence), ``congressional_review`` and
 #: ``rdp_reciprocity`` change nothing (a planted zero), ``fms_reform`` buys most.
-STATUS_QUO = {"output_12m": 50_000.0, "surge_ratio": 1.5, "deterrence_index": 0.60,
-              "deterrence_failure": 0.30, "allied_capacity_growth": 1.2}
+#: Its metrics are today's headline metrics (experiments/study.py HEADLINE_METRICS).
+VALUE_12M, VALUE_36M, THEATRE = "output_value_12m", "output_value_36m", "theatre_delivered_value_12m"
+STATUS_QUO = {VALUE_12M: 50_000.0, VALUE_36M: 150_000.0, THEATRE: 20_000.0, DETERRENCE: 0.60,
+              FAILURE: 0.30}
 PLANTED: dict[tuple[str, str], dict[str, float]] = {
-    ("removed", "fms_case"): {"output_12m": 6000, "surge_ratio": 0.20, "deterrence_index": 0.05,
-                              "deterrence_failure": -0.2, "allied_capacity_growth": 0.10},
-    ("removed", "export_licence"): {"output_12m": 3000, "surge_ratio": 0.10,
-                                    "deterrence_index": 0.02, "allied_capacity_growth": 0.05},
-    ("removed", "technology_release"): {"output_12m": 1500, "deterrence_index": 0.01},
+    ("removed", "fms_case"): {VALUE_12M: 6000, VALUE_36M: 12_000, DETERRENCE: 0.05,
+                              FAILURE: -0.2, THEATRE: 2000},
+    ("removed", "export_licence"): {VALUE_12M: 3000, VALUE_36M: 6000,
+                                    DETERRENCE: 0.02, THEATRE: 1000},
+    ("removed", "technology_release"): {VALUE_12M: 1500, DETERRENCE: 0.01},
     ("removed", "congressional_review"): {},
-    ("stricter", "fms_case"): {"output_12m": -8000, "deterrence_index": -0.06},
-    ("stricter", "export_licence"): {"output_12m": -2500},
-    ("stricter", "technology_release"): {"output_12m": -1000},
+    ("stricter", "fms_case"): {VALUE_12M: -8000, DETERRENCE: -0.06},
+    ("stricter", "export_licence"): {VALUE_12M: -2500},
+    ("stricter", "technology_release"): {VALUE_12M: -1000},
     ("stricter", "congressional_review"): {},
-    ("reform", "fms_reform"): {"output_12m": 2500, "surge_ratio": 0.05, "deterrence_index": 0.03},
-    ("reform", "aukus_exemption_widened"): {"output_12m": 1000},
+    ("reform", "fms_reform"): {VALUE_12M: 2500, VALUE_36M: 3000, DETERRENCE: 0.03},
+    ("reform", "aukus_exemption_widened"): {VALUE_12M: 1000},
     ("reform", "rdp_reciprocity"): {},
 }
 assert {s for _, s in PLANTED if _ != "reform"} <= set(BARRIERS)
 
 
-def barrier_study(path: Path, replications: int = 16, root_seed: int = 5,
+#: The study folder's producers of crisis systems: item, nation, unit cost ($M), region.
+PRODUCERS = {"usa_rtx_amraam": ("amraam", "USA", 2.0, "americas"),
+             "cze_csg_155": ("shell_155mm", "CZE", 0.008, "europe"),
+             "usa_lm_pac3": ("pac3_mse", "USA", 4.0, "americas"),
+             "jpn_mhi_pac3": ("pac3_mse", "JPN", 4.0, "indo_pacific")}
+#: Where each planted change of output value is made: (kind, subject) → producer → share (the
+#: shares add to 1; an arm not listed spreads its change evenly). fms_case is made at the US
+#: AMRAAM line and offset at the Czech shell line, export_licence mostly at the Japanese
+#: PAC-3 line, fms_reform at the US PAC-3 line.
+PARTS: dict[tuple[str, str], dict[str, float]] = {
+    ("removed", "fms_case"): {"usa_rtx_amraam": 1.25, "cze_csg_155": -0.25},
+    ("removed", "export_licence"): {"jpn_mhi_pac3": 0.7, "usa_lm_pac3": 0.3},
+    ("stricter", "fms_case"): {"usa_rtx_amraam": 0.8, "usa_lm_pac3": 0.2},
+    ("reform", "fms_reform"): {"usa_lm_pac3": 0.9, "jpn_mhi_pac3": 0.1},
+}
+#: The window of output value in the study folder (weeks from onset; WEEKS − ONSET fit it).
+STUDY_WINDOW = 40
+
+
+def barrier_study(path: Path, replications: int = 16, root_seed: int = 9,
                   planted: Mapping[tuple[str, str], Mapping[str, float]] | None = None,
-                  headline: str = "baseline", extra_columns: Mapping[str, str] | None = None) -> Path:
+                  headline: str = "baseline", extra_columns: Mapping[str, str] | None = None,
+                  parts: Mapping[tuple[str, str], Mapping[str, float]] | None = None) -> Path:
     """A ``dibsim study`` folder with known answers: the status quo and each planted arm on
     common random numbers (a shared replicate shock, small own noise), with its ``study.json``.
 
@@ -181,7 +205,10 @@ def barrier_study(path: Path, replications: int = 16, root_seed: int = 5,
         planted: (kind, subject) → true change per metric (default :data:`PLANTED`).
         headline: the status quo's scenario name.
         extra_columns: new column → the metric whose values it copies (e.g.
-            ``{"deterrence_index.indo_pacific": "deterrence_index"}``).
+            ``{"deterrence_index.europe": DETERRENCE}``).
+        parts: (kind, subject) → producer → share of the output-value change made there
+            (default :data:`PARTS`): the weekly ``output_producer.<id>`` series carry them,
+            and each run's producer values add up to its ``output_value_12m``.
     """
     from dibsim.experiments.study import StudyArm, arm_name, study_file_data
 
@@ -193,22 +220,54 @@ def barrier_study(path: Path, replications: int = 16, root_seed: int = 5,
     arms += [StudyArm(arm_name(headline, f"no_{s}" if k == "removed" else f"stricter_{s}"
                                if k == "stricter" else s), headline, k, s,
                       f"{s} {k}" if k != "reform" else s) for k, s in planted]
-    rows = []
+    parts = PARTS if parts is None else parts
+    rows, series = [], []
     for arm in arms:
         change = planted.get((arm.kind, arm.subject), {})
+        share = parts.get((arm.kind, arm.subject)) or dict.fromkeys(PRODUCERS, 1 / len(PRODUCERS))
         for rep in range(replications):
             row = _fixed(arm.name, 0, rep, run_seed(root_seed, rep))
             row |= _study_metrics(change, shock[rep], u[rep], rng)
             row |= {new: row[old] for new, old in (extra_columns or {}).items()}
             row["onset_week"] = float(ONSET)
             rows.append(row)
+            series.append(_producer_series(row, change.get(VALUE_12M, 0.0), share))
     entries = [{"name": a.name, "hash": f"h{i}", "description": f"synthetic arm {a.label}",
-                "question": "what does each barrier cost?", "design": {"kind": "single", "paths": []}}
-               for i, a in enumerate(arms)]
-    write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed))
+                "question": "what does each barrier cost?", "design": {"kind": "single", "paths": []},
+                "resolved": _study_world()} for i, a in enumerate(arms)]
+    write_folder(path, pd.DataFrame(rows), _manifest(entries, root_seed),
+                 pd.concat(series, ignore_index=True))
     study = study_file_data(arms, [headline], {headline: "indo_pacific"})
     (path / "study.json").write_text(json.dumps(study, indent=2), encoding="utf-8")
     return path
+
+
+def _study_world() -> dict[str, Any]:
+    """The resolved scenario of the study folder's arms: items, nations, producers, a crisis."""
+    items = {item: {"name": item.upper(), "kind": "system", "unit_cost_musd": cost}
+             for item, _, cost, _ in PRODUCERS.values()}
+    return {"items": items,
+            "nations": {iso: {"region": region} for _, iso, _, region in PRODUCERS.values()},
+            "producers": {pid: {"item": item, "nation": iso}
+                          for pid, (item, iso, _, _) in PRODUCERS.items()},
+            "crises": [{"region": "indo_pacific", "start_week": ONSET,
+                        "consumption_per_week": dict.fromkeys(items, 1.0)}],
+            "adversaries": {}, "measurement": {"surge_window_weeks": STUDY_WINDOW}}
+
+
+def _producer_series(row: dict[str, Any], change: float, share: Mapping[str, float]) -> pd.DataFrame:
+    """A run's weekly ``output_producer.<id>`` (units): the status quo's value split evenly,
+    the arm's change split by ``share``, each made at a constant rate over the window."""
+    weeks = np.arange(WEEKS + 1)
+    inside = (weeks >= ONSET) & (weeks < ONSET + STUDY_WINDOW)
+    base = row[VALUE_12M] - change
+    frames = []
+    for pid, (_, _, cost, _) in PRODUCERS.items():
+        value = base / len(PRODUCERS) + change * share.get(pid, 0.0)
+        units = np.where(inside, value / cost / STUDY_WINDOW, 0.0)
+        frames.append(pd.DataFrame({"run_id": row["run_id"], "week": weeks,
+                                    "series": f"output_producer.{pid}", "value": units}))
+    return pd.concat(frames)
 
 
 def _study_metrics(change: Mapping[str, float], z: float, u: float,
@@ -217,7 +276,7 @@ def _study_metrics(change: Mapping[str, float], z: float, u: float,
     little own noise (so a planted zero is not resolved, but is not exactly zero either)."""
     out = {}
     for metric, base in STATUS_QUO.items():
-        if metric == "deterrence_failure":
+        if metric == FAILURE:
             out[metric] = float(u < base + change.get(metric, 0.0))
             continue
         scale = 0.05 * base
@@ -258,7 +317,7 @@ def contract_folder(path: Path, replications: int = 4, root_seed: int = 3) -> Pa
         for rep in range(replications):
             row = _fixed(name, 0, rep, run_seed(root_seed, rep))
             onset = float(ONSET + rep % 3) if crisis else np.nan
-            row |= {"output_12m": 100.0 * k + rep, "onset_week": onset}
+            row |= {VALUE_12M: 100.0 * k + rep, "onset_week": onset}
             rows.append(row)
             ramp = np.clip((weeks - onset) / 20, 0, 1) if crisis else np.zeros(weeks.size)
             data = {}

@@ -20,7 +20,7 @@ def test_summary_counts_failures_and_reports_probabilities(crn):
     assert path.name == "summary.csv" and pd.read_csv(path).shape == table.shape
     base = table[(table["scenario"] == "baseline") & (table["metric"] == "surge_ratio")].iloc[0]
     assert base["n"] == 19 and base["n_failed"] == 1
-    fail = table[table["metric"] == "deterrence_failure"]
+    fail = table[table["metric"] == synthetic.FAILURE]
     assert set(fail["method"]) == {"wilson"} and fail["ci_high"].le(1).all()
 
 
@@ -39,10 +39,10 @@ def test_paired_intervals_are_narrower_than_unpaired_on_common_random_numbers(cr
 def test_compare_across_folders_without_shared_seeds_is_unpaired(crn, tmp_path):
     other = synthetic.crn_study(tmp_path / "other", root_seed=99, with_series=False)
     table = compare([load_results(crn), load_results(other)], baseline="study/baseline",
-                    metrics=["surge_ratio", "deterrence_failure"])
+                    metrics=["surge_ratio", synthetic.FAILURE])
     cross = table[table["scenario"].str.startswith("other/")]
     assert set(cross.loc[cross["metric"] == "surge_ratio", "method"]) == {"Welch t (unpaired)"}
-    assert set(cross.loc[cross["metric"] == "deterrence_failure", "method"]) == \
+    assert set(cross.loc[cross["metric"] == synthetic.FAILURE, "method"]) == \
         {"Newcombe (unpaired)"}
     same = table[table["scenario"].str.startswith("study/")]
     assert set(same["method"]) == {"paired t (common seeds)"}

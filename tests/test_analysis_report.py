@@ -40,7 +40,7 @@ def study(tmp_path_factory):
 def _delay_effects(x, rng):
     fms = x["barriers.fms_case.median_days"].to_numpy(float)
     return {"surge_ratio": 3.0 - fms / 300 + rng.normal(0, 0.1, len(x)),
-            "deterrence_failure": (fms + rng.normal(0, 30, len(x)) > 250).astype(float)}
+            "deterrence_failure.indo_pacific": (fms + rng.normal(0, 30, len(x)) > 250).astype(float)}
 
 
 def _check_png(path: Path) -> None:
@@ -70,7 +70,7 @@ def report(study):
 def test_report_draws_every_standard_plot_readably(report):
     plots = report.parent.parent / "study" / "plots"
     names = {p.name for p in plots.glob("*.png")}
-    expected = {"dist_surge_ratio.png", "dist_deterrence_failure.png", "fan_output.png",
+    expected = {"dist_surge_ratio.png", "dist_deterrence_failure_indo_pacific.png", "fan_output.png",
                 "fan_deterrence_europe.png", "surge_curves.png", "open_cases.png",
                 "output_us_allied.png", "forest_surge_ratio.png"}
     assert expected <= names

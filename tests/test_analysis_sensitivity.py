@@ -70,7 +70,7 @@ def planted_box(x, rng):
     inside = (x["test.x1"] < 0.3) & (x["test.x2"] > 0.6)
     u = rng.uniform(size=len(x))
     fail = np.where(inside, u < 0.95, u < 0.03).astype(float)
-    return {"deterrence_failure": fail, "surge_ratio": 3 - 2 * x["test.x1"] + 0 * u}
+    return {"deterrence_failure.indo_pacific": fail, "surge_ratio": 3 - 2 * x["test.x1"] + 0 * u}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_feature_scores_rank_the_driving_setting_first(lhs):
 
 
 def test_prim_finds_the_planted_box(lhs):
-    found = discover(lhs, "deterrence_failure", above=0.5)
+    found = discover(lhs, "deterrence_failure.indo_pacific", above=0.5)
     limits = found.limits.set_index("parameter")
     assert 0.2 <= limits.loc["test.x1", "upper"] <= 0.45
     assert 0.5 <= limits.loc["test.x2", "lower"] <= 0.7
@@ -105,7 +105,7 @@ def test_a_method_the_design_cannot_support_is_refused(lhs, capsys):
 
 def test_sensitivity_and_discover_cli_run(lhs, capsys):
     assert main(["sensitivity", str(lhs), "--metric", "surge_ratio"]) == 0
-    assert main(["discover", str(lhs), "--metric", "deterrence_failure", "--above", "0.5"]) == 0
+    assert main(["discover", str(lhs), "--metric", "deterrence_failure.indo_pacific", "--above", "0.5"]) == 0
     out = capsys.readouterr().out
     assert "test.x1" in out and "coverage" in out
-    assert (lhs / "discovery" / "prim_deterrence_failure_above_0_5_box.csv").is_file()
+    assert (lhs / "discovery" / "prim_deterrence_failure_indo_pacific_above_0_5_box.csv").is_file()

@@ -37,7 +37,7 @@ def test_binomial_interval_covers_true_probability_about_95_percent():
     rng = np.random.default_rng(2)
     p = 0.2
     table = summarise(_repeats((rng.uniform(size=(REPEATS, 30)) < p).astype(float),
-                               "deterrence_failure"))
+                               "deterrence_failure.indo_pacific"))
     covered = (table["ci_low"] <= p) & (p <= table["ci_high"])
     assert set(table["method"]) == {"wilson"} and 0.92 <= covered.mean() <= 0.99
 

@@ -1,6 +1,7 @@
 """The study's answer on fabricated folders with planted effects: the table, the written
 answer, the tornado chart and the report's head; and the study's arms from the shipped files."""
 
+import json
 import math
 
 import matplotlib.image as mpimg
@@ -11,7 +12,11 @@ from dibsim.experiments.analysis.answer import effects, headline_metrics, load_s
 from dibsim.experiments.analysis.answer_text import written_answer
 from dibsim.experiments.analysis.plots.tornado import plot_tornado, tornado_rows
 from dibsim.experiments.cli import main
-from dibsim.model.metrics import METRICS
+from dibsim.model.barriers import BARRIERS
+
+#: The barriers' plain names, from the barrier registry (the answer names no code).
+FMS, DSP5 = BARRIERS["fms_case"].label, BARRIERS["export_licence"].label
+TSFD, AECA = BARRIERS["technology_release"].label, BARRIERS["congressional_review"].label
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +26,7 @@ def planted(tmp_path_factory):
     return study, effects(study)
 
 
-def _row(table, kind, subject, metric="output_12m"):
+def _row(table, kind, subject, metric=synthetic.VALUE_12M):
     return table[(table["kind"] == kind) & (table["subject"] == subject)
                  & (table["metric"] == metric)].iloc[0]
 
@@ -29,13 +34,13 @@ def _row(table, kind, subject, metric="output_12m"):
 def test_costs_and_gains_are_oriented_and_cover_the_planted_truth(planted):
     _, table = planted
     for (kind, subject), change in synthetic.PLANTED.items():
-        for metric in ("output_12m", "deterrence_index"):
+        for metric in (synthetic.VALUE_12M, synthetic.DETERRENCE):
             r = _row(table, kind, subject, metric)
             truth = change.get(metric, 0.0) * (-1 if kind == "stricter" else 1)
             assert r["effect_low"] <= truth <= r["effect_high"], (kind, subject, metric)
             assert r["resolved"] == (truth != 0), (kind, subject, metric)
     # lower is better for deterrence failure: removing fms_case lowers it, a positive cost
-    fail = _row(table, "removed", "fms_case", "deterrence_failure")
+    fail = _row(table, "removed", "fms_case", synthetic.FAILURE)
     assert fail["difference"] < 0 < fail["effect"]
 
 
@@ -44,8 +49,8 @@ def test_ranked_table_puts_the_largest_cost_first_and_says_not_resolved(planted)
     wide = ranked(table)
     assert list(wide["name"][:3]) == ["fms_case", "export_licence", "fms_reform"]
     zero = wide.set_index("name").loc["congressional_review"]
-    assert zero["output_12m"].endswith("not resolved")
-    assert not wide.set_index("name").loc["fms_case", "output_12m"].endswith("not resolved")
+    assert zero[synthetic.VALUE_12M].endswith("not resolved")
+    assert not wide.set_index("name").loc["fms_case", synthetic.VALUE_12M].endswith("not resolved")
     assert wide.set_index("name").loc["fms_case", "stricter"].startswith("+7,9")
     csv, md = write_answer(study, table)
     assert len(pd.read_csv(csv)) == len(table)
@@ -59,31 +64,31 @@ def test_written_answer_names_the_planted_largest_cost_and_gain(planted):
     answer = written_answer(table, study.stricter_rule)
     text = " ".join(answer.sentences)
     costs = next(s for s in answer.sentences if s.startswith("The barriers that cost most"))
-    assert costs.index("fms_case") < costs.index("export_licence") < costs.index("technology_release")
-    assert "congressional_review" not in costs
+    assert costs.index(FMS) < costs.index(DSP5) < costs.index(TSFD)
+    assert AECA not in costs
     gain = next(s for s in answer.sentences if s.startswith("The reform that buys most"))
-    assert gain.startswith("The reform that buys most output in 12 months after onset is "
-                           "fms_reform (+2,5")
+    assert gain.startswith("The reform that buys most output value, first 12 months is "
+                           "fms reform (+2,5")
     unresolved = next(s for s in answer.sentences if s.startswith("Not resolved"))
-    assert "congressional_review" in unresolved and "rdp_reciprocity" in unresolved
-    assert "fms_case" not in unresolved
-    assert "every median time × 4" in text
+    assert AECA in unresolved and "rdp reciprocity" in unresolved
+    assert FMS not in unresolved
+    assert "every median time × 4" in text and "_" not in costs + gain
     assert any("docs/ODD.md" in where for _, where in answer.assumptions)
 
 
 def test_written_answer_follows_the_numbers_not_a_script(tmp_path):
-    swapped = {("removed", "fms_case"): {"output_12m": 500},
-               ("removed", "export_licence"): {"output_12m": 9000},
+    swapped = {("removed", "fms_case"): {synthetic.VALUE_12M: 500},
+               ("removed", "export_licence"): {synthetic.VALUE_12M: 9000},
                ("removed", "congressional_review"): {},
                ("reform", "fms_reform"): {},
-               ("reform", "rdp_reciprocity"): {"output_12m": 4000}}
+               ("reform", "rdp_reciprocity"): {synthetic.VALUE_12M: 4000}}
     study = load_study(synthetic.barrier_study(tmp_path / "s", planted=swapped))
     answer = written_answer(effects(study), study.stricter_rule)
     costs = next(s for s in answer.sentences if "cost most" in s or "resolved cost" in s)
-    assert costs.index("export_licence") < costs.index("fms_case")
-    assert any(s.startswith("The reform that buys most") and "is rdp_reciprocity" in s
+    assert costs.index(DSP5) < costs.index(FMS)
+    assert any(s.startswith("The reform that buys most") and "is rdp reciprocity" in s
                for s in answer.sentences)
-    assert "fms_reform" in next(s for s in answer.sentences if s.startswith("Not resolved"))
+    assert "fms reform" in next(s for s in answer.sentences if s.startswith("Not resolved"))
 
 
 def test_no_resolved_effect_is_said_plainly(tmp_path):
@@ -91,57 +96,64 @@ def test_no_resolved_effect_is_said_plainly(tmp_path):
     study = load_study(synthetic.barrier_study(tmp_path / "s", planted=nothing))
     sentences = written_answer(effects(study)).sentences
     text = " ".join(sentences)
-    assert "No barrier has a resolved cost in output in 12 months after onset" in text
-    assert "No reform buys a resolved gain in output in 12 months after onset" in text
+    assert "No barrier has a resolved cost in output value, first 12 months" in text
+    assert "No reform buys a resolved gain in output value, first 12 months" in text
     unresolved = next(s for s in sentences if s.startswith("Not resolved"))
-    assert "fms_case" in unresolved and "fms_reform" in unresolved
+    assert FMS in unresolved and "fms reform" in unresolved
 
 
-def test_headline_metrics_prefer_the_new_contract_and_the_contested_region(monkeypatch, tmp_path):
-    path = synthetic.barrier_study(tmp_path / "s", extra_columns={
-        "deterrence_index.indo_pacific": "deterrence_index", "output_value_12m": "output_12m"})
-    runs = load_study(path).folder.runs
-    # the value-weighted and per-region names of the contract come first where a folder has them
-    assert headline_metrics(runs, "indo_pacific") == [
-        "output_value_12m", "surge_ratio", "allied_capacity_growth", "deterrence_index.indo_pacific",
-        "deterrence_failure"]
-    assert headline_metrics(runs, None)[3] == "deterrence_index"
-    # without output_value_12m declared (replace the mapping: deleting and restoring a key would
-    # move it to the end of METRICS and reorder every table after this test)
-    from dibsim.experiments.analysis import catalog
-
-    monkeypatch.setattr(catalog, "METRICS", {k: v for k, v in METRICS.items() if k != "output_value_12m"})
-    assert headline_metrics(runs, "indo_pacific")[0] == "output_12m"
+def test_headline_metrics_come_from_the_study_file_not_fallbacks(tmp_path):
+    path = synthetic.barrier_study(tmp_path / "s")
+    study = load_study(path)
+    runs = study.folder.runs
+    # the study file's templates, the contested region filled in; no older name stands in
+    assert study.metric_templates[3] == "deterrence_index.{region}"
+    assert headline_metrics(runs, "indo_pacific", study.metric_templates) == [
+        synthetic.VALUE_12M, synthetic.VALUE_36M, synthetic.THEATRE, synthetic.DETERRENCE,
+        synthetic.FAILURE]
+    assert headline_metrics(runs, None, study.metric_templates) == [
+        synthetic.VALUE_12M, synthetic.VALUE_36M, synthetic.THEATRE]
+    # switching the headline is one line of the study config: the answer follows it
+    data = json.loads((path / "study.json").read_text())
+    data["headline_metrics"] = ["deterrence_failure.{region}", "output_value_12m"]
+    (path / "study.json").write_text(json.dumps(data))
+    table = effects(load_study(path))
+    assert list(dict.fromkeys(table["metric"])) == [synthetic.FAILURE, synthetic.VALUE_12M]
+    assert table.loc[table["primary"], "metric"].eq(synthetic.FAILURE).all()
 
 
 def test_tornado_draws_largest_on_top_with_unresolved_faded(planted, tmp_path):
     _, table = planted
-    rows = tornado_rows(table, "output_12m", "baseline")
-    assert rows["name"].iloc[-1] == "fms_case" and rows["size"].is_monotonic_increasing
-    assert "reform: fms_reform" in set(rows["name"])
-    rec = plot_tornado(table, "output_12m", "baseline", tmp_path)
+    rows = tornado_rows(table, synthetic.VALUE_12M, "baseline")
+    assert rows["subject"].iloc[-1] == "fms_case" and rows["size"].is_monotonic_increasing
+    assert rows["name"].iloc[-1] == FMS and "reform: fms reform" in set(rows["name"])
+    rec = plot_tornado(table, synthetic.VALUE_12M, "baseline", tmp_path)
     image = mpimg.imread(rec.path)
     assert image.shape[0] > 300 and image.shape[1] > 800 and image[..., :3].std() > 0.01
-    assert "fms_case" in rec.caption and rec.kind == "tornado"
+    assert FMS in rec.caption and rec.kind == "tornado"
 
 
-def test_report_is_headed_by_the_answer_then_tornado_then_table(planted):
+def test_report_is_headed_by_the_first_screen_then_the_answer_tornado_and_table(planted):
     study, _ = planted
     out = study.folder.path / "report.html"
     assert main(["report", str(study.folder.path), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
+    screen = page.index("id='first-screen'")
     answer, scenarios = page.index("The answer: what each barrier costs"), page.index("<h2>Scenarios")
-    assert answer < page.index("The barriers that cost most") < page.index("tornado_output_12m")
-    assert page.index("tornado_output_12m") < page.index("Ranked table") < scenarios
-    assert page.count('alt="tornado_') == 5 and 'class="num nr"' in page
-    assert (study.folder.path / "plots" / "tornado_deterrence_index.png").is_file()
+    assert screen < page.index("The barriers that matter most") < page.index("id='first-chart'") < answer
+    rest = page[answer:]
+    assert rest.index("The barriers that cost most") < rest.index("tornado_output_value_12m")
+    assert rest.index("tornado_output_value_12m") < rest.index("Ranked table") < scenarios - answer
+    # the primary chart on the first screen, then every headline's chart in the answer
+    assert page.count('alt="tornado_') == 6 and 'class="num nr"' in page
+    assert (study.folder.path / "plots" / "tornado_deterrence_index_indo_pacific.png").is_file()
 
 
 def test_plot_command_draws_the_tornado_charts_of_a_study(planted):
     study, _ = planted
     assert main(["plot", str(study.folder.path)]) == 0
     index = (study.folder.path / "plots" / "index.md").read_text()
-    assert index.index("tornado_output_12m") < index.index("dist_")
+    assert index.index("tornado_output_value_12m") < index.index("dist_")
 
 
 def test_a_study_file_naming_missing_scenarios_is_one_line_exit_2(tmp_path, capsys):

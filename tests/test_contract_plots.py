@@ -122,7 +122,7 @@ def test_capacity_by_nation_stacks_us_and_allies_and_shows_the_nameplate_gap(fol
 
 def test_a_study_draws_its_status_quo_top_reforms_and_top_barrier_arms(tmp_path):
     study = load_results(synthetic.barrier_study(tmp_path / "study", replications=8))
-    # the primary metric is output_12m: reforms fms_reform (+2500) and aukus (+1000); the
+    # the primary metric is output_value_12m: reforms fms_reform (+2500) and aukus (+1000); the
     # largest barrier arms are fms_case stricter (8000), fms_case removed (6000), export_licence
     # removed (3000)
     assert chosen_scenarios(study) == [

@@ -88,3 +88,13 @@ def test_readme_keeps_quick_start_first_and_links_the_docs():
     assert quick < text.index("## Documentation")
     for doc in ("ODD.md", "parameters.md", "metrics.md", "scenarios.md"):
         assert f"(docs/{doc})" in text, doc
+
+
+def test_the_readme_metric_count_is_generated_from_the_metrics():
+    from pathlib import Path
+
+    from dibsim.model.metrics import METRICS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert docs_gen.render_readme(readme) == readme, "run: python -m dibsim.experiments.docs_gen"
+    assert f"the {docs_gen.NUMBER_WORDS[len(METRICS)]} run metrics" in readme

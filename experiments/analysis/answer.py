@@ -3,8 +3,9 @@
 A study folder (``dibsim study``) holds the status quo of each headline scenario, each barrier
 removed and made stricter, and each reform variant, all on common random numbers; its
 ``study.json`` says which arm is which. Every arm is compared with its status quo by the
-paired differences of :mod:`experiments.analysis.compare`, in the headline metrics
-(:data:`HEADLINE_METRICS`), and oriented by the metric's *better* direction so that
+paired differences of :mod:`experiments.analysis.compare`, in the headline metrics that
+``study.json`` records (``headline_metrics``; the study config is
+:data:`experiments.study.HEADLINE_METRICS`), and oriented by the metric's *better* direction so that
 
 * a barrier's **cost** = better × (removed − status quo): what the barrier takes away
   (positive: it costs; negative: the barrier helps in this model);
@@ -32,19 +33,6 @@ from ..study import STUDY_FILE
 from .catalog import better_direction, metric_label, metric_spec
 from .compare import Arm, build_arms, difference
 
-#: The headline metrics, in order of preference: each slot names what it measures and its
-#: candidate columns, best first; the first candidate present in the runs table (with a
-#: metric spec) fills the slot, so today's metrics stand in until the value-weighted ones
-#: exist. ``{region}`` is the headline's contested region. The first filled slot is the
-#: *primary* metric that ranks the table and the chart.
-HEADLINE_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("surge by value, 12 months", ("output_value_12m", "output_12m")),
-    ("surge by value, 36 months", ("output_value_36m", "surge_ratio")),
-    ("theatre deliveries, 12 months", ("theatre_delivered_value_12m", "allied_capacity_growth")),
-    ("deterrence of the contested region", ("deterrence_index.{region}", "deterrence_index")),
-    ("deterrence failure there", ("failure_probability.{region}", "deterrence_failure.{region}",
-                                  "deterrence_failure")),
-)
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
 #: The verdict of an effect whose every paired difference is exactly zero.
 NO_CHANGE = "not resolved (no run changed)"
@@ -63,6 +51,8 @@ class Study:
     headlines: tuple[str, ...]
     contested: dict[str, str | None]
     stricter_rule: str
+    metric_templates: tuple[str, ...] = ()
+    alternatives: dict[str, dict[str, Any]] | None = None
 
     def arms_of(self, headline: str, kind: str) -> list[dict[str, Any]]:
         """The arms of one kind for one headline, in the study's order."""
@@ -89,22 +79,31 @@ def load_study(path: str | Path | ResultsFolder) -> Study | None:
     if missing:
         raise UserError(f"{target}: names scenarios that {folder.path} does not hold: "
                         f"{', '.join(missing[:5])}; rerun dibsim study into a new --out")
+    from ..study import HEADLINE_METRICS
+
+    templates = tuple(data.get("headline_metrics") or HEADLINE_METRICS)
     return Study(folder, arms, heads, dict(data.get("contested_region") or {}),
-                 str((data.get("stricter") or {}).get("rule", "")))
+                 str((data.get("stricter") or {}).get("rule", "")), templates,
+                 dict(data.get("structural_alternatives") or {}))
 
 
-def headline_metrics(runs: pd.DataFrame, region: str | None) -> list[str]:
-    """The column filling each headline slot (slots without a candidate are left out)."""
+def headline_metrics(runs: pd.DataFrame, region: str | None,
+                     templates: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """The headline metric columns of a status quo's runs: each template of the study
+    (``{region}`` filled with the contested region) that the runs hold with values and the
+    model declares, in the study's order. There are no fallbacks to older names.
+    """
+    if templates is None:
+        from ..study import HEADLINE_METRICS
+
+        templates = HEADLINE_METRICS
     chosen = []
-    for _, candidates in HEADLINE_METRICS:
-        for template in candidates:
-            if "{region}" in template and not region:
-                continue
-            cand = template.format(region=region) if "{region}" in template else template
-            if (cand in runs.columns and metric_spec(cand) is not None
-                    and runs[cand].notna().any()):
-                chosen.append(cand)
-                break
+    for template in templates:
+        if "{region}" in template and not region:
+            continue
+        cand = template.format(region=region) if "{region}" in template else template
+        if cand in runs.columns and metric_spec(cand) is not None and runs[cand].notna().any():
+            chosen.append(cand)
     return chosen
 
 
@@ -117,7 +116,8 @@ def effects(study: Study) -> pd.DataFrame:
     for head in study.headlines:
         if head not in arms:
             continue
-        metrics = headline_metrics(arms[head].runs, study.contested.get(head))
+        metrics = headline_metrics(arms[head].runs, study.contested.get(head),
+                                   study.metric_templates or None)
         for arm in study.arms:
             if arm["headline"] != head or arm["kind"] not in ORIENTATION:
                 continue
@@ -125,7 +125,9 @@ def effects(study: Study) -> pd.DataFrame:
                 rows.append(_effect_row(arms[arm["name"]], arms[head], arm, metric, rank == 0))
     if not rows:
         raise UserError(f"{study.folder.path}: the study holds no arm with a headline metric")
-    return pd.DataFrame(rows)
+    from .robustness import flag, load_checks
+
+    return flag(pd.DataFrame(rows), load_checks(study.folder.path))
 
 
 def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary: bool) -> dict:
@@ -167,6 +169,8 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
         metrics = list(dict.fromkeys(g["metric"]))
         primary = g[g["primary"] & g["kind"].isin(["removed", "reform"])]
         order = primary.sort_values("effect", ascending=False, na_position="last")
+        if "robust" in order:  # effects that hold everywhere checked lead
+            order = order.sort_values("robust", ascending=False, kind="stable")
         stricter = g[g["primary"] & (g["kind"] == "stricter")].set_index("subject")
         for rank, r in enumerate(order.itertuples(), start=1):
             cells = g[g["arm"] == r.arm].set_index("metric")
@@ -175,8 +179,18 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
             row |= {m: cell_text(cells.loc[m]) for m in metrics}
             row["stricter"] = (cell_text(stricter.loc[r.subject]) if r.kind == "removed"
                                and r.subject in stricter.index else "")
+            if "robust" in primary:
+                row["holds"] = _holds_text(primary.loc[r.Index])
             out.append(row)
     return pd.DataFrame(out)
+
+
+def _holds_text(r: Any) -> str:
+    """'yes' when the effect holds in every check made, 'not checked', or 'no: why'."""
+    checked = [r[c] for c in r.index if str(c).startswith("holds_")]
+    if not r["robust"]:
+        return f"no: {r['fragile_because']}"
+    return "yes" if any(c == "yes" for c in checked) else "not checked"
 
 
 def number(x: float, scale: float, signed: bool = False) -> str:
@@ -224,6 +238,7 @@ def column_titles(table: pd.DataFrame, short: bool = False) -> dict[str, str]:
     if metrics:
         first = _short_title(metrics[0]) if short else metric_label(metrics[0])
         titles["stricter"] = f"made stricter: extra cost in {first}"
+    titles["holds"] = "holds (plausible sets, assumptions, structure)"
     return titles
 
 
@@ -233,7 +248,7 @@ def _short_title(metric: str) -> str:
     return f"{metric} ({unit})" if unit else metric
 
 
-def to_markdown(table: pd.DataFrame, study: Study) -> str:
+def to_markdown(table: pd.DataFrame, study: Study, dec: pd.DataFrame | None = None) -> str:
     """``answer.md``: the written answer, how to read the table, the ranked table, then the
     barriers made stricter in every headline metric.
     """
@@ -246,9 +261,12 @@ def to_markdown(table: pd.DataFrame, study: Study) -> str:
               for row in wide[cols].itertuples(index=False)]
     from .answer_text import written_answer
 
-    answer = written_answer(table, study.stricter_rule).markdown()
+    answer = written_answer(table, study.stricter_rule, dec).markdown()
+    from .robustness import fragile_lines
+
+    fragile = "".join(f"\n{line}\n" for line in fragile_lines(table))
     return (f"# What each barrier costs and each reform buys\n\n{answer}\n## Ranked table\n\n"
-            f"{reading_note(study)}\n\n" + "\n".join(lines) + "\n"
+            f"{reading_note(study)}\n\n" + "\n".join(lines) + "\n" + fragile
             + stricter_markdown(table, titles))
 
 
@@ -279,12 +297,15 @@ def reading_note(study: Study) -> str:
             "oriented the same way. Ranked by the first metric.")
 
 
-def write_answer(study: Study, table: pd.DataFrame | None = None) -> tuple[Path, Path]:
-    """Write ``answer.csv`` (every effect, all numbers) and ``answer.md`` into the folder."""
+def write_answer(study: Study, table: pd.DataFrame | None = None,
+                 dec: pd.DataFrame | None = None) -> tuple[Path, Path]:
+    """Write ``answer.csv`` (every effect, all numbers) and ``answer.md`` into the folder
+    (with the decomposition ``dec``, the answer says where the top effects are made).
+    """
     table = effects(study) if table is None else table
     csv, md = study.folder.path / ANSWER_CSV, study.folder.path / ANSWER_MD
     table.to_csv(csv, index=False)
-    md.write_text(to_markdown(table, study), encoding="utf-8")
+    md.write_text(to_markdown(table, study, dec), encoding="utf-8")
     return csv, md
 
 
@@ -303,7 +324,12 @@ def print_answer(study: Study, table: pd.DataFrame) -> None:
                        no_wrap=c in ("rank", "what", "name"))
     for row in wide[cols].itertuples(index=False):
         out.add_row(*(_styled(str(v)) for v in row))
-    Console(width=CONSOLE_WIDTH).print(out)
+    console = Console(width=CONSOLE_WIDTH)
+    console.print(out)
+    from .robustness import fragile_lines
+
+    for line in fragile_lines(table):
+        console.print(line, markup=False)
 
 
 def _styled(text: str) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .answer import NO_CHANGE, interval
-from .catalog import metric_spec
+from .catalog import metric_spec, subject_label
 
 #: The main assumptions the answer rests on: (assumption, where it is explained, and the
 #: metric whose use makes it apply, or None when it always applies).
@@ -35,8 +35,6 @@ ASSUMPTIONS: tuple[tuple[str, str, str | None], ...] = (
      "wargame's opening three weeks (A5); the baseline is placed where deterrence is contested "
      "by assumption, and the adversary neither learns nor anticipates expansions.",
      "docs/ODD.md §7 Adversary; §9 Known limitations", None),
-    ("Output counts units across systems (a shell counts as an interceptor).",
-     "docs/ODD.md §9 Known limitations", "output_12m"),
     ("Prices are fixed: no cost escalation under surge and no labour market.",
      "docs/ODD.md §9 Known limitations", None),
 )
@@ -89,7 +87,7 @@ def percent(pct: float) -> str:
 
 
 def _named(rows: pd.DataFrame) -> str:
-    items = [f"{r['subject']} ({amount(r)})" for _, r in rows.iterrows()]
+    items = [f"{subject_label(r['kind'], r['subject'])} ({amount(r)})" for _, r in rows.iterrows()]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -190,25 +188,50 @@ def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:
     """
     rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"])]
     still = rows["verdict"] == NO_CHANGE
-    names = list(rows.loc[~rows["resolved"] & ~still, "subject"])
+    names = [subject_label(r["kind"], r["subject"])
+             for _, r in rows[~rows["resolved"] & ~still].iterrows()]
     total, open_ = len(g), int((~g["resolved"]).sum())
     parts = [f"Not resolved in {label(metric)} (the 95% interval includes zero): "
              f"{', '.join(names)}." if names else ""]
     if still.any():
         parts.append(f"No run changed at all in {label(metric)} with "
-                     f"{', '.join(rows.loc[still, 'subject'])}.")
+                     + ", ".join(subject_label(r["kind"], r["subject"])
+                                 for _, r in rows[still].iterrows()) + ".")
     if not names and not still.any():
         parts.append(f"Every barrier and reform effect in {label(metric)} is resolved.")
     parts.append(f"Across the table, {open_} of {total} effects are not resolved.")
     return " ".join(p for p in parts if p)
 
 
-def written_answer(table: pd.DataFrame, rule: str = "") -> WrittenAnswer:
+#: How many effects the answer says where they are made.
+TOP_WHERE = 3
+
+
+def where_sentences(g: pd.DataFrame, dec: pd.DataFrame | None) -> list[str]:
+    """Where the top effects are made: for the largest barrier costs and reform gains in the
+    first decomposable headline metric, the producers carrying at least half of each.
+    """
+    from .decomposition import WINDOWS, where_made_sentence
+
+    if dec is None or dec.empty:
+        return []
+    metric = next((m for m in dict.fromkeys(g["metric"]) if m in WINDOWS), None)
+    rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"]) & g["resolved"]]
+    top = rows.reindex(rows["effect"].abs().sort_values(ascending=False).index).head(TOP_WHERE)
+    out = [where_made_sentence(dec, r, subject_label(r["kind"], r["subject"]))
+           for _, r in top.iterrows()]
+    return [s for s in out if s]
+
+
+def written_answer(table: pd.DataFrame, rule: str = "",
+                   dec: pd.DataFrame | None = None) -> WrittenAnswer:
     """The written answer for every headline of an effects table.
 
     Args:
         table: :func:`experiments.analysis.answer.effects`.
         rule: how "made stricter" was defined (the study file's rule).
+        dec: the decomposition (:func:`experiments.analysis.decomposition.decomposition`);
+            with it the answer says where the top effects are made.
     """
     sentences: list[str] = []
     metrics_used: set[str] = set()
@@ -223,6 +246,8 @@ def written_answer(table: pd.DataFrame, rule: str = "") -> WrittenAnswer:
         sentences += reform_sentences(g, primary)
         stricter = stricter_sentence(g, primary, rule)
         sentences += [stricter] if stricter else []
+        sentences += where_sentences(g, None if dec is None or dec.empty
+                                     else dec[dec["headline"] == head])
         sentences += [secondary_sentence(g, m) for m in metrics[1:]]
         sentences.append(unresolved_sentence(g, primary))
     rests = tuple((text, where) for text, where, when in ASSUMPTIONS

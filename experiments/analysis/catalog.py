@@ -19,26 +19,65 @@ from ..engine.results import RUN_COLUMNS, ResultsFolder
 
 #: Metrics that are 0/1 per run, so their mean is a probability with a binomial interval.
 BINARY_METRICS: frozenset[str] = frozenset(m for m, s in METRICS.items() if s.probability)
-#: Which way is better, per metric: +1 higher is better, −1 lower is better.
-BETTER: dict[str, int] = {m: s.better for m, s in METRICS.items()}
 NON_METRIC_COLUMNS: frozenset[str] = frozenset(RUN_COLUMNS) | {"onset_week", "source"}
 
 
 def metric_spec(metric: str) -> Any:
-    """The model's spec of a metric column, or ``None``.
+    """The model's spec of a metric column, or ``None``: the one resolver of a column.
 
-    A per-system or per-region column (``output_12m.<system>``, ``deterrence_index.<region>``)
-    takes the spec declared for its family: the key before the dot, or a key written with a
-    placeholder such as ``deterrence_index.<region>``; a bare family name (a column of a
-    results folder written before the metrics became per region) takes the family's spec too.
+    A plain column is its own key of ``METRICS``; a per-system or per-region column
+    (``output_12m.<system>``, ``deterrence_index.<region>``) takes the spec of the family key
+    written with a placeholder (``deterrence_index.<region>``). A bare family name (a column
+    of a folder written before the metrics became per region) is not a metric any more.
     """
     spec = METRICS.get(metric)
-    if spec is not None:
+    if spec is not None or "." not in metric:
         return spec
     family = metric.split(".", 1)[0]
-    if family in METRICS:
-        return METRICS[family]
     return next((s for k, s in METRICS.items() if "<" in k and k.split(".", 1)[0] == family), None)
+
+
+def recorded_metrics(folder: ResultsFolder) -> list[str]:
+    """The metric columns the folder's manifest records (``metrics``), in its order, that the
+    runs table holds; the runs table's own declared metric columns when the manifest has none.
+    """
+    listed = folder.manifest.get("metrics") if isinstance(folder.manifest, dict) else None
+    if isinstance(listed, list) and listed:
+        return [m for m in listed if m in folder.runs.columns]
+    return [c for c in folder.runs.columns if metric_spec(c) is not None]
+
+
+def recorded_parameters(folder: ResultsFolder) -> list[str]:
+    """The swept parameter paths the manifest records (``parameters``), else the design's."""
+    listed = folder.manifest.get("parameters") if isinstance(folder.manifest, dict) else None
+    if isinstance(listed, list) and listed:
+        return [p for p in listed if p in folder.runs.columns]
+    return design_info(folder).names
+
+
+def subject_label(kind: str, subject: str) -> str:
+    """A planner's name of a study arm's subject: a barrier's label from the barrier registry
+    ("ITAR export licence (DSP-5)"), a reform's file name in words.
+    """
+    from ...model.barriers import BARRIERS
+
+    if kind != "reform" and subject in BARRIERS and BARRIERS[subject].label:
+        return str(BARRIERS[subject].label)
+    return subject.replace("_", " ")
+
+
+def plain_label(metric: str) -> str:
+    """A planner's label of a metric column: 'output value, first 12 months ($M)'; a
+    per-region or per-system column names its member; a probability says so.
+    """
+    spec = metric_spec(metric)
+    if spec is None:
+        return metric.replace("_", " ")
+    label = spec.label
+    if "." in metric and metric not in METRICS:
+        label = f"{label}, {metric.split('.', 1)[1].replace('_', ' ')}"
+    unit = "probability" if spec.probability else spec.unit
+    return f"{label} ({unit})" if unit else label
 
 
 def is_probability(metric: str) -> bool:
@@ -122,10 +161,10 @@ class DesignInfo:
 
 def metric_columns(runs: pd.DataFrame, params: list[str] | None = None) -> list[str]:
     """Metric columns of a runs table: the model's metrics first, then other numeric ones."""
-    params = set(params or []) | {c for c in runs.columns if "." in c and metric_spec(c) is None}
+    swept = set(params or []) | {c for c in runs.columns if "." in c and metric_spec(c) is None}
     known = [m for m in METRICS if m in runs.columns]
-    known += [c for c in runs.columns if "." in c and c not in params and c not in METRICS]
-    other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in params
+    known += [c for c in runs.columns if "." in c and c not in swept and c not in METRICS]
+    other = [c for c in runs.columns if c not in NON_METRIC_COLUMNS and c not in swept
              and c not in known and pd.api.types.is_numeric_dtype(runs[c])
              and not pd.api.types.is_bool_dtype(runs[c])]
     return known + other
@@ -142,7 +181,7 @@ def _param_from(name: str, spec: Any) -> ParamSpec:
 
 def _design_from_block(block: dict[str, Any]) -> DesignInfo:
     """Parse the engine's ``Design.to_dict()`` or a scenario's ``sweep`` block."""
-    spec = block.get("spec") if isinstance(block.get("spec"), dict) else block
+    spec: dict[str, Any] = block["spec"] if isinstance(block.get("spec"), dict) else block
     kind = block.get("kind", spec.get("design", "none"))
     params = spec.get("parameters") or {}
     order = block.get("paths") or list(params)
@@ -176,20 +215,20 @@ def _design_blocks(manifest: dict[str, Any], scenario: str | None) -> list[dict[
     """Candidate design blocks for a scenario, most specific first."""
     found: list[dict[str, Any]] = []
     for key in ("designs", "design"):
-        block = manifest.get(key)
+        block: Any = manifest.get(key)
         if _looks_like_design(block) and not (scenario and scenario in block):
             found.append(block)
         entries = _entries(block)
         names = [scenario] if scenario in entries else list(entries)
-        found += [entries[n] for n in names if _looks_like_design(entries[n])]
+        found += [entries[n] for n in names if n is not None and _looks_like_design(entries[n])]
     entries = _entries(manifest.get("scenarios"))
     names = [scenario] if scenario in entries else list(entries)
     for name in names:
-        entry = entries[name] if isinstance(entries[name], dict) else {}
+        entry = entries[name] if name is not None and isinstance(entries[name], dict) else {}
         resolved = entry.get("scenario", entry.get("resolved", entry))
         for cand in (entry.get("design"), resolved.get("sweep") if isinstance(resolved, dict)
                      else None, entry.get("sweep")):
-            if _looks_like_design(cand):
+            if isinstance(cand, dict) and _looks_like_design(cand):
                 found.append(cand)
     return found
 

@@ -23,7 +23,7 @@ from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
 from .answer import Study, column_titles, effects, load_study, ranked, reading_note, write_answer
 from .answer_text import written_answer
-from .catalog import BETTER, design_info, metric_columns, metric_label, scenario_descriptions
+from .catalog import better_direction, design_info, metric_columns, metric_label, scenario_descriptions
 from .compare import compare, write_comparison
 from .plots import make_plots
 from .plots.common import PlotRecord
@@ -163,9 +163,9 @@ def comparison_section(folders: list[ResultsFolder], baseline: str | None,
 def headline(table: pd.DataFrame, metric: str) -> str | None:
     """'Largest gain in <metric>: <scenario>, +x [lo, hi] (sure / not resolved)' or None."""
     rows = table[(table["metric"] == metric) & table["difference"].notna()]
-    if rows.empty or metric not in BETTER:
+    sign = better_direction(metric)
+    if rows.empty or sign is None:
         return None
-    sign = BETTER[metric]
     best = rows.loc[(sign * rows["difference"]).idxmax()]
     if sign * best["difference"] <= 0:
         return f"No scenario improves <b>{metric}</b> on {html.escape(best['baseline'])}."
@@ -183,13 +183,18 @@ def headlines_html(table: pd.DataFrame) -> str:
     return "<ul class='headline'>" + "".join(f"<li>{h}</li>" for h in lines) + "</ul>"
 
 
-def answer_section(study: Study, tornadoes: list[PlotRecord]) -> str:
+def answer_section(study: Study, tornadoes: list[PlotRecord],
+                   table: pd.DataFrame | None = None) -> str:
     """The written answer, the primary metric's tornado chart, the ranked table, then the
     other headline metrics' tornado charts.
     """
-    table = effects(study)
-    write_answer(study, table)
-    answer = written_answer(table, study.stricter_rule)
+    from .decomposition import decomposition, write_decomposition
+
+    table = effects(study) if table is None else table
+    dec = decomposition(study)
+    write_answer(study, table, dec)
+    write_decomposition(study, dec)
+    answer = written_answer(table, study.stricter_rule, dec)
     text = "".join(f"<p>{html.escape(s)}</p>" for s in answer.sentences)
     rests = "".join(f"<li>{html.escape(t)} <span class='note'>({html.escape(w)})</span></li>"
                     for t, w in answer.assumptions)
@@ -198,10 +203,28 @@ def answer_section(study: Study, tornadoes: list[PlotRecord]) -> str:
         wide = wide.drop(columns="headline")
     wide = wide.rename(columns=column_titles(table))
     figs = [figure_html(r) for r in tornadoes]
+    figs[1:1] = [figure_html(r) for r in decomposition_plots(study, table, dec)]
     return ("<h2>The answer: what each barrier costs and each reform buys</h2>"
             f"<div class='answer'>{text}<p><b>The answer rests on:</b></p><ul>{rests}</ul></div>"
             + "".join(figs[:1]) + f"<h3>Ranked table</h3><p class='note'>"
             f"{html.escape(reading_note(study))}</p>" + table_html(wide) + "".join(figs[1:]))
+
+
+def decomposition_plots(study: Study, table: pd.DataFrame, dec: pd.DataFrame) -> list[PlotRecord]:
+    """The stacked bar of where the top effects are made, per headline (value metrics)."""
+    from .decomposition import WINDOWS
+    from .plots.decomposition import plot_decomposition
+
+    if dec.empty:
+        return []
+    out = []
+    for head in study.headlines:
+        metric = next((m for m in dict.fromkeys(table.loc[table["headline"] == head, "metric"])
+                       if m in WINDOWS), None)
+        rec = None if metric is None else plot_decomposition(
+            table, dec, metric, head, study.folder.path / "plots")
+        out += [rec] if rec is not None else []
+    return out
 
 
 def plots_section(folder: ResultsFolder, records: list[PlotRecord] | None = None) -> str:
@@ -299,17 +322,27 @@ def build_report(paths: list[str | Path], out: str | Path | None = None,
         raise UserError(f"-o '{target}' is a folder; give a file name such as report.html")
     records = {f.path: make_plots(f.path) for f in folders}
     study = load_study(folders[0])
-    body = [] if study is None else [
-        answer_section(study, [r for r in records[folders[0].path] if r.kind == "tornado"])]
+    tornadoes = [r for r in records[folders[0].path] if r.kind == "tornado"]
+    screen, body = "", []
+    if study is not None:
+        from .first_screen import first_screen_html
+
+        table = effects(study)
+        screen = first_screen_html(table, tornadoes[0].path if tornadoes else None, embed)
+        body = [answer_section(study, tornadoes, table)]
     body += [scenarios_section(folders), key_metrics_section(folders),
              comparison_section(folders, baseline, folders[0].path / "plots")]
     for f in folders:
         body += [plots_section(f, records[f.path]), sensitivity_section(f), discovery_section(f)]
     names = ", ".join(f.name for f in folders)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    from .first_screen import CSS as SCREEN_CSS
+
+    title = ("What each barrier costs and each reform buys" if study is not None
+             else f"dibsim report: {html.escape(names)}")
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>dibsim report: "
-            f"{html.escape(names)}</title><style>{CSS}</style></head><body><h1>dibsim report: "
-            f"{html.escape(names)}</h1><p class='note'>Generated {stamp} from stored results "
+            f"{html.escape(names)}</title><style>{CSS}{SCREEN_CSS}</style></head><body>"
+            f"<h1>{title}</h1>{screen}<p class='note'>Generated {stamp} from stored results "
             f"in {html.escape(', '.join(str(f.path) for f in folders))}.</p>"
             + "".join(body) + "</body></html>")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,8 @@ def design_problem(design: DesignInfo, where: str) -> dict:
     params = {}
     for p in design.parameters:
         try:
-            params[p.name] = SweepParameter(values=p.values, low=p.low, high=p.high, type=p.kind)
+            params[p.name] = SweepParameter(values=p.values, low=p.low, high=p.high,
+                                            type=p.kind)  # type: ignore[arg-type]  # pydantic checks it
         except ValueError:  # pydantic's ValidationError: no range and no values
             raise UserError(f"{where}: parameter '{p.name}' has no numeric bounds in the "
                             "manifest, so SALib cannot analyse it") from None

@@ -8,6 +8,7 @@ counted as ``n_missing``. ``deterrence_failure`` is a probability with Wilson's 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ import pandas as pd
 from ..engine.results import ResultsFolder, load_results
 from .catalog import design_info, is_probability, metric_columns
 from .stats import LEVEL, mean_interval, proportion_interval
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ["scenario", "point", "metric", "mean", "sd", "ci_low", "ci_high", "n",
@@ -72,7 +76,7 @@ def format_value(value: float) -> str:
     return f"{value:.3g}"
 
 
-def render_table(summary: pd.DataFrame, max_points: int = 40) -> "rich.table.Table":  # noqa: F821
+def render_table(summary: pd.DataFrame, max_points: int = 40) -> "Table":
     """A rich table: one row per scenario/point, one column per metric, 'mean [low, high]'."""
     from rich.table import Table
 

@@ -27,6 +27,15 @@ def register(sub: Any) -> None:
     p.add_argument("--ensemble", metavar="CALIBRATION",
                    help="run the study once per plausible parameter set of a calibration folder "
                    "(results/<calibration>) and say whether each effect's sign and rank hold")
+    p.add_argument("--until-resolved", action="store_true",
+                   help="add replications in batches to arms whose headline effects are not yet "
+                   "resolved or negligible (docs/experiments.md, 'Replicate until resolved')")
+    p.add_argument("--max-replications", type=int, default=None, metavar="N",
+                   help="with --until-resolved: at most N replications per arm (default 60)")
+    p.add_argument("--budget-minutes", type=float, default=None, metavar="M",
+                   help="with --until-resolved: stop adding batches when M minutes are spent")
+    p.add_argument("--batch", type=int, default=None, metavar="B",
+                   help="with --until-resolved: replications added per look (default 10)")
     p.set_defaults(handler=handle)
 
 
@@ -35,6 +44,7 @@ def handle(args: argparse.Namespace) -> int:
     and the HTML report.
     """
     from ..engine.shards import parse_shard
+    from ..errors import UserError
     from ..study import STUDY_DIR, study_plan, write_study_file
 
     parse_shard(args.shard)  # a bad value is refused before anything is planned
@@ -47,18 +57,27 @@ def handle(args: argparse.Namespace) -> int:
     if args.shard:
         return _run_shard(plan, out, args)
     _say(args, describe(plan, arms, notes, out))
-    summary = _run(plan, out, args)
+    run = run_until_resolved if args.until_resolved else _run_all
+    summary = run(plan, arms, out, args)
     write_study_file(out, plan, arms)
+    run_structural_alternatives(out, args)
     _say(args, "analysing: paired differences of every arm from its status quo …")
     from ..analysis.answer import effects, load_study, print_answer, write_answer
     from ..analysis.answer_text import written_answer
+    from ..analysis.decomposition import decomposition, write_decomposition
 
     study = load_study(out)
+    if study is None:
+        raise UserError(f"{out}: no study file after the run; rerun dibsim study")
     table = effects(study)
-    csv, md = write_answer(study, table)
+    dec = decomposition(study)
+    csv, md = write_answer(study, table, dec)
+    where = write_decomposition(study, dec)
     if not args.quiet:
         print_answer(study, table)
-        print("\n".join(written_answer(table, study.stricter_rule).sentences))
+        print("\n".join(written_answer(table, study.stricter_rule, dec).sentences))
+    if where is not None:
+        _say(args, f"wrote {where}")
     _say(args, f"wrote {csv} and {md}; drawing plots and the report …")
     from ..analysis.report import build_report
 
@@ -92,6 +111,115 @@ def handle_ensemble(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Replications per arm of each structural-alternative check study (reduced: a sign check).
+CHECK_REPLICATIONS = 10
+
+
+def run_structural_alternatives(out: Path, args: argparse.Namespace) -> None:
+    """Run the study once per structural alternative of the study config into
+    ``<out>/robustness/structure/<name>`` (the robustness flags read them).
+    """
+    from ..analysis.robustness import ROBUSTNESS_DIR
+    from ..study import STRUCTURAL_ALTERNATIVES, study_plan, write_study_file
+
+    for name, overrides in STRUCTURAL_ALTERNATIVES.items():
+        plan, arms, _ = study_plan(min(args.replications or CHECK_REPLICATIONS, CHECK_REPLICATIONS),
+                                   args.steps, args.seed, args.scenario, overrides=overrides)
+        folder = out / ROBUSTNESS_DIR / "structure" / name
+        _say(args, f"structural alternative {name} ({overrides}): {plan.n_planned} runs")
+        _run(plan, folder, args)
+        write_study_file(folder, plan, arms)
+
+
+def run_until_resolved(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace) -> Any:
+    """Run the study by the sequential rule (experiments.sequential); the last run's summary."""
+    from collections.abc import Mapping
+    from dataclasses import replace
+
+    from ..errors import UserError
+    from ..sequential import StoppingRule, until_resolved
+
+    max_reps = args.max_replications or MAX_REPLICATIONS
+    try:
+        rule = StoppingRule(plan.scenarios[0].replications, args.batch or BATCH, max_reps)
+    except ValueError as exc:
+        raise UserError(f"--until-resolved: {exc} (--replications "
+                        f"{plan.scenarios[0].replications}, --max-replications {max_reps})") from None
+    reps = {s.name: s.replications for s in plan.scenarios}
+    head_of = {a.name: a.headline for a in arms}
+    state: dict[str, Any] = {}
+
+    def extend(targets: Mapping[str, int]) -> None:
+        for arm, n in targets.items():
+            reps[arm] = max(reps[arm], n)
+            reps[head_of[arm]] = max(reps[head_of[arm]], n)
+        grown = replace(plan, scenarios=tuple(replace(s, replications=reps[s.name])
+                                              for s in plan.scenarios))
+        state["summary"] = _run(grown, out, args)
+        state["runs"] = None
+
+    studied = [a.name for a in arms if a.kind != "status quo"]
+    budget = None if args.budget_minutes is None else 60 * args.budget_minutes
+    looks, why = until_resolved(studied, _templates(), rule,
+                                lambda a, m: _paired(out, state, arms, a, m), extend, budget)
+    last = looks[-1]
+    counts = {k: sum(s[0] == k for s in last.states.values())
+              for k in ("resolved", "negligible", "open")}
+    _say(args, f"until resolved: stopped after {len(looks)} of {rule.looks} looks ({why}); "
+               f"{counts['resolved']} effects resolved, {counts['negligible']} negligible "
+               f"(within ±{rule.threshold:.1%} of the status quo), {counts['open']} open; "
+               f"intervals at {rule.level:.2%} per look (Bonferroni over {rule.looks} looks)")
+    return state["summary"]
+
+
+#: --until-resolved defaults: replications per arm at most, and added per look.
+MAX_REPLICATIONS, BATCH = 60, 10
+
+
+def _templates() -> list[str]:
+    from ..study import HEADLINE_METRICS
+
+    return list(HEADLINE_METRICS)
+
+
+def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
+            template: str) -> Any:
+    """Oriented paired differences of one arm in one headline metric, and the status quo's
+    mean; None when the metric is not a column with values.
+    """
+    import numpy as np
+
+    from ..analysis.answer import ORIENTATION
+    from ..analysis.catalog import better_direction
+    from ..engine.results import load_results
+    from ..study import contested_region
+
+    if state.get("runs") is None:
+        state["runs"] = load_results(out).runs
+        state["regions"] = {}
+    runs = state["runs"]
+    info = next(a for a in arms if a.name == arm)
+    if "{region}" in template:
+        if info.headline not in state["regions"]:
+            from ...model.loader import load_scenario
+
+            state["regions"][info.headline] = contested_region(load_scenario(info.headline))
+        region = state["regions"][info.headline]
+        if not region:
+            return None
+        template = template.format(region=region)
+    if template not in runs.columns:
+        return None
+    ok = runs[runs["status"] == "ok"]
+    base = ok[ok["scenario"] == info.headline].set_index("replicate")[template]
+    mine = ok[ok["scenario"] == arm].set_index("replicate")[template]
+    if not base.notna().any():
+        return None
+    pairs = base.to_frame("b").join(mine.to_frame("a"), how="inner").dropna()
+    sign = ORIENTATION[info.kind] * (better_direction(template) or 1)
+    return np.asarray(sign * (pairs["a"] - pairs["b"]), dtype=float), float(base.mean())
+
+
 def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:
     """What the study is about to do, in a few lines."""
     from ..study import stricter_rule
@@ -109,6 +237,11 @@ def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:
                  f"{plan.n_planned:,} runs into {out} (resumes what is there)")
     lines += [f"  note: {n}" for n in notes]
     return "\n".join(lines)
+
+
+def _run_all(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace) -> Any:
+    """Run every arm at the plan's replications."""
+    return _run(plan, out, args)
 
 
 def _run(plan: Any, out: Path, args: argparse.Namespace) -> Any:

@@ -111,6 +111,7 @@ def grid_values(p: "SweepParameter") -> list[Any]:
     """The values a parameter takes in a grid: its list, or ``levels`` points over its range."""
     if p.values is not None:
         return [_cast_value(p.type, v) for v in p.values]
+    assert p.low is not None and p.high is not None and p.levels is not None  # schema checks
     raw = np.linspace(p.low, p.high, p.levels)
     values = [_cast_value(p.type, v) for v in raw]
     return list(dict.fromkeys(values))  # int rounding can merge neighbours
@@ -131,8 +132,10 @@ def salib_problem(params: Mapping[str, "SweepParameter"]) -> dict[str, Any]:
     bounds = []
     for p in params.values():
         if _is_indexed(p):
-            bounds.append([0.0, float(len(p.values))])
-        elif p.type == "int":
+            bounds.append([0.0, float(len(p.values or ()))])
+            continue
+        assert p.low is not None and p.high is not None  # the schema requires bounds here
+        if p.type == "int":
             bounds.append([float(p.low), float(p.high) + 1.0])
         else:
             bounds.append([float(p.low), float(p.high)])
@@ -172,9 +175,11 @@ def _cast_row(params: Mapping[str, "SweepParameter"], row: np.ndarray) -> dict[s
     out: dict[str, Any] = {}
     for (path, p), x in zip(params.items(), row):
         if _is_indexed(p):
-            idx = min(math.floor(x), len(p.values) - 1)
-            out[path] = _cast_value(p.type, p.values[idx])
+            values = p.values or ()
+            idx = min(math.floor(x), len(values) - 1)
+            out[path] = _cast_value(p.type, values[idx])
         elif p.type == "int":
+            assert p.high is not None  # the schema requires bounds here
             out[path] = min(math.floor(x), int(p.high))
         else:
             out[path] = float(x)

@@ -19,7 +19,7 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 #: Executor names accepted by ``--executor``.
 EXECUTORS: tuple[str, ...] = ("serial", "process", "dask")
@@ -129,7 +129,7 @@ class ProcessExecutor(Executor):
         """Run ``fn`` over the tasks; yield (task, result or raised exception) as each finishes."""
         import concurrent.futures as cf
 
-        it, pending = iter(tasks), {}
+        it, pending = iter(tasks), cast(dict[Any, Any], {})
         window = self.workers * WINDOW_PER_WORKER
         while True:
             while len(pending) < window and (task := next(it, None)) is not None:
@@ -234,7 +234,7 @@ def _ignore_sigint() -> None:
 
 
 def _take(it: Iterator[Any], n: int) -> list[Any]:
-    out = []
+    out: list[Any] = []
     while len(out) < n and (x := next(it, None)) is not None:
         out.append(x)
     return out

@@ -1,10 +1,10 @@
 """What each barrier costs in a shipped scenario: paired runs with the barrier removed or slowed.
 
 For each of the ten barriers and two variants — ``removed`` (``enabled: false``) and ``slower``
-(every median time of the barrier × 4: ``median_days`` and, where the barrier has them,
-``nato_plus_median_days``, ``waiver_median_days`` and ``contracting_median_days``) — the
-scenario runs on the same N seeds as its unchanged base (common random numbers), and the report gives the mean paired change
-(variant − base) with a 95% interval (mean ± 1.96 standard errors) in:
+(every median time of the barrier slower by the one stricter rule declared with the barriers,
+``model/barrier_base.stricter_settings``, aspect ``delay``) — the scenario runs on the same N seeds
+as its unchanged base (common random numbers), and the report gives the mean paired change
+(variant − base) with a 95% Student's t interval (``analysis/stats``) in:
 
 * **deliverable capacity** of system lines, US and allied, at chosen weeks ($M/week): what each
   line can make given its inputs on hand and their expected supply over the look-ahead window
@@ -30,14 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..engine.seeds import DEFAULT_ROOT_SEED, run_seed
 
 #: The weeks at which deliverable capacity is read (DESIGN: one, three and five years in).
 WEEKS = (52, 156, 260)
-#: Multiplier on a barrier's median times in the ``slower`` variant.
-SLOWER = 4.0
-#: Fields of a barrier's settings that hold a median time (days).
-MEDIAN_FIELDS = ("median_days", "nato_plus_median_days", "waiver_median_days", "contracting_median_days")
 VARIANTS = ("removed", "slower")
 
 
@@ -97,12 +95,14 @@ def measure_run(scenario: Any, seed: int, weeks: Sequence[int] = WEEKS) -> RunMe
 
 
 def variant_overrides(scenario: Any, key: str, variant: str) -> dict[str, Any]:
-    """Dotted overrides that remove barrier ``key`` or make all its median times × ``SLOWER``."""
+    """Dotted overrides that remove barrier ``key`` or make its median times slower (the one
+    stricter rule, aspect ``delay``).
+    """
+    from ..study import stricter_overrides
+
     if variant == "removed":
         return {f"barriers.{key}.enabled": False}
-    settings = getattr(scenario.barriers, key)
-    return {f"barriers.{key}.{f}": getattr(settings, f) * SLOWER
-            for f in MEDIAN_FIELDS if hasattr(settings, f)}
+    return stricter_overrides(getattr(scenario.barriers, key), key, "delay")
 
 
 def measure_names(weeks: Sequence[int] = WEEKS) -> list[str]:
@@ -118,13 +118,12 @@ def _flatten(m: RunMeasures, weeks: Sequence[int]) -> dict[str, float]:
 
 
 def paired(barrier: str, variant: str, measure: str, base: list[float], var: list[float]) -> Effect:
-    """Mean paired difference with a normal 95% interval."""
-    diffs = [v - b for b, v in zip(base, var)]
-    n = len(diffs)
-    mean = sum(diffs) / n
-    sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1)) if n > 1 else math.nan
-    half = 1.96 * sd / math.sqrt(n) if n > 1 else math.nan
-    return Effect(barrier, variant, measure, n, sum(base) / n, mean, mean - half, mean + half)
+    """Mean paired difference with its 95% Student's t interval (analysis/stats)."""
+    from ..analysis.stats import paired_difference
+
+    est = paired_difference(np.asarray(var, dtype=float), np.asarray(base, dtype=float))
+    return Effect(barrier, variant, measure, est.n, sum(base) / len(base), est.mean,
+                  est.low, est.high)
 
 
 def barrier_effects(scenario_name: str, seeds: int, root_seed: int = DEFAULT_ROOT_SEED,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -112,10 +113,10 @@ class CalibrationConfig(_Strict):
     replays: tuple[str, ...] = Field(min_length=1)
     report: tuple[str, ...] = ()
     parameters: dict[str, ParameterSpec] = Field(min_length=1)
-    loss: LossSpec = LossSpec()
+    loss: LossSpec = LossSpec.model_validate({})
     budget: BudgetSpec
     root_seed: int = Field(ge=0)
-    ensemble: EnsembleSpec = EnsembleSpec()
+    ensemble: EnsembleSpec = EnsembleSpec.model_validate({})
 
     @model_validator(mode="after")
     def _replays(self) -> "CalibrationConfig":
@@ -157,7 +158,7 @@ def read_config(path: Path | str) -> CalibrationConfig:
         raise ScenarioError(format_errors(str(path), exc)) from None
 
 
-def check_paths(config: CalibrationConfig, scenarios: dict[str, object], origin: str) -> None:
+def check_paths(config: CalibrationConfig, scenarios: Mapping[str, object], origin: str) -> None:
     """Each parameter's ends must validate in each replay it reaches (one line otherwise).
 
     Args:

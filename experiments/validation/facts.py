@@ -3,7 +3,7 @@
 A fact compares two arms — a *base* and a *variant* scenario — on one or more metrics over the
 same list of seeds (replicate i runs with ``run_seed(root_seed, i)`` in both arms, so the
 difference is the effect, not the noise). For each metric it reports the mean paired
-difference (variant − base) and its 95% interval (mean ± 1.96 standard errors), and judges the
+difference (variant − base) and its 95% Student's t interval (``analysis/stats``), and judges the
 claim with an explicit tolerance:
 
 * ``not_above``: the variant never raises the metric — the mean difference is at most
@@ -35,12 +35,6 @@ from .fact_worlds import congestion_world, coproduction_world, mini_alliance, pa
 NOT_ABOVE_TOLERANCE = 0.01
 #: Horizon of facts run on the baseline: onset week 8 plus the 52-week surge window.
 BASELINE_HORIZON = 60
-#: Multiplier on a barrier's median time, and addition to its denial probability, that make
-#: it "stricter" in the monotonicity facts (assumption: large enough to matter in 70 weeks).
-SLOWER = 4.0
-MORE_DENIALS = 0.25
-
-
 @dataclass(frozen=True)
 class Fact:
     """One stylised fact: two arms, the metrics compared, the claim and its tolerance."""
@@ -91,15 +85,12 @@ def _named(name: str) -> Callable[[], str]:
 
 
 def stricter(key: str, kind: str) -> dict[str, Any]:
-    """Changes that make barrier ``key`` slower (``kind='delay'``) or deny more ('denial')."""
-    s = BARRIERS[key].settings_model()
-    if kind == "denial":
-        return {f"barriers.{key}.denial_probability": min(1.0, s.denial_probability + MORE_DENIALS)}
-    out = {f"barriers.{key}.median_days": max(7.0, s.median_days) * SLOWER}
-    for extra in ("waiver_median_days", "nato_plus_median_days"):
-        if hasattr(s, extra):
-            out[f"barriers.{key}.{extra}"] = max(7.0, getattr(s, extra)) * SLOWER
-    return out
+    """Changes that make barrier ``key`` slower (``kind='delay'``) or deny more ('denial'), by
+    the one stricter rule declared with the barriers (model/barrier_base.py).
+    """
+    from ..study import stricter_overrides
+
+    return stricter_overrides(BARRIERS[key].settings_model(), key, kind)
 
 
 def barrier_facts() -> list[Fact]:
@@ -164,9 +155,11 @@ def run_metrics(scenario: Any, seed: int, overrides: Sequence[tuple[str, Any]] =
 
 def judge(expect: str, diffs: np.ndarray, base_mean: float, tolerance: float) -> tuple[float, float, float, bool]:
     """Mean paired difference, its 95% interval, and whether the claim holds."""
-    mean = float(diffs.mean())
-    se = float(diffs.std(ddof=1) / math.sqrt(len(diffs))) if len(diffs) > 1 else math.inf
-    lo, hi = mean - 1.96 * se, mean + 1.96 * se
+    from ..analysis.stats import mean_interval
+
+    est = mean_interval(diffs)
+    mean = est.mean
+    lo, hi = (est.low, est.high) if est.n > 1 else (-math.inf, math.inf)
     if expect == "not_above":
         holds = mean <= tolerance * abs(base_mean) + 1e-12
     elif expect == "below":
@@ -301,12 +294,16 @@ def threshold_indexing(replications: int = 20, root_seed: int = DEFAULT_ROOT_SEE
         n, s = notifications(run_seed(root_seed, i))
         if n:
             shares.append(s / n)
+    from ..analysis.stats import mean_interval
+
     arr = np.asarray(shares)
-    mean = float(arr.mean())
-    se = float(arr.std(ddof=1) / math.sqrt(len(arr))) if len(arr) > 1 else math.inf
+    est = mean_interval(arr)
+    mean = est.mean
     diff = mean - OBSERVED_SPARED_SHARE
+    lo, hi = ((est.low, est.high) if est.n > 1 else (-math.inf, math.inf))
     return FactResult("threshold_indexing", "notifications_spared_share", len(arr),
-                      OBSERVED_SPARED_SHARE, mean, diff, diff - 1.96 * se, diff + 1.96 * se,
+                      OBSERVED_SPARED_SHARE, mean, diff, lo - OBSERVED_SPARED_SHARE,
+                      hi - OBSERVED_SPARED_SHARE,
                       f"within ×{SPARED_SHARE_FACTOR:g}",
                       OBSERVED_SPARED_SHARE / SPARED_SHARE_FACTOR <= mean
                       <= OBSERVED_SPARED_SHARE * SPARED_SHARE_FACTOR)

@@ -32,8 +32,6 @@ FAILURE = f"failure_probability.{REGION}"  # the probability along the run, not 
 VALUE_36M = "output_value_36m"
 #: Seeds per arm of ``dibsim facts`` (the tests use fewer).
 FULL_REPLICATIONS = 30
-#: Slower factor of the "every barrier four times slower" fact (issue 10, item 5a).
-SLOWER = 4.0
 #: The no-cliff tolerance of fact (e): one week more or less of transit around the warning time
 #: moves the deterrence index by less than this.
 CLIFF_TOLERANCE = 0.1
@@ -64,21 +62,19 @@ def all_removed() -> dict[str, Any]:
     return {f"barriers.{k}.enabled": False for k, s in _barriers(load_scenario(HEADLINE)) if s.enabled}
 
 
-def all_slower(factor: float = SLOWER) -> dict[str, Any]:
-    """Every median time of every barrier × ``factor``."""
+def all_slower() -> dict[str, Any]:
+    """Every median time of every barrier slower by the one stricter rule (aspect ``delay``)."""
     from ...model.loader import load_scenario
+    from ..study import stricter_overrides
 
-    out = {}
+    out: dict[str, Any] = {}
     for key, settings in _barriers(load_scenario(HEADLINE)):
-        for name in type(settings).model_fields:
-            value = getattr(settings, name)
-            if name.endswith("median_days") and isinstance(value, (int, float)):
-                out[f"barriers.{key}.{name}"] = float(value) * factor
+        out |= stricter_overrides(settings, key, "delay")
     return out
 
 
 def one_stricter(key: str) -> dict[str, Any]:
-    """One barrier made stricter as the study does (time × 4, denial × 2)."""
+    """One barrier made stricter as the study does (the one rule, model/barrier_base.py)."""
     from ...model.loader import load_scenario
     from ..study import stricter_overrides
 
@@ -130,7 +126,7 @@ def shipped_facts(horizon: int | None = None) -> dict[str, ShippedFact]:
     """
     from ...model.barriers import BARRIERS
 
-    base = (HEADLINE, {})
+    base: tuple[str, dict[str, Any]] = (HEADLINE, {})
     both = (VALUE_36M, DETERRENCE)
     facts = [
         ShippedFact("all_removed", "removing every barrier raises value-weighted 36-month output and "

@@ -26,8 +26,10 @@ from .tornado import tornado_plots
 
 PLOTS_DIR = "plots"
 #: Metrics drawn as heatmaps over two swept parameters when no --metric is given.
-HEATMAP_METRICS = ("surge_ratio", "deterrence_index", "deterrence_failure",
-                   "mean_regulatory_delay_weeks")
+HEATMAP_METRICS = ("output_value_12m", "surge_ratio", "mean_regulatory_delay_weeks")
+#: … and every per-region deterrence column the folder holds (from the model's metric specs).
+HEATMAP_FAMILIES = tuple(k.split(".", 1)[0] for k in ("deterrence_index.<region>",
+                                                     "deterrence_failure.<region>"))
 FORMATS = ("png", "svg")
 
 
@@ -147,7 +149,8 @@ def make_plots(path: str | Path, out: str | Path | None = None,
     target = Path(out) if out else folder.path / PLOTS_DIR
     available = metric_columns(folder.runs, design_info(folder).names)
     chosen = check_metrics(metrics, available)
-    heat = chosen if metrics else [m for m in HEATMAP_METRICS if m in available]
+    heat = chosen if metrics else [m for m in available if m in HEATMAP_METRICS
+                                   or m.split(".", 1)[0] in HEATMAP_FAMILIES]
     drawn = chosen_scenarios(folder, scenarios)
     records = (tornado_plots(folder.path, target, formats)
                + metric_plots(folder, chosen, target, formats, drawn)

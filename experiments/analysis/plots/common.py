@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")  # plots are files, never windows; decided before pyplot is imported
 
 import matplotlib.pyplot as plt
+from cycler import cycler
 
 OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
                               "#56B4E9", "#F0E442", "#000000")
@@ -25,7 +26,7 @@ STYLE = {
     "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
     "xtick.labelsize": 9, "ytick.labelsize": 9, "axes.grid": True, "grid.alpha": 0.3,
     "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": DPI,
-    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+    "axes.prop_cycle": cycler(color=OKABE_ITO),
 }
 ONSET_COLOUR = "#D55E00"
 
@@ -69,7 +70,7 @@ def colours_for(names: Iterable[str]) -> dict[str, str]:
 
 def figure(width: float = 8.0, height: float = 4.8, **kwargs):
     """A new styled figure and axes (``plt.subplots`` under :data:`STYLE`)."""
-    with plt.rc_context(STYLE):
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
         return plt.subplots(figsize=(width, height), **kwargs)
 
 
@@ -80,7 +81,7 @@ def grid_figure(n_panels: int, ncols: int = 3, panel: tuple[float, float] = (4.2
     """
     ncols = max(1, min(ncols, n_panels))
     nrows = -(-n_panels // ncols)
-    with plt.rc_context(STYLE):
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axes = plt.subplots(nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows + 0.8),
                                  squeeze=False, layout="constrained", **kwargs)
     flat = list(axes.ravel())
@@ -98,7 +99,7 @@ def save(fig, path: Path, formats: Iterable[str] = ("png",)) -> tuple[Path, tupl
     """Write the figure as each format (first one is the main file) and close it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    with plt.rc_context(STYLE):
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
         if fig.get_layout_engine() is None:
             fig.tight_layout()
         for fmt in formats:

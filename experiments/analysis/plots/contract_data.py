@@ -130,7 +130,7 @@ def read_series(folder: ResultsFolder, names: Iterable[str], run_ids: Iterable[s
     if not file.is_file() or not names or not run_ids:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     try:
-        filters = [("series", "in", names), ("run_id", "in", run_ids)]
+        filters: list[tuple[str, str, Any]] = [("series", "in", names), ("run_id", "in", run_ids)]
         if min_week is not None:
             filters.append(("week", ">=", int(min_week)))
         ts = pd.read_parquet(file, columns=columns, filters=filters)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,7 @@ def plot_deterrence_by_region(folder: ResultsFolder, out_dir: Path,
         ax.set_ylim(0, 1.05)
         label_panel(ax, region.replace("_", " "), "week of run (weeks)",
                     "deterrence index (0–1)")
-    handles = [Line2D([], [], color=colour(i), lw=2) for i in range(len(runs))]
+    handles: list[Any] = [Line2D([], [], color=colour(i), lw=2) for i in range(len(runs))]
     texts = list(names.values())
     handles += [Patch(color="0.5", alpha=0.3),
                 Line2D([], [], marker="v", color="0.4", ls=":", mec="0.15")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ def bands(ax, m: pd.DataFrame, col: str, label: str | None) -> None:
 
 def band_legend(fig, names: dict[str, str], extra: Sequence[tuple[object, str]] = ()) -> None:
     """One legend below the panels: a line per scenario, the two band shades, extras."""
-    handles = [Line2D([], [], color=colour(i), lw=2) for i in range(len(names))]
+    handles: list[Any] = [Line2D([], [], color=colour(i), lw=2) for i in range(len(names))]
     texts = list(names.values())
     handles += [Patch(color="0.5", alpha=0.45), Patch(color="0.5", alpha=0.15)]
     texts += ["50% of runs", "90% of runs"]

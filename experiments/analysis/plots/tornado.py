@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..answer import NO_CHANGE, effects, load_study
-from ..catalog import better_direction, metric_label
+from ..catalog import better_direction, metric_label, plain_label, subject_label
 from .common import OKABE_ITO, PlotRecord, figure, record, safe_name
 
 #: Bar colours per arm kind (Okabe–Ito: blue, vermillion, bluish green).
@@ -37,8 +37,10 @@ def tornado_rows(table: pd.DataFrame, metric: str, headline: str) -> pd.DataFram
         kinds = {r.kind: r for r in s.itertuples()}
         size = max((abs(r.difference) for r in kinds.values() if np.isfinite(r.difference)),
                    default=0.0)
-        name = f"reform: {subject}" if "reform" in kinds else str(subject)
-        rows.append({"name": name, "size": size, "bars": kinds})
+        kind = "reform" if "reform" in kinds else "removed"
+        name = subject_label(kind, str(subject))
+        name = f"reform: {name}" if kind == "reform" else name
+        rows.append({"name": name, "subject": subject, "size": size, "bars": kinds})
     return pd.DataFrame(rows).sort_values("size", kind="stable").reset_index(drop=True)
 
 
@@ -86,7 +88,8 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
     better = better_direction(metric) or 1
     arrow = "higher is better →" if better > 0 else "← lower is better"
     ax.set_xlabel(f"change from the status quo: {metric_label(metric)}   ({arrow})")
-    ax.set_title(f"{metric} in {headline}: each barrier removed or made stricter, each reform\n"
+    ax.set_title(f"{plain_label(metric)} in {headline.replace('_', ' ')}: each barrier removed "
+                 "or made stricter, each reform\n"
                  "bar: mean paired difference from the status quo; line: 95% interval; "
                  "faded: not resolved", fontsize=10)
     from matplotlib.patches import Patch

@@ -1,0 +1,51 @@
+"""Whether each effect holds: a planted fragile effect in a fabricated study is flagged and
+ranked below the robust ones."""
+
+import pandas as pd
+import synthetic
+from dibsim.experiments.analysis.answer import effects, load_study, ranked, write_answer
+from dibsim.experiments.analysis.robustness import fragile_lines
+
+
+def _study_with_checks(tmp_path):
+    main = synthetic.barrier_study(tmp_path / "study")
+    # export_licence's cost flips sign under one structural alternative and one assumption end;
+    # fms_case and fms_reform hold in every check
+    flipped = dict(synthetic.PLANTED)
+    flipped[("removed", "export_licence")] = {synthetic.VALUE_12M: -3000}
+    root = main / "robustness"
+    synthetic.barrier_study(root / "structure" / "demand_rule_proportional", planted=flipped)
+    synthetic.barrier_study(root / "structure" / "no_initial_order_book")
+    synthetic.barrier_study(root / "assumptions" / "industry.learning_weeks@low", planted=flipped)
+    synthetic.barrier_study(root / "plausible_set" / "set_0", root_seed=3)
+    return load_study(main)
+
+
+def test_a_planted_fragile_effect_is_flagged_and_moved_below_the_robust_ones(tmp_path):
+    study = _study_with_checks(tmp_path)
+    table = effects(study)
+    primary = table[table["primary"] & (table["kind"] != "stricter")].set_index("subject")
+    assert primary.loc["export_licence", "holds_structure"] == "no"
+    assert primary.loc["export_licence", "holds_assumptions"] == "no"
+    assert primary.loc["export_licence", "holds_plausible_set"] == "yes"
+    assert not primary.loc["export_licence", "robust"]
+    assert "demand_rule_proportional" in primary.loc["export_licence", "fragile_because"]
+    assert primary.loc["fms_case", "robust"] and primary.loc["fms_reform", "robust"]
+    wide = ranked(table)
+    names = list(wide["name"])
+    # export_licence has the second largest cost but does not hold: it goes below every robust one
+    assert names.index("export_licence") > names.index("fms_reform") > names.index("fms_case")
+    assert all(wide.set_index("name").loc[n, "holds"] == "yes" for n in ("fms_case", "fms_reform"))
+    assert wide.set_index("name").loc["export_licence", "holds"].startswith("no: ")
+    lines = fragile_lines(table)
+    assert lines == [line for line in lines if "ITAR export licence (DSP-5)" in line] and len(lines) == 1
+    csv, md = write_answer(study, table)
+    saved = pd.read_csv(csv)
+    assert {"holds_plausible_set", "holds_assumptions", "holds_structure", "robust"} <= set(saved)
+    assert "Does not hold: ITAR export licence (DSP-5)" in md.read_text()
+
+
+def test_without_check_studies_every_effect_is_not_checked(tmp_path):
+    table = effects(load_study(synthetic.barrier_study(tmp_path / "s")))
+    assert set(table["holds_structure"]) == {"not checked"} and table["robust"].all()
+    assert set(ranked(table)["holds"]) == {"not checked"} and not fragile_lines(table)
