@@ -39,6 +39,13 @@ STRICTER_DENIAL_STEP = 0.05
 STRICTER_ASPECTS = ("both", "delay", "denial")
 
 
+def median_time_fields(settings: BarrierSettings) -> tuple[str, ...]:
+    """The fields of a barrier's settings that hold a median time (days): the ones the
+    stricter rule and the barrier-delay sweep scale.
+    """
+    return tuple(n for n in type(settings).model_fields if n.endswith("median_days"))
+
+
 def stricter_settings(settings: BarrierSettings, aspect: str = "both") -> dict[str, float]:
     """The settings (field → value) that make a barrier stricter: the one declaration.
 

@@ -5,9 +5,9 @@ import math
 
 import pytest
 from dibsim.experiments.cli import main
-from dibsim.experiments.study import STRICTER_TIME_FACTOR
 from dibsim.experiments.view import controls as ctl
 from dibsim.experiments.view import whatif
+from dibsim.model.barrier_base import STRICTER_TIME_FACTOR
 from dibsim.model.barriers import BARRIERS
 from dibsim.model.loader import ScenarioError, load_scenario
 from view_helpers import tiny_world

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .barrier_effects import MEDIAN_FIELDS
+from ...model.barrier_base import median_time_fields
 
 #: Multipliers on a barrier's median times; 1.0 is the shared base arm.
 FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -102,7 +102,7 @@ def scaled_overrides(scenario: Any, barrier: str, factor: float) -> dict[str, fl
     """Dotted overrides multiplying every median time of ``barrier`` by ``factor``."""
     settings = getattr(scenario.barriers, barrier)
     return {f"barriers.{barrier}.{f}": getattr(settings, f) * factor
-            for f in MEDIAN_FIELDS if hasattr(settings, f)}
+            for f in median_time_fields(settings)}
 
 
 def sweep_plan(scenario_name: str, seeds: int, barriers: Sequence[str], factors: Sequence[float] = FACTORS,

@@ -75,7 +75,10 @@ def calibration_facts(replications: int = DOC_SEEDS, root_seed: int = DEFAULT_RO
     scenario = load_scenario(HEADLINE)
     spec = scenario.adversaries[REGION]
     seeds = tuple(run_seed(root_seed, i) for i in range(replications))
-    chance, parts, probs, index = [], {w: [] for w in SHARE_WEEKS}, [], []
+    chance: list = []
+    parts: dict[int, list] = {w: [] for w in SHARE_WEEKS}
+    probs: list = []
+    index: list = []
     for seed in seeds:
         held = _restrained(scenario, seed)
         for w in range(scenario.horizon_weeks + 1):

@@ -17,7 +17,7 @@ them alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ def case_records(model: Any, cases: Sequence[Any]) -> dict[str, list[float]]:
     return cols
 
 
-def interval_weeks(cols: dict[str, Sequence[float]], name: str, case: int | None = None) -> np.ndarray:
+def interval_weeks(cols: Mapping[str, Sequence[float]], name: str, case: int | None = None) -> np.ndarray:
     """Weeks of one interval for every record of a run (or of one named case only)."""
     from .targets import INTERVALS
 
@@ -57,17 +57,17 @@ def interval_weeks(cols: dict[str, Sequence[float]], name: str, case: int | None
 
 def _row(replay: Any, check: str, date: str, observed: float, sims: Sequence[float], tol: float,
          source: str) -> dict:
-    sims = np.asarray([s for s in sims if math.isfinite(s)], float)
-    med = float(np.median(sims)) if len(sims) else math.nan
+    finite = np.asarray([s for s in sims if math.isfinite(s)], float)
+    med = float(np.median(finite)) if len(finite) else math.nan
     err = med / observed - 1.0 if math.isfinite(med) else math.nan
     return {"replay": replay.name, "check": check, "date": date, "observed": observed,
-            "simulated": med, "p10": float(np.percentile(sims, 10)) if len(sims) else math.nan,
-            "p90": float(np.percentile(sims, 90)) if len(sims) else math.nan, "error": err,
+            "simulated": med, "p10": float(np.percentile(finite, 10)) if len(finite) else math.nan,
+            "p90": float(np.percentile(finite, 90)) if len(finite) else math.nan, "error": err,
             "tolerance": tol, "ok": bool(abs(err) <= tol) if math.isfinite(err) else False,
             "source": source, "simulated_date": ""}
 
 
-def compare_fms(replay: Any, runs: Sequence[dict[str, Sequence[float]]]) -> list[dict]:
+def compare_fms(replay: Any, runs: Sequence[Mapping[str, Sequence[float]]]) -> list[dict]:
     """Rows of the comparison (weeks): each published duration, each named case's intervals,
     and the cases' end-to-end median and 90th percentile.
     """

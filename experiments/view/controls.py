@@ -20,7 +20,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from ..study import STRICTER_TIME_FACTOR
+from ...model.barrier_base import STRICTER_TIME_FACTOR
 
 #: How far past the larger of the default and the scenario's value an unbounded slider goes.
 OPEN_SPAN = STRICTER_TIME_FACTOR
@@ -104,7 +104,7 @@ def control_for(path: str, name: str, info: Any, current: Any, members: tuple[st
     ann, desc = info.annotation, info.description or ""
     unit = unit_of(desc, name)
     label = name.replace("_", " ") + (f" ({unit})" if unit else "")
-    base = {"path": path, "name": name, "label": label, "help": desc}
+    base: dict[str, Any] = {"path": path, "name": name, "label": label, "help": desc}
     if name in NOT_SETTINGS:
         return Control(kind="fixed", **base)
     if ann is bool:
@@ -129,7 +129,7 @@ def control_for(path: str, name: str, info: Any, current: Any, members: tuple[st
                    integer=integer, **base)
 
 
-def model_controls(prefix: str, model: type, settings: Any, members: tuple[str, ...]) -> list[Control]:
+def model_controls(prefix: str, model: Any, settings: Any, members: tuple[str, ...]) -> list[Control]:
     """The controls of every field of a settings model, in the schema's order."""
     return [control_for(f"{prefix}.{name}", name, info, getattr(settings, name, None), members)
             for name, info in model.model_fields.items()]
