@@ -152,11 +152,13 @@ def sweep_study(path: Path, sweep: Any, fn: Callable[[pd.DataFrame, np.random.Ge
 #: ``rdp_reciprocity`` change nothing (a planted zero), ``fms_reform`` buys most.
 #: Its metrics are today's headline metrics (experiments/study.py HEADLINE_METRICS).
 VALUE_12M, VALUE_36M, THEATRE = "output_value_12m", "output_value_36m", "theatre_delivered_value_12m"
+#: The headline's deterrence failure: the probability along the run (not the 0/1 draw).
+PROBABILITY = "failure_probability.indo_pacific"
 STATUS_QUO = {VALUE_12M: 50_000.0, VALUE_36M: 150_000.0, THEATRE: 20_000.0, DETERRENCE: 0.60,
-              FAILURE: 0.30}
+              PROBABILITY: 0.30}
 PLANTED: dict[tuple[str, str], dict[str, float]] = {
     ("removed", "fms_case"): {VALUE_12M: 6000, VALUE_36M: 12_000, DETERRENCE: 0.05,
-                              FAILURE: -0.2, THEATRE: 2000},
+                              PROBABILITY: -0.2, THEATRE: 2000},
     ("removed", "export_licence"): {VALUE_12M: 3000, VALUE_36M: 6000,
                                     DETERRENCE: 0.02, THEATRE: 1000},
     ("removed", "technology_release"): {VALUE_12M: 1500, DETERRENCE: 0.01},
@@ -276,8 +278,8 @@ def _study_metrics(change: Mapping[str, float], z: float, u: float,
     little own noise (so a planted zero is not resolved, but is not exactly zero either)."""
     out = {}
     for metric, base in STATUS_QUO.items():
-        if metric == FAILURE:
-            out[metric] = float(u < base + change.get(metric, 0.0))
+        if metric == PROBABILITY:  # a probability in every run, shifted by the shared shock
+            out[metric] = min(1.0, max(0.0, base + change.get(metric, 0.0) + 0.02 * z))
             continue
         scale = 0.05 * base
         out[metric] = (base + change.get(metric, 0.0) + scale * z

@@ -40,7 +40,7 @@ def test_costs_and_gains_are_oriented_and_cover_the_planted_truth(planted):
             assert r["effect_low"] <= truth <= r["effect_high"], (kind, subject, metric)
             assert r["resolved"] == (truth != 0), (kind, subject, metric)
     # lower is better for deterrence failure: removing fms_case lowers it, a positive cost
-    fail = _row(table, "removed", "fms_case", synthetic.FAILURE)
+    fail = _row(table, "removed", "fms_case", synthetic.PROBABILITY)
     assert fail["difference"] < 0 < fail["effect"]
 
 
@@ -110,16 +110,16 @@ def test_headline_metrics_come_from_the_study_file_not_fallbacks(tmp_path):
     assert study.metric_templates[3] == "deterrence_index.{region}"
     assert headline_metrics(runs, "indo_pacific", study.metric_templates) == [
         synthetic.VALUE_12M, synthetic.VALUE_36M, synthetic.THEATRE, synthetic.DETERRENCE,
-        synthetic.FAILURE]
+        synthetic.PROBABILITY]
     assert headline_metrics(runs, None, study.metric_templates) == [
         synthetic.VALUE_12M, synthetic.VALUE_36M, synthetic.THEATRE]
     # switching the headline is one line of the study config: the answer follows it
     data = json.loads((path / "study.json").read_text())
-    data["headline_metrics"] = ["deterrence_failure.{region}", "output_value_12m"]
+    data["headline_metrics"] = ["failure_probability.{region}", "output_value_12m"]
     (path / "study.json").write_text(json.dumps(data))
     table = effects(load_study(path))
-    assert list(dict.fromkeys(table["metric"])) == [synthetic.FAILURE, synthetic.VALUE_12M]
-    assert table.loc[table["primary"], "metric"].eq(synthetic.FAILURE).all()
+    assert list(dict.fromkeys(table["metric"])) == [synthetic.PROBABILITY, synthetic.VALUE_12M]
+    assert table.loc[table["primary"], "metric"].eq(synthetic.PROBABILITY).all()
 
 
 def test_tornado_draws_largest_on_top_with_unresolved_faded(planted, tmp_path):

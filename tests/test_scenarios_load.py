@@ -103,13 +103,13 @@ NAN_WHEN = {
     "allied_share": lambda r: r.onset_week is None or not sum(r.window(r.crisis_value(), r.surge_window)) > 0,
     "mean_regulatory_delay_weeks": lambda r: r.cases_finished == 0,
     "denied_share": lambda r: r.cases_finished == 0,
-    "lead_time_weeks": lambda r: not all(r.lead_times.get(x) for x in ("fms", "dcs", "domestic", "licensed")),
+    "lead_time_weeks.<route>": lambda r: not all(r.lead_times.get(x) for x in ("fms", "dcs", "domestic", "licensed")),
     "stock_coverage_weeks": lambda r: r.onset_week is None or not r.onset_consumption_per_week > 0,
     "deterrence_index.<region>": lambda r: False,
     "allied_capacity_growth": lambda r: not r.allied_capacity_start > 0,
-    "shortfall_share": lambda r: any(not r.theatre_demand_value.get(t, 0.0) > 0 for t in r.members["theatre"]),
-    "restore_weeks": lambda r: True,  # NaN whenever a stock is not back by the horizon (documented)
-    "regional_capacity": lambda r: any(not r.region_capacity_start.get(t, 0.0) > 0 for t in r.members["site"]),
+    "shortfall_share.<theatre>": lambda r: any(not r.theatre_demand_value.get(t, 0.0) > 0 for t in r.members["theatre"]),
+    "restore_weeks.<system>": lambda r: True,  # NaN whenever a stock is not back by the horizon (documented)
+    "regional_capacity.<site>": lambda r: any(not r.region_capacity_start.get(t, 0.0) > 0 for t in r.members["site"]),
     "onset_week": lambda r: r.onset_week is None,
 }
 
