@@ -63,7 +63,7 @@ def test_whatif_slider_moves_the_paired_difference_as_the_model_says(tmp_path, m
     by_metric = model.set_index("metric")["difference"]
     # slower ITAR licences hold back allied buys: output and theatre deliveries fall
     assert by_metric["output_value_12m"] < 0 and by_metric["theatre_delivered_value_12m"] < 0
-    assert _delta(at, "output value, 12 months") == _number(by_metric["output_value_12m"])
+    assert _delta(at, "output value, first 12 months") == _number(by_metric["output_value_12m"])
     assert _delta(at, "delivered to the theatre") == _number(by_metric["theatre_delivered_value_12m"])
     at.slider(key=key(ITAR)).set_value(30.0).run()  # back to the scenario's value: no difference
     assert all(m.delta == "0" for m in at.metric)
@@ -79,7 +79,7 @@ def test_whatif_switches_and_reforms_and_save(tmp_path, monkeypatch, cache):
         assert at.toggle(key=key(f"barriers.{b}.enabled")).value is True
     for r in reform_variants(exclude=("mini_alliance",)):
         assert at.toggle(key=f"mini_alliance:reform:{r}").value is False
-    at.toggle(key=key("barriers.export_licence.enabled")).set_value(False).run()
+    at.toggle(key=key("barriers.fms_case.enabled")).set_value(False).run()
     _no_traceback(at)
     assert any(m.delta != "0" for m in at.metric)
     target = tmp_path / "mine" / "no_itar.yaml"
@@ -160,11 +160,11 @@ def test_compare_forest_and_metric_choice(study, monkeypatch, cache):
 
     at = _compare(study, monkeypatch, cache)
     at.radio(key="plot").set_value("forest").run()
-    at.selectbox(key="metric").set_value("output_12m").run()
+    at.selectbox(key="metric").set_value("output_value_12m").run()
     at.selectbox(key="baseline").set_value("baseline").run()
     _no_traceback(at)
     shown = at.dataframe[0].value
-    expected = compare([load_results(study)], "baseline", ["output_12m"])
+    expected = compare([load_results(study)], "baseline", ["output_value_12m"])
     expected = expected[expected["scenario"].isin(shown["scenario"])].reset_index(drop=True)
     assert math.isclose(shown["difference"].sum(), expected["difference"].sum())
     assert set(shown["scenario"]) <= set(expected["scenario"]) and len(shown) > 0
