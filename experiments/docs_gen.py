@@ -235,7 +235,9 @@ def render_metrics(current: str) -> str:
 
 #: Generated file → its text from the current text (parameters.md is generated whole).
 #: Numbers written as words in prose (the README's metric count).
-NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "twenty-one", "twenty-two", "twenty-three",
+                "twenty-four", "twenty-five", "twenty-six", "twenty-seven", "twenty-eight", "twenty-nine",
+                "thirty"]
 
 
 def render_readme(current: str) -> str:
@@ -246,7 +248,7 @@ def render_readme(current: str) -> str:
 
     n = len(METRICS)
     word = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-    return re.sub(r"the \w+ run metrics", f"the {word} run metrics", current)
+    return re.sub(r"the [\w-]+ run metrics", f"the {word} run metrics", current)
 
 
 GENERATORS: dict[str, Callable[[str], str]] = {

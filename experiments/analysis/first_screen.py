@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +28,12 @@ CSS = ("h1{font-size:1.5em;margin:0.2em 0 0.4em}body{margin-top:0.5em}"
        f"#{SCREEN_ID} li{{margin-bottom:0.5em}}"
        f"#{CHART_ID}{{flex:1 1 0;min-width:0;width:60%;height:auto;max-height:540px;"
        "object-fit:contain}")
+
+
+def _is_probability(spec: Any) -> bool:
+    """A metric measured as a probability: a 0/1 outcome per run, or a probability in each run."""
+    return spec is not None and (bool(getattr(spec, "probability", False))
+                                 or getattr(spec, "unit", "") == "probability")
 
 
 def _effect(r: pd.Series) -> str:
@@ -46,7 +53,7 @@ def headline_sentences(table: pd.DataFrame, head: str) -> list[str]:
     if not metrics:
         return []
     primary = metrics[0]
-    failure = next((m for m in metrics if getattr(metric_spec(m), "probability", False)), None)
+    failure = next((m for m in metrics if _is_probability(metric_spec(m))), None)
     out = []
     for metric, what in ((primary, "surge"), (failure, "failure probability")):
         if metric is None:
