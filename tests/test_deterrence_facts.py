@@ -42,6 +42,8 @@ def test_the_grid_has_the_corners_and_the_centre():
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="open finding of the combined model, docs/ODD.md §8: at the grid's "
+                   "centre removing every barrier raises the failure probability (+0.0026, 3 seeds)")
 def test_removing_every_barrier_never_raises_the_failure_probability_across_the_grid():
     # four of the nine grid points at three paired seeds (`dibsim facts --deterrence --grid
     # --replications 20` runs all nine): the centre, the corner where the change is smallest
