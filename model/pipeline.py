@@ -72,7 +72,7 @@ class Pipeline:
         its drawn end. A case past every stage is approved in ``week``.
         """
         case.submitted_week = week - age_weeks
-        case.stages = [b for b in self.barriers if b.needed(case, week)]
+        case.stages, case.notice = self.stages(case, week)
         started = case.submitted_week
         for i, b in enumerate(case.stages):
             end = b.resume(case, started)
