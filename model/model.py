@@ -125,8 +125,9 @@ class CooperationModel(mesa.Model):
         self.arms_sales = 0.0  # $M of US-made systems delivered to allied buyers (FMS, DCS)
         for adversary in self.adversary_list:
             adversary.update_chance()
+        self.series_keys = series.SeriesKeys(self)
         series.observe(self, 0)
-        self.datacollector = mesa.DataCollector(model_reporters=series.reporters(self))
+        self.datacollector = series.WeeklySeries(self)
         self.datacollector.collect(self)
 
     # -- construction -------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Weekly series: what the model records each week for plots (names are a results contract).
 
-The model fills ``model.now`` (series name → this week's value) in its collect phase; the
-Mesa ``DataCollector`` reads it through one module-level reporter per series (module-level
-functions, not lambdas, so models pickle into worker processes).
+The model fills ``model.now`` (series name → this week's value) in its collect phase, under
+names formatted once per model (``SeriesKeys``); the model's Mesa ``DataCollector``
+(``WeeklySeries``) has one module-level reporter per series (module-level functions, not
+lambdas, so models pickle into worker processes) and appends each week's values to
+``model_vars`` straight from ``model.now``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
+
+import mesa
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -89,59 +93,124 @@ def reporters(model: "CooperationModel") -> dict[str, Callable]:
     return {name: partial(current, name) for name in series_names(model)}
 
 
+class WeeklySeries(mesa.DataCollector):
+    """The model's Mesa ``DataCollector`` (``model_reporters``, ``model_vars``, the data frame
+    are Mesa's own): one ``collect`` a week appends every series' value from ``model.now``.
+
+    Mesa's own ``collect`` calls each reporter and deep-copies what it returns; the values here
+    are floats, so this reads ``model.now`` directly and appends the same numbers.
+    """
+
+    def __init__(self, model: "CooperationModel"):
+        super().__init__(model_reporters=reporters(model))
+        self._columns = [(name, self.model_vars[name]) for name in self.model_reporters]
+
+    def collect(self, model: "CooperationModel") -> None:
+        """Append this week's value of every series."""
+        now = model.now
+        for name, column in self._columns:
+            column.append(now[name])
+
+
+class SeriesKeys:
+    """The series names :func:`observe` writes, formatted once per model (``model.series_keys``)."""
+
+    def __init__(self, model: "CooperationModel"):
+        s = model.scenario
+        self.systems = s.systems()
+        self.per_system = [(k, f"output.{k}", f"capacity.{k}", f"deliverable.{k}", f"stock.{k}")
+                           for k in self.systems]
+        self.crisis_systems = frozenset(model.crisis_systems)
+        self.per_nation = [(iso, f"capacity_nation.{iso}", f"deliverable_nation.{iso}", f"output_nation.{iso}")
+                           for iso in s.nations]
+        self.producers = [f"output_producer.{pid}" for pid in s.producers]
+        self.producers += [f"output_producer.{licensed_line(iso, it)}" for iso, it in licensable(model)]
+        self.producer_key: dict[str, str] = {}  # pid → its series (a licensed line's: summed)
+        self.arrivals = [((r, k), f"arrivals.{r}.{k}") for r in s.regions for k in self.systems]
+        self.stock_region = {r: f"stock_region.{r}" for r in s.regions}
+        self.crisis_active = [(r, f"crisis_active.{r}") for r in s.regions]
+        self.shortfall = [f"shortfall.{r}.{k}" for r in model.theatres for k in model.crisis_systems]
+
+    def producer(self, p) -> str:
+        """The series of line ``p``'s output."""
+        key = self.producer_key.get(p.pid)
+        if key is None:
+            declared = p.model.scenario.producers
+            line = p.pid if p.pid in declared else licensed_line(p.nation.iso, p.item)
+            key = self.producer_key[p.pid] = f"output_producer.{line}"
+        return key
+
+
 def observe(model: "CooperationModel", week: int) -> None:
     """Fill ``model.now`` with this week's values."""
     now = model.now
-    systems = model.scenario.systems()
+    keys = model.series_keys
+    systems = keys.systems
     out = dict.fromkeys(systems, 0.0)
     cap = dict.fromkeys(systems, 0.0)
     deliverable = dict.fromkeys(systems, 0.0)
     us = allied = us_value = allied_value = 0.0
     items = model.scenario.items
-    _observe_nations(model, week)
-    _observe_producers(model)
+    # per nation: value of system lines' capacity × learning, deliverable capacity and output
+    cap_n = dict.fromkeys(model.nations, 0.0)
+    deliverable_n = dict(cap_n)
+    out_n = dict(cap_n)
+    for key in keys.producers:
+        now[key] = 0.0
     for p in model.producer_list:
-        if p.item in out:
-            out[p.item] += p.output
-            cap[p.item] += p.effective_capacity(week)
-            deliverable[p.item] += p.deliverable_capacity(week)
-            if p.item in model.crisis_systems:
-                if p.nation.iso == "USA":
-                    us += p.output
-                    us_value += p.output * items[p.item].unit_cost_musd
-                else:
-                    allied += p.output
-                    allied_value += p.output * items[p.item].unit_cost_musd
+        key = keys.producer(p)
+        now[key] = now.get(key, 0.0) + float(p.output)
+        item = items[p.item]
+        if item.kind != "system":
+            continue
+        effective, possible = p.effective_capacity(week), p.deliverable_capacity(week)
+        iso, cost = p.nation.iso, item.unit_cost_musd
+        cap_n[iso] += effective * cost
+        deliverable_n[iso] += possible * cost
+        out_n[iso] += p.output * cost
+        out[p.item] += p.output
+        cap[p.item] += effective
+        deliverable[p.item] += possible
+        if p.item in keys.crisis_systems:
+            if iso == "USA":
+                us += p.output
+                us_value += p.output * cost
+            else:
+                allied += p.output
+                allied_value += p.output * cost
+    for iso, cap_key, deliverable_key, out_key in keys.per_nation:
+        now[cap_key] = cap_n[iso]
+        now[deliverable_key] = deliverable_n[iso]
+        now[out_key] = out_n[iso]
     stock = dict.fromkeys(systems, 0.0)
     for n in model.nation_list:
         held = n.stock
-        for s in systems:
-            stock[s] += held[s]
-    for s in systems:
-        now[f"output.{s}"] = out[s]
-        now[f"capacity.{s}"] = cap[s]
-        now[f"deliverable.{s}"] = deliverable[s]
-        now[f"stock.{s}"] = stock[s]
+        for k in systems:
+            stock[k] += held[k]
+    for k, out_key, cap_key, deliverable_key, stock_key in keys.per_system:
+        now[out_key] = out[k]
+        now[cap_key] = cap[k]
+        now[deliverable_key] = deliverable[k]
+        now[stock_key] = stock[k]
     now["output_us"], now["output_allied"] = us, allied
     now["output_value_us"], now["output_value_allied"] = us_value, allied_value
-    _observe_arrivals(model, systems)
+    _observe_arrivals(model, keys)
     for r, pts in model.regional_points().items():
-        now[f"stock_region.{r}"] = pts
+        now[keys.stock_region[r]] = pts
     for b in model.pipeline.barriers:
         now[f"open_cases.{b.key}"] = float(b.open_cases())
     for a in model.adversary_list:
         now[f"deterrence.{a.region}"] = a.deterrence
-    for r in model.scenario.regions:
-        now[f"crisis_active.{r}"] = 1.0 if model.crisis_active(r) else 0.0
-    _observe_shortfall(model, week)
+    for r, key in keys.crisis_active:
+        now[key] = 1.0 if model.crisis_active(r) else 0.0
+    _observe_shortfall(model, week, keys)
 
 
-def _observe_shortfall(model: "CooperationModel", week: int) -> None:
+def _observe_shortfall(model: "CooperationModel", week: int, keys: SeriesKeys) -> None:
     """Units each theatre went without this week, by crisis system (crises running there)."""
     now = model.now
-    for r in model.theatres:
-        for s in model.crisis_systems:
-            now[f"shortfall.{r}.{s}"] = 0.0
+    for key in keys.shortfall:
+        now[key] = 0.0
     for c in model.crises:
         if c.active(week):
             for item, short in c.unmet_now.items():
@@ -150,43 +219,9 @@ def _observe_shortfall(model: "CooperationModel", week: int) -> None:
                     now[key] += short
 
 
-def _observe_producers(model: "CooperationModel") -> None:
-    """Each scenario producer's output this week (units), licensed lines summed per nation."""
-    now, declared = model.now, model.scenario.producers
-    for pid in declared:
-        now[f"output_producer.{pid}"] = 0.0
-    for iso, item in licensable(model):
-        now[f"output_producer.{licensed_line(iso, item)}"] = 0.0
-    for p in model.producer_list:
-        key = p.pid if p.pid in declared else licensed_line(p.nation.iso, p.item)
-        now[f"output_producer.{key}"] = now.get(f"output_producer.{key}", 0.0) + float(p.output)
-
-
-def _observe_nations(model: "CooperationModel", week: int) -> None:
-    """Per-nation value of system lines' capacity, deliverable capacity and output ($M/week)."""
-    now = model.now
-    items = model.scenario.items
-    cap = dict.fromkeys(model.nations, 0.0)
-    deliverable = dict(cap)
-    out = dict(cap)
-    for p in model.producer_list:
-        item = items[p.item]
-        if item.kind != "system":
-            continue
-        iso, cost = p.nation.iso, item.unit_cost_musd
-        cap[iso] += p.effective_capacity(week) * cost
-        deliverable[iso] += p.deliverable_capacity(week) * cost
-        out[iso] += p.output * cost
-    for iso in cap:
-        now[f"capacity_nation.{iso}"] = cap[iso]
-        now[f"deliverable_nation.{iso}"] = deliverable[iso]
-        now[f"output_nation.{iso}"] = out[iso]
-
-
-def _observe_arrivals(model: "CooperationModel", systems: list[str]) -> None:
+def _observe_arrivals(model: "CooperationModel", keys: SeriesKeys) -> None:
     """This week's arrivals by region and system, then reset the tally for next week."""
     now, arrived = model.now, model.arrived
-    for r in model.scenario.regions:
-        for s in systems:
-            now[f"arrivals.{r}.{s}"] = arrived.get((r, s), 0.0)
-            arrived[(r, s)] = 0.0
+    for pair, key in keys.arrivals:
+        now[key] = arrived.get(pair, 0.0)
+        arrived[pair] = 0.0
