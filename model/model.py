@@ -274,14 +274,20 @@ class CooperationModel(mesa.Model):
         return self
 
     def _receive(self, week: int) -> None:
+        arrived, note = self.arrived, self.lead_times.note
         for order, qty in sorted(self.arrivals.pop(week, ()), key=_arrival_key):
             order.buyer.deliver(order, qty)
-            self.lead_times.note(order, week)
-            self._note_sale(order, qty)
-            self._note_arrival(order.dest_region, order.item, qty)
+            note(order, week)
+            if order.route in US_SALE_ROUTES:
+                self._note_sale(order, qty)
+            key = (order.dest_region, order.item)
+            if key in arrived:  # as _note_arrival
+                arrived[key] += qty
         for nation, item, region, qty in self.moves.pop(week, ()):
             nation.land(item, region, qty)
-            self._note_arrival(region, item, qty)
+            key = (region, item)
+            if key in arrived:
+                arrived[key] += qty
 
     def _note_arrival(self, region: str, item: str, qty: float) -> None:
         key = (region, item)

@@ -441,9 +441,14 @@ class Producer(mesa.Agent):
         """Ship to the orders at the head of ``queue`` that joined in the same week; returns
         what is left of ``amount``.
         """
-        joined = queue[0].queued_week
-        cohort = list(takewhile(lambda o: o.queued_week == joined, queue))
-        total = math.fsum(o.remaining for o in cohort)
+        head = queue[0]
+        if len(queue) == 1 or queue[1].queued_week != head.queued_week:
+            cohort = [head]  # the usual case: one order joined that week (its fsum is itself)
+            total = head.remaining
+        else:
+            joined = head.queued_week
+            cohort = list(takewhile(lambda o: o.queued_week == joined, queue))
+            total = math.fsum(o.remaining for o in cohort)
         share = 1.0 if amount >= total - 1e-9 else amount / total
         for order in cohort:
             part = order.remaining if share == 1.0 else order.remaining * share

@@ -43,6 +43,7 @@ class Sustainment:
         self.cells: dict[tuple[str, str], int] = {}  # (partner, item) → week its cell opens
         self.forward: dict[tuple[str, str], int] = {}  # (region, item) → week US stock there is served
         self.partners: dict[str, str] = {}  # partner ISO3 → its home region
+        self._terms: dict[tuple[str, str, str], tuple[int | None, int, int]] = {}  # turnaround's, until a cell is licensed
         if not self.rates:
             return
         if self.rsf.enabled:
@@ -65,23 +66,33 @@ class Sustainment:
         opens = week + self.rsf.setup_weeks
         key = (nation.region, case.item)
         self.cells[(nation.iso, case.item)] = opens
+        self._terms.clear()
         if self.rsf.covers_us_forward_stock:
             self.forward[key] = min(self.forward.get(key, opens), opens)
 
     def turnaround(self, nation: "Nation", region: str, item: str, week: int) -> int:
         """Weeks from leaving service to being back in ``region`` (whole weeks, at least 1)."""
+        key = (nation.iso, region, item)
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = self._terms[key] = self._turnaround_terms(nation, region, item)
+        cell, in_cell, at_depot = terms
+        return in_cell if cell is not None and week >= cell else at_depot
+
+    def _turnaround_terms(self, nation: "Nation", region: str, item: str) -> tuple[int | None, int, int]:
+        """The week the stock's RSF cell opens (None: none serves it), and the turnaround
+        (weeks) in the cell and through the depot.
+        """
         spec = self.spec
         transit = self.model.world.transit
         cell = self.cells.get((nation.iso, item)) if self.partners.get(nation.iso) == region else None
         if cell is None and nation.iso == "USA":
             cell = self.forward.get((region, item))
-        if cell is not None and week >= cell:
-            weeks = spec.depot_work_weeks + 2 * transit[(region, region)]
-        else:
-            weeks = spec.depot_work_weeks + 2 * transit[(region, spec.depot_region)]
-            if nation.iso != "USA":
-                weeks += spec.foreign_queue_weeks
-        return max(1, round(weeks))
+        in_cell = spec.depot_work_weeks + 2 * transit[(region, region)]
+        at_depot = spec.depot_work_weeks + 2 * transit[(region, spec.depot_region)]
+        if nation.iso != "USA":
+            at_depot += spec.foreign_queue_weeks
+        return cell, max(1, round(in_cell)), max(1, round(at_depot))
 
     def recertify(self, week: int) -> None:
         """This week's share of every listed stock leaves service for its depot."""
