@@ -137,14 +137,19 @@ class Nation(mesa.Agent):
             self._add(dst, item, qty)
             return
         self.moving[item] += qty
-        self._en_route(dst)[item] += qty
+        (self.en_route.get(dst) or self._en_route(dst))[item] += qty
         self.model.schedule_move(self, item, dst, qty, week + transit)
 
     def land(self, item: str, dst: str, qty: float) -> None:
         """Reinforcements moved earlier arrive in ``dst``."""
         self.moving[item] -= qty
-        self._en_route(dst)[item] -= qty
-        self._add(dst, item, qty)
+        self.en_route[dst][item] -= qty  # set up by ``move``
+        at = self.held.get(dst)
+        if at is None:
+            self._add(dst, item, qty)
+            return
+        at[item] += qty  # as _add
+        self.stock[item] += qty
 
     def moving_to(self, region: str, item: str) -> float:
         """Reinforcements on their way to ``region``."""

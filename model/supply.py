@@ -140,8 +140,16 @@ def supply_share(p: "Producer", comp: str, i: int, week: int) -> float:
 def inflow(p: "Producer", comp: str, week: int, horizon: float) -> float:
     """Units of ``comp`` line ``p`` can expect over the next ``horizon`` weeks (all links)."""
     total = 0.0
+    need = need_rate(p, comp)
+    weights = link_weights(p, comp)
+    is_open = week >= p.active_from
     for i, link in enumerate(p.arrangements[comp]):
-        share = supply_share(p, comp, i, week)
+        mine = need * weights[i]  # the share as supply_share(p, comp, i, week) has it
+        if mine <= 0.0:
+            continue
+        others = open_need(link.supplier, week) - (mine if is_open else 0.0)
+        counted = mine + max(0.0, others)
+        share = mine / counted if counted > 1e-12 else 1.0
         if share <= 0.0:
             continue
         expected = share * link.supplier.deliverable_rate(week) * horizon
