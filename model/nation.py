@@ -193,11 +193,14 @@ class Nation(mesa.Agent):
         cfg = model.scenario.sourcing
         items = model.scenario.items
         wants: dict[str, float] = {}
+        base, mult, point = self.base_requirement, self.requirement_mult, self.reorder_point
+        stock, moving, on_order, earmark = self.stock, self.moving, self.on_order, self.earmark
         for item in self.requirement_keys:
-            req = self.base_requirement[item] * self.requirement_mult
-            position = self.stock[item] + self.moving[item] + self.on_order[item]
-            if req <= 0 or position >= self.reorder_point * req:
-                self.earmark.pop(item, None)  # no longer short: its money is free again
+            req = base[item] * mult
+            position = stock[item] + moving[item] + on_order[item]
+            if req <= 0 or position >= point * req:
+                if earmark:
+                    earmark.pop(item, None)  # no longer short: its money is free again
                 continue
             wants[item] = req - position
         if not wants:

@@ -112,11 +112,14 @@ def candidate_options(buyer: "Nation", item: str, model: "CooperationModel") -> 
 def options(buyer: "Nation", item: str, qty: float, week: int, model: "CooperationModel") -> list[Option]:
     """The open options for an order of ``qty`` this week, with expected delivery time."""
     out = []
+    expect = buyer.expect
     for opt in candidate_options(buyer, item, model):
         wait = production_wait(opt.producer, qty, week, buyer)
-        if math.isinf(wait):
+        if wait == math.inf:
             continue
-        reg = buyer.expected_regulatory_weeks(opt.route, opt.producer, item, qty, week)
+        reg = expect.get((opt.route, item))  # the buyer's learned time, else its prior
+        if reg is None:
+            reg = buyer.expected_regulatory_weeks(opt.route, opt.producer, item, qty, week)
         opt.expected_weeks = reg + wait + opt.transit
         out.append(opt)
     return out
