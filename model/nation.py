@@ -111,9 +111,10 @@ class Nation(mesa.Agent):
     def deliver(self, order: Order, qty: float) -> None:
         """A shipment arrives in the order's destination region."""
         retransfer.on_delivery(self, order, qty)
-        self._add(order.dest_region, order.item, qty)
-        self.on_order[order.item] -= qty
-        self._inbound(order.dest_region)[order.item] -= qty
+        item, region = order.item, order.dest_region
+        self._add(region, item, qty)
+        self.on_order[item] -= qty
+        (self.inbound.get(region) or self._inbound(region))[item] -= qty
 
     def destination(self, item: str, qty: float) -> str:
         """Where a new order of ``qty`` is delivered: the region furthest below its posture share

@@ -56,4 +56,6 @@ def buyer_key(order: Order) -> str:
     """A stable name of the order's buyer: a nation's ISO3 code or a line's producer id."""
     buyer = order.buyer
     iso = getattr(buyer, "iso", None)
+    if type(iso) is str:  # a nation (the usual case; str() of it is itself)
+        return iso
     return str(iso) if iso is not None else str(getattr(buyer, "pid", ""))

@@ -19,7 +19,6 @@ from itertools import takewhile
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from . import expansion, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
@@ -75,10 +74,11 @@ class Producer(mesa.Agent):
         self.inputs_on_order: dict[str, float] = {}
         self.suppliers: dict[str, list[Producer]] = {}  # per input, in order of preference
         self.arrangements: dict[str, list[SupplyArrangement]] = {}  # one link per supplier
+        self._pipeline_weeks: dict[str, float] = {}  # per input: licence_share.pipeline_weeks
         self.pending: list[tuple[int, float]] = []
         self.streak = 0
         self.signal_window: deque[float] = deque()  # the hazard response's averaged signal
-        self._expansion_u = None  # a block of draws from the stream expansion.<pid> (lazy)
+        self._expansion_u: list[float] | None = None  # a block of draws from the stream expansion.<pid> (lazy)
         self.last_decision = -10**6
         self.awaiting_review = False
         self.awaiting_licence = False  # a scenario line whose licence case is open (coproduction.py)
@@ -181,9 +181,14 @@ class Producer(mesa.Agent):
         if not self.suppliers or self.awaiting_licence:
             return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
+        cover = self._pipeline_weeks
         for comp, links in self.arrangements.items():
-            licence_share.accrue(self, comp)
-            target = rate * self.bom[comp] * licence_share.pipeline_weeks(self, comp)
+            if self.licensor is not None:  # only a licensed line accrues a rated share
+                licence_share.accrue(self, comp)
+            weeks = cover.get(comp)
+            if weeks is None:  # fixed once the input's suppliers are connected
+                weeks = cover[comp] = licence_share.pipeline_weeks(self, comp)
+            target = rate * self.bom[comp] * weeks
             on_order = self.inputs_on_order[comp] - licence_share.waiting_beyond_share(self, comp)
             need = target - self.inputs[comp] - on_order
             if need > 1e-9:
@@ -491,9 +496,9 @@ class Producer(mesa.Agent):
         """
         u = self._expansion_u
         if u is None or week >= len(u):
-            block = self.model.streams[f"expansion.{self.pid}"].random(self.model.horizon + 1)
-            u = self._expansion_u = block if u is None else np.concatenate([u, block])
-        return float(u[week])
+            block = self.model.streams[f"expansion.{self.pid}"].random(self.model.horizon + 1).tolist()
+            u = self._expansion_u = block if u is None else u + block
+        return u[week]
 
     def start_step(self, week: int, add: float, lag: int) -> None:
         """Commit to adding ``add`` units/week after ``lag`` weeks; a foreign-owned US plant
