@@ -332,10 +332,11 @@ class Producer(mesa.Agent):
 
     def take_incoming(self) -> None:
         """The orders of the phase just ended join the backlog together, in a stable order."""
-        if not self.incoming:
+        incoming = self.incoming
+        if not incoming:
             return
         week = self.model.week
-        for order in sorted(self.incoming, key=_order_key):
+        for order in sorted(incoming, key=_order_key) if len(incoming) > 1 else incoming:
             self._queue(order, week)
         self.incoming = []
 
