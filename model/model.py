@@ -8,9 +8,7 @@ once more.
 
 from __future__ import annotations
 
-import io
 import math
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from .pipeline import Pipeline
 from .producer import Producer
 from .schema import Scenario
 from .streams import Seed, Streams
+from .twin import copy_run
 from .world import World
 
 
@@ -69,46 +68,6 @@ def metric_names(scenario: Scenario) -> list[str]:
 
     members = family_members(scenario)
     return [*metric_columns(crisis_systems(scenario), scenario.adversaries, members), "onset_week"]
-
-
-class _TwinPickler(pickle.Pickler):
-    """Pickles a run, leaving out the objects named in ``shared`` (by id) for the loader."""
-
-    def __init__(self, file: io.BytesIO, shared: dict[int, Any]):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.shared = shared
-
-    def persistent_id(self, obj: Any) -> int | None:
-        key = id(obj)
-        return key if key in self.shared else None
-
-
-class _TwinUnpickler(pickle.Unpickler):
-    """Loads what :class:`_TwinPickler` wrote, putting the shared objects back."""
-
-    def __init__(self, file: io.BytesIO, shared: dict[int, Any]):
-        super().__init__(file)
-        self.shared = shared
-
-    def persistent_load(self, pid: Any) -> Any:
-        obj = self.shared[pid]
-        return {} if obj is _FRESH_DICT else obj
-
-
-_FRESH_DICT = object()  # marks an object the copy gets an empty dict for
-
-
-def _copy_for_counterfactual(model: "CooperationModel") -> "CooperationModel":
-    """A deep copy of the run that shares the frozen scenario and the static world, has no
-    series collector and no counterfactuals of its own. It goes through pickle, which copies
-    this object graph about a third faster than ``copy.deepcopy`` (the same objects result).
-    """
-    shared: dict[int, Any] = {id(model.scenario): model.scenario, id(model.world): model.world,
-                              id(model.datacollector): None, id(model.counterfactuals): _FRESH_DICT}
-    buffer = io.BytesIO()
-    _TwinPickler(buffer, shared).dump(model)
-    buffer.seek(0)
-    return _TwinUnpickler(buffer, shared).load()
 
 
 #: Order routes that are US sales to a foreign buyer (the seed's "increased arms sales").
@@ -285,7 +244,7 @@ class CooperationModel(mesa.Model):
         stream): the copy carries the adversary's weekly probability of acting on to the
         horizon, so ``failure_probability`` is defined in runs where the attack happened.
         """
-        twin = _copy_for_counterfactual(self)
+        twin = copy_run(self)  # shares the scenario and world; no collector (model/twin.py)
         twin.is_counterfactual = True
         index = self.adversary_list.index(adversary)
         held = twin.adversary_list[index]
