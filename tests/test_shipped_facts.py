@@ -56,7 +56,17 @@ def test_every_barrier_four_times_slower_lowers_deterrence():
     assert res[DETERRENCE].ci_high < 0, res[DETERRENCE]
 
 
-@pytest.mark.parametrize("key", list(BARRIERS))
+#: Open finding (docs/ODD.md §8): with Kongsberg's Norwegian-owned NSM plant in Virginia, a stricter
+#: investment review raises Indo-Pacific deterrence by +0.0015 [+0.0012, +0.0019] (30 seeds): while
+#: its reviews run the plant holds no US backlog (seed 0, week 156: 0 against 71 missiles), and the
+#: production term counts backlog against capability (model/capability.py).
+INVESTMENT_REVIEW_FINDING = pytest.mark.xfail(
+    strict=True, reason="open finding, docs/ODD.md §8: a stricter investment review keeps the Virginia "
+    "NSM plant's backlog empty, and the production term counts backlog against capability")
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=INVESTMENT_REVIEW_FINDING) if k == "investment_review"
+                                 else k for k in BARRIERS])
 def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_amount(key):
     # a stricter FMS case and a stricter third-party transfer raised deterrence by a resolved
     # amount (30 seeds) while every munition counted against one requirement; scored like for
