@@ -2,8 +2,11 @@
 
 It sets allied capability in the region over its campaign — forward stock, what can be brought
 in within its warning time, and what producers can deliver there over the campaign's length
-(model/capability.py) — against its campaign requirement. Its assessed chance of success falls along a logistic curve of the capability
-ratio; when the chance exceeds its threshold and the scenario lets it decide, it starts a
+(model/capability.py) — against its campaign requirement, like for like: strike points scored
+in the long-range strike and anti-ship munitions (``deterrence_family: strike``) and, where the
+scenario states one, interceptor demand against its salvos scored in the interceptors
+(``defence``). The two coverage ratios make one by ``coverage_rule`` (their geometric mean by
+default, or the weaker of the two). Its assessed chance of success falls along a logistic curve of that ratio; when the chance exceeds its threshold and the scenario lets it decide, it starts a
 crisis with the weekly probability hazard × chance (the likelier success looks, the likelier it
 acts; one uniform draw a week from its own stream, drawn whether or not it is tempted, so common
 random numbers hold).
@@ -33,7 +36,20 @@ def success_chance(capability: float, requirement: float, steepness: float) -> f
     Equal capability and requirement give 0.5; twice the requirement with steepness 4 gives
     about 0.02 (assumption: a logistic in the capability ratio).
     """
-    ratio = capability / requirement
+    return chance_of_ratio(capability / requirement, steepness)
+
+
+def combined_ratio(strike: float, defence: float, rule: str) -> float:
+    """One coverage ratio from the strike and defence ratios (capability ÷ requirement each):
+    ``weaker`` = the smaller (complements), ``geometric`` = √(strike × defence).
+    """
+    if rule == "weaker":
+        return min(strike, defence)
+    return math.sqrt(max(strike, 0.0) * max(defence, 0.0))
+
+
+def chance_of_ratio(ratio: float, steepness: float) -> float:
+    """The logistic of a coverage ratio: 0.5 at 1, falling as the ratio grows (0–1)."""
     x = steepness * (ratio - 1.0)
     if x > 50:
         return 0.0
@@ -49,6 +65,9 @@ class Adversary(mesa.Agent):
         self.spec = spec
         self.stream = model.streams[f"adversary.{region}"]
         self.chance = 0.0
+        #: this week's coverage ratio by requirement family ('strike', and 'defence' when the
+        #: scenario states an interceptor requirement; capability ÷ requirement).
+        self.coverage: dict[str, float] = {}
         self.started_week: int | None = None
         #: weekly probability of acting, hazard × chance when tempted, else 0 (index = week).
         self.hazard_path: list[float] = [0.0]
@@ -60,18 +79,33 @@ class Adversary(mesa.Agent):
         """1 − assessed chance of success (0–1, higher is better)."""
         return 1.0 - self.chance
 
-    def requirement(self, week: int) -> float:
-        """The campaign requirement in ``week`` (points): the scenario's, grown by
-        ``requirement_growth`` a year, compounded weekly from week 0.
+    def requirement(self, week: int, family: str = "strike") -> float:
+        """A requirement in ``week`` (points): the scenario's campaign (strike) requirement, or
+        its interceptor requirement for ``family`` 'defence', grown by ``requirement_growth`` a
+        year, compounded weekly from week 0.
         """
         s = self.spec
-        return s.campaign_requirement * (1.0 + s.requirement_growth) ** (week / 52.0)
+        base = s.campaign_requirement if family == "strike" else s.interceptor_requirement
+        if base is None:
+            raise ValueError(f"adversaries.{self.region}: no {family} requirement")
+        return base * (1.0 + s.requirement_growth) ** (week / 52.0)
 
     def update_chance(self) -> None:
-        """Re-assess the chance of success from allied capability in the region."""
+        """Re-assess the chance of success from allied capability in the region: with one
+        requirement, every weighted item against it; with an interceptor requirement, each
+        family against its own, the two ratios combined by ``coverage_rule``.
+        """
         s = self.spec
-        capability = self.model.capability(self.region, s.warning_weeks, s.campaign_weeks)
-        self.chance = success_chance(capability, self.requirement(self.model.week), s.steepness)
+        week = self.model.week
+        cap = self.model.capability
+        if s.interceptor_requirement is None:
+            ratio = cap(self.region, s.warning_weeks, s.campaign_weeks) / self.requirement(week)
+            self.coverage = {"strike": ratio}
+        else:
+            self.coverage = {f: cap(self.region, s.warning_weeks, s.campaign_weeks, f) / self.requirement(week, f)
+                             for f in ("strike", "defence")}
+            ratio = combined_ratio(self.coverage["strike"], self.coverage["defence"], s.coverage_rule)
+        self.chance = chance_of_ratio(ratio, s.steepness)
 
     def weekly_hazard(self) -> float:
         """This week's probability of acting: hazard × chance when it may decide, is tempted

@@ -10,7 +10,8 @@ ahead of the theatre's own wartime order at that line, by priority class (the or
 the line's own government when that nation is a donor to the region, else by the US; so under
 DPAS unrated allied orders at a US firm do not stand ahead of it, P88) and what other theatres'
 running crises consume of the item over the campaign — and never below zero. Each
-item counts at its deterrence weight. Stocks drained for one theatre weaken the other, and a war
+item counts at its deterrence weight, toward its requirement family (``items.*.deterrence_family``:
+strike or defence; every function here takes ``family``, None meaning every weighted item). Stocks drained for one theatre weaken the other, and a war
 elsewhere claims the same lines, so deterrence is shared.
 """
 
@@ -48,13 +49,17 @@ def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float
     return sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
 
 
-def production_points(model: "CooperationModel", region: str, campaign_weeks: int) -> float:
+def production_points(model: "CooperationModel", region: str, campaign_weeks: int,
+                      family: str | None = None) -> float:
     """Deterrence-weighted units the lines can deliver to ``region`` over the campaign, net of
-    the backlog ahead of the theatre's order and of other theatres' consumption (points).
+    the backlog ahead of the theatre's order and of other theatres' consumption (points), of the
+    items of requirement ``family`` (None = every weighted item).
     """
     week = model.week
     total = 0.0
     for item, lines in campaign_lines(model, region, campaign_weeks).items():
+        if family is not None and model.families[item] != family:
+            continue
         made = backlog = 0.0
         for p, weeks, buyer in lines:
             made += p.deliverable_capacity(week) * weeks
@@ -65,12 +70,13 @@ def production_points(model: "CooperationModel", region: str, campaign_weeks: in
     return total
 
 
-def capability_parts(model: "CooperationModel", region: str, warning_weeks: int, campaign_weeks: int) -> dict[str, float]:
+def capability_parts(model: "CooperationModel", region: str, warning_weeks: int, campaign_weeks: int,
+                     family: str | None = None) -> dict[str, float]:
     """The three terms of capability in ``region`` this week (points): ``stock``,
-    ``reinforcement`` and ``production``.
+    ``reinforcement`` and ``production``, of the items of requirement ``family`` (None = all).
     """
     return {
-        "stock": model.stock_points(region),
-        "reinforcement": model.reinforcement_points(region, warning_weeks),
-        "production": production_points(model, region, campaign_weeks),
+        "stock": model.stock_points(region, family),
+        "reinforcement": model.reinforcement_points(region, warning_weeks, family),
+        "production": production_points(model, region, campaign_weeks, family),
     }

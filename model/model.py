@@ -103,7 +103,7 @@ class CooperationModel(mesa.Model):
         self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
         self.now: dict[str, float] = {}
         self.arrived: dict[tuple[str, str], float] = {}  # (region, system) → units landed this week
-        self._points_cache: tuple[int, dict[Nation, dict[str, float]]] | None = None
+        self._points_cache: dict[str | None, tuple[int, dict[Nation, dict[str, float]]]] = {}
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
@@ -148,6 +148,8 @@ class CooperationModel(mesa.Model):
         self.adversary_list = [Adversary(self, r, spec) for r, spec in s.adversaries.items()]
         self.licence_seekers = [n for n in self.nation_list if coproduction.eligible(n, self)]
         self.weights = {k: s.items[k].deterrence_weight for k in sorted(s.items) if s.items[k].deterrence_weight > 0}
+        #: item → the requirement family its points count toward (``items.*.deterrence_family``).
+        self.families = {k: s.items[k].deterrence_family for k in self.weights}
         for n in self.nation_list:  # only what a nation can ever hold counts toward its points
             n.weighted_items = [(k, w) for k, w in self.weights.items()
                                 if n.stock[k] > 0 or n.base_requirement.get(k, 0) > 0]
@@ -383,35 +385,44 @@ class CooperationModel(mesa.Model):
                 pts[region] += p
         return pts
 
-    def nation_points(self, nation: Nation) -> dict[str, float]:
-        """Deterrence-weighted stock a nation holds in each region where it holds any (points)."""
+    def nation_points(self, nation: Nation, family: str | None = None) -> dict[str, float]:
+        """Deterrence-weighted stock a nation holds in each region where it holds any (points),
+        of the items of requirement ``family`` (None = every weighted item).
+        """
+        items = nation.weighted_items
+        if family is not None:
+            items = [(k, w) for k, w in items if self.families[k] == family]
         out = {}
         for region, at in nation.held.items():
             held = 0.0
-            for k, w in nation.weighted_items:
+            for k, w in items:
                 held += at[k] * w
             out[region] = held
         return out
 
-    def capability(self, region: str, warning_weeks: int, campaign_weeks: int) -> float:
+    def capability(self, region: str, warning_weeks: int, campaign_weeks: int,
+                   family: str | None = None) -> float:
         """Allied capability an adversary sees over its campaign (model/capability.py): stock
         held in the region, reinforcements the lift brings within the warning time, and what
-        lines can deliver there over the campaign net of backlogs and other theatres' use (points).
+        lines can deliver there over the campaign net of backlogs and other theatres' use
+        (points), in the items of requirement ``family`` (None = every weighted item).
         """
-        return sum(capability_parts(self, region, warning_weeks, campaign_weeks).values())
+        return sum(capability_parts(self, region, warning_weeks, campaign_weeks, family).values())
 
-    def stock_points(self, region: str) -> float:
-        """Deterrence-weighted stock every nation holds in ``region`` this week (points)."""
-        return sum(by_region.get(region, 0.0) for by_region in self._points_this_week().values())
+    def stock_points(self, region: str, family: str | None = None) -> float:
+        """Deterrence-weighted stock every nation holds in ``region`` this week (points), of the
+        items of ``family`` (None = all).
+        """
+        return sum(by_region.get(region, 0.0) for by_region in self._points_this_week(family).values())
 
-    def reinforcement_points(self, region: str, warning_weeks: int) -> float:
+    def reinforcement_points(self, region: str, warning_weeks: int, family: str | None = None) -> float:
         """Stock held elsewhere that the donors' lift can bring into ``region`` within the
         warning time (points). A region ``t`` weeks away contributes the share
         ``min(1, lift_share_per_week × (warning − t))`` of what a donor holds there: its lift
         sends that share each week, and only what leaves by week ``warning − t`` arrives in
         time, so the count falls linearly with transit and reaches zero at the warning time.
         """
-        points = self._points_this_week()
+        points = self._points_this_week(family)
         transit = self.world.transit
         total = 0.0
         for n in self._reinforcers(region):
@@ -427,10 +438,11 @@ class CooperationModel(mesa.Model):
             cached = self._reinforcer_cache[region] = self.default_donors(region)
         return cached
 
-    def _points_this_week(self) -> dict[Nation, dict[str, float]]:
-        cached = self._points_cache
+    def _points_this_week(self, family: str | None = None) -> dict[Nation, dict[str, float]]:
+        cached = self._points_cache.get(family)
         if cached is None or cached[0] != self.week:
-            cached = self._points_cache = (self.week, {n: self.nation_points(n) for n in self.nation_list})
+            cached = self._points_cache[family] = (
+                self.week, {n: self.nation_points(n, family) for n in self.nation_list})
         return cached[1]
 
     def forward_units(self, region: str, items) -> float:

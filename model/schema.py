@@ -15,6 +15,7 @@ from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
 from .barriers import Barriers
+from .schema_adversary import Adversary
 from .schema_barriers import Pipeline, Policies
 from .schema_base import DERIVED_GROUPS, Strict, field
 from .schema_industry import Industry
@@ -54,51 +55,6 @@ class ScriptedCrisis(Strict):
         description="donors' re-transfer consents already cover their tainted holdings when the "
         "run starts (a war under way before week 0; P132: requests approved since 2022)",
     )
-
-
-class AdversaryCrisis(Strict):
-    """The crisis an adversary starts when it judges aggression would pay."""
-
-    duration_weeks: int = field(65, ge=1, description="length (weeks; A5 ~15 months)")
-    consumption_per_week: dict[str, float] = field(
-        {}, description="theater consumption per item (units/week)"
-    )
-    requirement_multiplier: float = field(2.0, ge=1.0, description="(×; assumption)")
-    budget_multiplier: float = field(2.0, ge=1.0, description="(×; assumption)")
-
-
-class Adversary(Strict):
-    """One per contested region: weighs allied forward capability against its needs."""
-
-    campaign_requirement: float = field(
-        ..., gt=0.0, description="allied capability over the campaign that makes success a coin "
-        "flip (points; calibrate to wargame figures, A5, or mark assumption)"
-    )
-    campaign_weeks: int = field(
-        65, ge=1, le=520, description="length of the campaign the adversary plans for: allied "
-        "production counts over it (weeks; A5: mean interstate war ~15 months)"
-    )
-    warning_weeks: int = field(
-        8, ge=0, description="time allies have to reinforce (weeks; assumption, after P30 'tyranny of time')"
-    )
-    steepness: float = field(
-        4.0, gt=0.0, description="slope of success chance in capability ratio (unitless; assumption)"
-    )
-    decides: bool = field(True, description="whether it may start a crisis itself")
-    threshold: float = field(
-        0.5, ge=0.0, le=1.0, description="assessed success chance above which it is tempted"
-    )
-    hazard_per_week: float = field(
-        0.02, ge=0.0, le=1.0, description="weekly chance of acting when tempted, at a certain success; the weekly "
-        "probability is hazard × the assessed chance (probability; assumption)"
-    )
-    requirement_growth: float = field(
-        0.0, ge=-0.5, le=1.0, description="growth of the campaign requirement per year, compounded "
-        "weekly from week 0: the adversary builds too, so a plant finished in 2029 is weighed "
-        "against the adversary of 2029 (share/year; P134-P138: PLA Rocket Force theatre missiles "
-        "grew ~0.28-0.61 a year in 2020-25, part of it estimate revision; 0 = static, assumption)"
-    )
-    crisis: AdversaryCrisis = field(AdversaryCrisis(), description="what its crisis consumes")
 
 
 class Sourcing(Strict):
@@ -273,10 +229,15 @@ def _reference_problems(s: Scenario) -> list[str]:
     out += _region_problems(s, "adversaries", tuple(s.adversaries))
     if s.measurement.onset_region is not None:
         out += _region_problems(s, "measurement.onset_region", (s.measurement.onset_region,))
+    weighted = {it.deterrence_family for it in s.items.values() if it.deterrence_weight > 0}
     for region, adv in s.adversaries.items():
         for item in adv.crisis.consumption_per_week:
             if item not in s.items:
                 out.append(f"adversaries.{region}.crisis.consumption_per_week.{item}: unknown item")
+        for fam, key in (("strike", "campaign_requirement"), ("defence", "interceptor_requirement")):
+            if adv.interceptor_requirement is not None and fam not in weighted:
+                out.append(f"adversaries.{region}.{key}: {getattr(adv, key)} is scored in no item "
+                           f"(give an item deterrence_family '{fam}' and a deterrence_weight above 0)")
     out += _industry_problems(s, tokens)
     for item, w in s.sourcing.priority_weights.items():
         if item not in s.items or s.items[item].kind != "system":

@@ -125,6 +125,13 @@ class Item(Strict):
     deterrence_weight: float = field(
         0.0, ge=0.0, description="forward capability per unit held (capability points; assumption)"
     )
+    deterrence_family: Literal["strike", "defence"] = field(
+        "strike", description="the adversary's requirement its points count toward: 'strike' = "
+        "long-range strike and anti-ship missiles, scored against campaign_requirement; 'defence' = "
+        "interceptors, scored against interceptor_requirement; an adversary without an interceptor "
+        "requirement counts both against its one requirement (family; A5 counts missiles of the "
+        "strike kind)"
+    )
     sales_channels: tuple[Literal["fms", "dcs"], ...] = field(
         ("fms", "dcs"), min_length=1,
         description="how the US sells it abroad; some systems go by FMS only (assumption per item)",

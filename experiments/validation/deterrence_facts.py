@@ -2,7 +2,8 @@
 
 Every figure the ODD gives for model output on deterrence — the assessed chance of success along
 the run without the adversary's attack, its peak, the failure probability, the deterrence index,
-the capability shares (stock / reinforcement / production) at weeks 0, 104, 156 and 260, and the
+the capability shares (stock / reinforcement / production, by requirement family: strike and
+defence) at weeks 0, 104, 156 and 260, the coverage ratios of the two requirements, and the
 paired change of the failure probability with every barrier removed — is measured here and
 written between two marker comments of docs/ODD.md by ``dibsim facts --deterrence --write-docs``;
 ``tests/test_deterrence_facts.py`` regenerates the block on the same seeds and compares, so the
@@ -52,7 +53,8 @@ class CalibrationFacts:
     start_date: str
     failure_probability: tuple[float, float, float]  # mean, min, max over seeds
     deterrence_index: float
-    shares: dict[int, dict[str, float]]  # week → part → mean points
+    shares: dict[int, dict[str, dict[str, float]]]  # week → family → part → mean points
+    coverage: dict[int, dict[str, float]]  # week → family → mean capability ÷ requirement
 
 
 def _restrained(scenario: Any, seed: int, overrides: dict[str, Any] | None = None):
@@ -77,13 +79,19 @@ def calibration_facts(replications: int = DOC_SEEDS, root_seed: int = DEFAULT_RO
     seeds = tuple(run_seed(root_seed, i) for i in range(replications))
     chance: list = []
     parts: dict[int, list] = {w: [] for w in SHARE_WEEKS}
+    coverage: dict[int, list] = {w: [] for w in SHARE_WEEKS}
+    families = _families(spec)
     probs: list = []
     index: list = []
     for seed in seeds:
         held = _restrained(scenario, seed)
         for w in range(scenario.horizon_weeks + 1):
             if w in parts:
-                parts[w].append(capability_parts(held, REGION, spec.warning_weeks, spec.campaign_weeks))
+                parts[w].append({f: capability_parts(held, REGION, spec.warning_weeks, spec.campaign_weeks,
+                                                     None if f == "all" else f) for f in families})
+                adv = _adversary(held)
+                coverage[w].append({f: sum(parts[w][-1][f].values())
+                                    / adv.requirement(held.week, "strike" if f == "all" else f) for f in families})
             if w < scenario.horizon_weeks:
                 held.step()
         chance.append([1.0 - d for d in held.timeseries()[f"deterrence.{REGION}"]])
@@ -98,8 +106,20 @@ def calibration_facts(replications: int = DOC_SEEDS, root_seed: int = DEFAULT_RO
         peak_chance=float(mean_chance[peak]), peak_week=peak, start_date=scenario.start_date,
         failure_probability=(float(np.mean(probs)), float(np.min(probs)), float(np.max(probs))),
         deterrence_index=float(np.mean(index)),
-        shares={w: {k: float(np.mean([p[k] for p in parts[w]])) for k in parts[w][0]} for w in SHARE_WEEKS},
+        shares={w: {f: {k: float(np.mean([p[f][k] for p in parts[w]])) for k in parts[w][0][f]}
+                    for f in families} for w in SHARE_WEEKS},
+        coverage={w: {f: float(np.mean([c[f] for c in coverage[w]])) for f in coverage[w][0]}
+                  for w in SHARE_WEEKS if coverage[w]},
     )
+
+
+def _families(spec: Any) -> tuple[str, ...]:
+    """The requirement families the adversary scores: strike and defence, or one ('all')."""
+    return ("strike", "defence") if spec.interceptor_requirement is not None else ("all",)
+
+
+def _adversary(model: Any) -> Any:
+    return next(a for a in model.adversary_list if a.region == REGION)
 
 
 def _date(start: str, week: int) -> str:
@@ -112,17 +132,23 @@ def render_block(f: CalibrationFacts) -> str:
     lo, hi = f.failure_probability[1], f.failure_probability[2]
     chance = ", ".join(f"{v:.2f} at week {w}" for w, v in f.chance_weeks.items())
     shares = []
-    for w, p in f.shares.items():
-        total = sum(p.values())
-        cells = ", ".join(f"{k} {v:,.0f} ({v / total:.0%})" for k, v in p.items())
-        shares.append(f"week {w} — {cells}")
+    for w, by_family in f.shares.items():
+        fams = []
+        for fam, p in by_family.items():
+            total = sum(p.values())
+            cells = ", ".join(f"{k} {v:,.0f} ({v / total:.0%})" for k, v in p.items())
+            ratio = f.coverage.get(w, {}).get(fam)
+            cover = f", coverage {ratio:.2f}" if ratio is not None else ""
+            fams.append(cells + cover if fam == "all" else f"{fam}: {cells}{cover}")
+        shares.append(f"week {w} — " + "; ".join(fams))
     text = (
         f"*Model output* (generated; baseline, the first {len(f.seeds)} replicate seeds of the default "
         f"root seed, the adversary held back for the chance path and the shares): the assessed chance "
         f"of success is {chance}; it peaks at {f.peak_chance:.2f} in week {f.peak_week} "
         f"({_date(f.start_date, f.peak_week)}). `{FAILURE}` is {f.failure_probability[0]:.3f} "
         f"(seeds {lo:.3f}–{hi:.3f}); the deterrence index is {f.deterrence_index:.3f}. "
-        f"*Shares of capability* (points, mean of the seeds): " + "; ".join(shares) + "."
+        f"*Shares of capability* (points, mean of the seeds; coverage = capability ÷ that week's "
+        f"requirement): " + " — ".join(shares) + "."
     )
     return f"{BEGIN}\n{text}\n{END}"
 
@@ -187,10 +213,13 @@ def grid_overrides(point: dict[str, float]) -> dict[str, Any]:
     """Scenario overrides of one grid point (the lift applies to the US, the Pacific's reinforcer)."""
     from ...model.loader import load_scenario
 
-    req = load_scenario(HEADLINE).adversaries[REGION].campaign_requirement
-    return {f"adversaries.{REGION}.hazard_per_week": point["hazard"],
-            f"adversaries.{REGION}.campaign_requirement": req * point["requirement"],
-            "nations.USA.lift_share_per_week": point["lift"]}
+    spec = load_scenario(HEADLINE).adversaries[REGION]
+    out = {f"adversaries.{REGION}.hazard_per_week": point["hazard"],
+           f"adversaries.{REGION}.campaign_requirement": spec.campaign_requirement * point["requirement"],
+           "nations.USA.lift_share_per_week": point["lift"]}
+    if spec.interceptor_requirement is not None:  # the factor scales both requirements
+        out[f"adversaries.{REGION}.interceptor_requirement"] = spec.interceptor_requirement * point["requirement"]
+    return out
 
 
 def robust_direction(replications: int, points: Sequence[dict[str, float]] | None = None,
