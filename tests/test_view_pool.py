@@ -96,3 +96,33 @@ def test_the_pair_folder_draws_the_figures_all_the_series_draw(tmp_path, monkeyp
         assert (a is None) == (b is None), name
         if a is not None and b is not None:
             assert (a.png, a.caption) == (b.png, b.caption), name
+
+
+def test_the_workers_exit_when_the_server_is_killed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    code = ("import os, signal; from dibsim.experiments.view import pool; p = pool.start_pool(2); "
+            "print(' '.join(map(str, sorted(p.worker_pids()))), flush=True); os.kill(os.getpid(), signal.SIGKILL)")
+    out = tmp_path / "pids.txt"
+    with open(out, "w") as fh:  # a file, not a pipe: workers that outlive it would hold a pipe open
+        subprocess.run([sys.executable, "-c", code], check=False, stdout=fh, timeout=300)
+    pids = [int(p) for p in out.read_text().split()]
+    assert len(pids) == 2
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [p for p in pids if alive(p)]
+    for p in left:  # do not leave them behind when the check fails
+        os.kill(p, 9)
+    assert not left, f"workers {left} outlived the killed server"

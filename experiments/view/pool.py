@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -24,6 +26,34 @@ from ..engine.executors import Executor, ProcessExecutor
 DEFAULT_WORKERS = 2
 #: The environment variable that sets the pool's size.
 WORKERS_ENV = "DIBSIM_VIEW_WORKERS"
+#: Seconds between a worker's checks that the server that started it is alive (assumption:
+#: a killed server's idle workers are gone within a second or two).
+WATCH_S = 1.0
+
+#: Process ids of the processes that hold a started pool (a worker forked by one watches it).
+_holders: set[int] = set()
+
+
+def _watch_holder() -> None:
+    """In a process just forked: when its parent holds a pool, exit once the parent is gone.
+
+    A worker of a process pool waits on a pipe whose other end it holds itself, so it would
+    outlive a server killed without its exit handlers (SIGKILL, SIGTERM to a bare process).
+    """
+    parent = os.getppid()
+    if parent not in _holders:
+        return
+    _holders.clear()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="dibsim-view-watch", daemon=True).start()
+
+
+os.register_at_fork(after_in_child=_watch_holder)
 
 
 class KeptPool(Executor):
@@ -48,6 +78,7 @@ class KeptPool(Executor):
         from ...model import CooperationModel  # noqa: F401 - imported for the workers to inherit
         from ..engine import worker  # noqa: F401
 
+        _holders.add(os.getpid())
         self._inner.__enter__()
         return self
 
