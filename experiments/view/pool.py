@@ -7,7 +7,10 @@ engine :class:`~experiments.engine.executors.ProcessExecutor` stops its workers.
 :class:`KeptPool` is an executor whose leaving keeps them: the runner sees a process executor,
 and the workers live as long as the server (the page holds the pool with
 ``st.cache_resource``). Results do not depend on where runs execute (the engine's rule), so the
-page shows the same numbers with or without the pool.
+page shows the same numbers with or without the pool. The workers run the code as it was when
+the pool started (they are forked then): a run function that cannot be sent to them, such as
+one a test plants inside a test, runs in the server's own process instead
+(:func:`sendable`).
 """
 
 from __future__ import annotations
