@@ -79,6 +79,19 @@ SERIES_FIGURES: dict[str, Callable[[Any, Path, Sequence[str]], Any]] = {
 }
 
 
+#: The weekly series the figures above read (the plotting modules' prefixes and names): a
+#: pair folder of the What-if page holds only these (``tests/test_view_pool.py`` checks that
+#: each figure drawn from such a folder is the figure drawn from all the series).
+PLOTTED_PREFIXES = ("output.", "deliverable.", "deliverable_nation.", "capacity_nation.", "deterrence.",
+                    "crisis_active.", "arrivals.")
+PLOTTED_NAMES = ("output_us", "output_allied")
+
+
+def plotted(series: str) -> bool:
+    """Whether one of :data:`SERIES_FIGURES` reads the weekly series called ``series``."""
+    return series in PLOTTED_NAMES or series.startswith(PLOTTED_PREFIXES)
+
+
 def figure_dir(folder: Any, key: str) -> Path:
     """Where the view draws a folder's figures (inside the view's cache, never the folder)."""
     from .whatif import cache_dir

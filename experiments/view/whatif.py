@@ -4,9 +4,12 @@ written back as an ``extends:`` scenario file.
 
 Each arm runs into its own results folder in the view's cache (:func:`cache_dir`), named by
 the arm's scenario hash, replications, root seed and horizon, so the status quo runs once per
-scenario and seed and moving a slider runs only the variant. The two arms' tables are then
-joined into one results folder (:func:`pair_folder`), which is what the report's comparison
-and plotting functions read.
+scenario and seed and moving a slider runs only the variant; an arm read back is kept in
+memory (:data:`KEPT_ARMS` of them). The runs go to the executor the caller hands in (the
+page's kept worker pool, :mod:`experiments.view.pool`), else run in this process. The paired
+differences are computed from both arms' runs tables joined in memory; the figures, which the
+report's plotting functions draw from a folder, get one results folder of both arms holding
+only the series they plot (:func:`pair_folder`), written when a figure is first asked for.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,12 +50,34 @@ class Variant:
 
 @dataclass(frozen=True)
 class PairResult:
-    """The two arms run on common seeds: their joint folder and the failed runs' errors."""
+    """The two arms run on common seeds: both arms' runs, their folders and the failed runs.
 
-    folder: Any
+    Attributes:
+        runs: both arms' runs tables, the status quo's first (the variant's renamed to
+            ``variant`` when it is the status quo's own runs).
+        status_quo: the status quo's scenario name.
+        variant: the variant's scenario name.
+        failures: the failed runs as (run id, error) pairs.
+        arms: the status quo's and the variant's results folders (the same folder when the
+            variant changes nothing).
+        renamed: the variant's name when its runs are the status quo's own, else ``None``.
+    """
+
+    runs: Any
     status_quo: str
     variant: str
     failures: tuple[tuple[str, str], ...]
+    arms: tuple[str, str]
+    renamed: str | None = None
+
+    @property
+    def folder(self) -> Any:
+        """Both arms as one results folder in memory (runs only, no series: what the
+        comparison reads); its path is where :func:`pair_folder` writes it for the figures.
+        """
+        from ..engine.results import ResultsFolder
+
+        return ResultsFolder(path=pair_path(self), runs=self.runs)
 
 
 def cache_dir() -> Path:
@@ -105,26 +131,49 @@ def describe(variant: Variant) -> str:
     return f"{variant.source} with " + ("; ".join(parts) if parts else "no change")
 
 
-def arm_folder(scenario: Any, replications: int, root_seed: int, steps: int | None) -> Any:
-    """Run one arm into its cached folder (or reuse it) and read it back.
+#: Arms kept in memory once read back (the status quo's among them): path → (folder, failures).
+KEPT_ARMS = 32
+_kept: "OrderedDict[Path, tuple[Any, tuple[tuple[str, str], ...]]]" = OrderedDict()
+
+
+def arm_folder(scenario: Any, replications: int, root_seed: int, steps: int | None,
+               executor: Any = None) -> Any:
+    """Run one arm into its cached folder (or reuse it, from memory when read before).
+
+    Args:
+        scenario: the arm's validated scenario.
+        replications: runs of the arm.
+        root_seed: the engine's root seed.
+        steps: a shorter horizon in weeks.
+        executor: where the runs execute (an engine executor, e.g. the page's kept pool);
+            this process when ``None``, or when the run function cannot be sent to a worker.
 
     Returns:
         (the results folder, the failed runs as (run id, error) pairs).
     """
     from ...model.loader import scenario_hash
+    from ..engine import worker
     from ..engine.results import load_results
     from ..engine.runner import run_experiment
+    from .pool import sendable
 
     digest = scenario_hash(scenario)
     out = cache_dir() / f"{scenario.name}-{digest[:16]}-r{replications}-s{root_seed}-h{steps or 0}"
+    kept = _kept.get(out)
+    if kept is not None and _complete(out):
+        _kept.move_to_end(out)
+        return kept
     if not _complete(out):
         plan = _plan_for(scenario, digest, replications, root_seed, steps)
-        from ..engine import worker
-
-        run_experiment(plan, out, resume=True, progress=False, run_fn=worker.model_run)
+        run_fn = worker.model_run
+        run_experiment(plan, out, resume=True, progress=False, run_fn=run_fn,
+                       executor=executor if executor is not None and sendable(run_fn) else None)
     folder = load_results(out)
     bad = folder.runs[folder.runs["status"] != "ok"]
-    return folder, tuple(zip(bad["run_id"], bad["error"]))
+    _kept[out] = folder, tuple(zip(bad["run_id"], bad["error"]))
+    while len(_kept) > KEPT_ARMS:
+        _kept.popitem(last=False)
+    return _kept[out]
 
 
 def _plan_for(scenario: Any, digest: str, replications: int, root_seed: int, steps: int | None) -> Any:
@@ -144,36 +193,50 @@ def _complete(out: Path) -> bool:
         return False
 
 
-def pair_folder(a: Any, b: Any, b_name: str | None = None) -> Any:
-    """One results folder holding both arms' runs and series (cached beside the arms).
+def pair_path(pair: PairResult) -> Path:
+    """Where :func:`pair_folder` writes a pair (in the view's cache, beside the arms)."""
+    a, b = (Path(p).resolve() for p in pair.arms)
+    key = hashlib.sha256(f"{a}|{b}|{pair.renamed}".encode()).hexdigest()[:16]
+    return cache_dir() / f"pair-{key}"
 
-    With ``b_name``, ``b``'s runs are recorded under that scenario name (the variant that
-    changes nothing is the status quo's own runs, renamed).
+
+def pair_folder(pair: PairResult) -> Any:
+    """One results folder on disk holding both arms' runs and the series the page's figures
+    plot (:data:`experiments.view.figures.PLOTTED_SERIES`), for the report's plotting
+    functions, which read a folder; written once, read back as a results folder.
     """
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
-    from ..engine.results import RUNS_FILE, TIMESERIES_FILE, load_results, write_json_atomic
+    from ..engine import results as store
+    from .figures import plotted
 
-    key = hashlib.sha256(f"{a.path.resolve()}|{b.path.resolve()}|{b_name}".encode()).hexdigest()[:16]
-    out = cache_dir() / f"pair-{key}"
-    if not _complete(out):
-        out.mkdir(parents=True, exist_ok=True)
-        old = str(b.runs["scenario"].iloc[0]) if len(b.runs) else ""
-        for file in (RUNS_FILE, TIMESERIES_FILE):
-            if not (a.path / file).is_file():
-                continue
-            second = _renamed(pd.read_parquet(b.path / file), old, b_name)
-            pd.concat([pd.read_parquet(a.path / file), second], ignore_index=True).to_parquet(
-                out / file, index=False)
-        entries = [dict(e, name=b_name or e.get("name")) for e in b.manifest.get("scenarios", [])]
-        manifest = {**a.manifest, "scenarios": [*a.manifest.get("scenarios", []), *entries],
-                    "completed": True}
-        write_json_atomic(manifest, out / "manifest.json")
-    return load_results(out)
+    out = pair_path(pair)
+    if _complete(out):
+        return store.load_results(out)
+    out.mkdir(parents=True, exist_ok=True)
+    a, b = (Path(p) for p in pair.arms)
+    old = pair.status_quo
+    for file in (store.RUNS_FILE, store.TIMESERIES_FILE):
+        if not (a / file).is_file():
+            continue
+        tables = [pq.read_table(a / file), pq.read_table(b / file)]
+        if file == store.TIMESERIES_FILE:
+            keep = pa.array([n for n in tables[0]["series"].unique().to_pylist() if plotted(n)], pa.string())
+            tables = [t.filter(pc.is_in(t["series"], value_set=keep)) for t in tables]
+        if pair.renamed is not None:
+            tables[1] = _renamed_table(tables[1], old, pair.renamed)
+        store.write_table_atomic(pa.concat_tables(tables, promote_options="default"), out / file, sync=False)
+    first, second = (json.loads((p / "manifest.json").read_text(encoding="utf-8")) for p in (a, b))
+    entries = [dict(e, name=pair.renamed or e.get("name")) for e in second.get("scenarios", [])]
+    manifest = {**first, "scenarios": [*first.get("scenarios", []), *entries], "completed": True}
+    store.write_json_atomic(manifest, out / "manifest.json")
+    return store.load_results(out)
 
 
 def _renamed(table: Any, old: str, new: str | None) -> Any:
-    """A runs or series table with its scenario (and run ids) renamed."""
+    """A runs table with its scenario (and run ids) renamed."""
     if new is None:
         return table
     table = table.copy()
@@ -183,9 +246,22 @@ def _renamed(table: Any, old: str, new: str | None) -> Any:
     return table
 
 
+def _renamed_table(table: Any, old: str, new: str) -> Any:
+    """An Arrow runs or series table with its scenario (and run ids) renamed, as :func:`_renamed`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pc.replace_substring(table["run_id"], f"{old}:", f"{new}:", max_replacements=1)
+    table = table.set_column(table.schema.get_field_index("run_id"), "run_id", ids)
+    if "scenario" in table.column_names:
+        i = table.schema.get_field_index("scenario")
+        table = table.set_column(i, "scenario", pa.array([new] * table.num_rows, table.schema.field(i).type))
+    return table
+
+
 def run_pair(variant: Variant, replications: int, root_seed: int, steps: int | None = None,
-             base: Any = None) -> PairResult:
-    """Run the status quo and the variant on the same seeds (each cached) and join them.
+             base: Any = None, executor: Any = None) -> PairResult:
+    """Run the status quo and the variant on the same seeds (each cached) and join their runs.
 
     Args:
         variant: the what-if.
@@ -193,18 +269,25 @@ def run_pair(variant: Variant, replications: int, root_seed: int, steps: int | N
         root_seed: the engine's root seed (replicate *r* gets the same seed in both arms).
         steps: a shorter horizon in weeks.
         base: the status quo already loaded (loaded from ``variant.source`` otherwise).
+        executor: where the runs execute (:func:`arm_folder`).
 
     Raises:
         model.loader.ScenarioError: when the status quo or the variant does not validate.
     """
+    import pandas as pd
+
     base = base if base is not None else status_quo_scenario(variant.source)
     var = variant_scenario(variant)
-    base_folder, base_bad = arm_folder(base, replications, root_seed, steps)
+    base_folder, base_bad = arm_folder(base, replications, root_seed, steps, executor)
     if not variant.changes:  # the variant is the status quo: its runs are the same runs
-        return PairResult(pair_folder(base_folder, base_folder, var.name), base.name, var.name, base_bad)
-    var_folder, var_bad = arm_folder(var, replications, root_seed, steps)
-    folder = pair_folder(base_folder, var_folder)
-    return PairResult(folder, base.name, var.name, base_bad + var_bad)
+        runs = pd.concat([base_folder.runs, _renamed(base_folder.runs, base.name, var.name)],
+                         ignore_index=True)
+        arms = (str(base_folder.path), str(base_folder.path))
+        return PairResult(runs, base.name, var.name, base_bad, arms, var.name)
+    var_folder, var_bad = arm_folder(var, replications, root_seed, steps, executor)
+    runs = pd.concat([base_folder.runs, var_folder.runs], ignore_index=True)
+    return PairResult(runs, base.name, var.name, base_bad + var_bad,
+                      (str(base_folder.path), str(var_folder.path)))
 
 
 def differences(pair: PairResult, metrics: list[str]) -> Any:
@@ -227,7 +310,7 @@ def headline_metrics(pair: PairResult, scenario: Any) -> list[str]:
     from ..analysis.answer import headline_metrics as study_headlines
     from ..study import contested_region
 
-    return study_headlines(pair.folder.runs, contested_region(scenario))
+    return study_headlines(pair.runs, contested_region(scenario))
 
 
 def variant_yaml(variant: Variant, name: str) -> str:

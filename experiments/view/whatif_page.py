@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 from dibsim.experiments.view import controls as ctl
+from dibsim.experiments.view import pool
 from dibsim.experiments.view import whatif as core
 from dibsim.experiments.view.figures import SERIES_FIGURES, draw
 
@@ -29,18 +30,35 @@ OWN_FILE = "a scenario file…"
 SCENARIO_ENV = "DIBSIM_VIEW_SCENARIO"
 
 
+@st.cache_resource(show_spinner=False)
+def _pool(workers: int) -> Any:
+    """The worker processes the runs go to, started when the page first loads and kept for the
+    server's life (``None`` for 0 workers: the runs stay in the server's process).
+    """
+    return pool.start_pool(workers)
+
+
+def _executor() -> Any:
+    """The kept pool of ``DIBSIM_VIEW_WORKERS`` processes (:mod:`experiments.view.pool`)."""
+    try:
+        workers = pool.view_workers()
+    except ValueError as exc:
+        st.sidebar.warning(f"{exc}; the runs go to {pool.DEFAULT_WORKERS} workers")
+        workers = pool.DEFAULT_WORKERS
+    return _pool(workers)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _pair(source: str, reforms: tuple[str, ...], overrides: str, reps: int, seed: int,
-          _base: Any = None) -> Any:
+          _base: Any = None, _executor: Any = None) -> Any:
     variant = core.Variant(source, reforms, tuple(json.loads(overrides)))
-    return core.run_pair(variant, reps, seed, base=_base)
+    return core.run_pair(variant, reps, seed, base=_base, executor=_executor)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _figure(folder_path: str, name: str, scenarios: tuple[str, ...]) -> Any:
-    from dibsim.experiments.engine.results import load_results
-
-    return draw(load_results(folder_path), name, scenarios)
+def _figure(folder_path: str, name: str, scenarios: tuple[str, ...], _of: Any = None) -> Any:
+    """One figure of the pair ``_of``, drawn from its folder at ``folder_path`` (written once)."""
+    return draw(core.pair_folder(_of), name, scenarios)
 
 
 @st.cache_resource(show_spinner=False)
@@ -119,6 +137,7 @@ def render() -> None:
     from dibsim.model.loader import ScenarioError
 
     st.title("What if")
+    executor = _executor()  # started with the page, before the first what-if
     source = scenario_source()
     if source is None:
         st.info("Name a scenario file (a YAML path) in the sidebar.")
@@ -142,7 +161,7 @@ def render() -> None:
     st.markdown(f"**Variant:** {core.describe(variant)} — {reps} replications, root seed {seed}")
     try:
         with st.spinner(f"running {reps} replications of both arms …"):
-            pair = _pair(source, reforms, json.dumps(list(overrides.items())), reps, seed, scenario)
+            pair = _pair(source, reforms, json.dumps(list(overrides.items())), reps, seed, scenario, executor)
     except ScenarioError as exc:
         st.error("The variant does not validate: " + " | ".join(exc.problems))
         return
@@ -190,7 +209,7 @@ def where_made(pair: Any) -> None:
     """Paired differences of the per-system and per-region metrics (where the effect is made)."""
     from dibsim.experiments.analysis.catalog import metric_columns, metric_spec
 
-    runs = pair.folder.runs
+    runs = pair.runs
     per = [m for m in metric_columns(runs) if "." in m and metric_spec(m) is not None
            and runs[m].notna().any()]
     if not per:
@@ -207,7 +226,7 @@ def series(pair: Any) -> None:
     st.subheader("Weekly series, both arms")
     name = st.radio("figure", list(SERIES_FIGURES), horizontal=True, key="whatif_figure",
                     label_visibility="collapsed")
-    fig = _figure(str(pair.folder.path), name, (pair.status_quo, pair.variant))
+    fig = _figure(str(core.pair_path(pair)), name, (pair.status_quo, pair.variant), pair)
     if fig is None:
         st.info(f"This scenario's runs hold no series for '{name}'.")
         return
