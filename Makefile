@@ -19,13 +19,19 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dibsim study --until-resolved --max-replications 60 --budget-minutes 7
 
-## make test: lint and types, then the test suite (under five minutes on two cores), its tests
-## shared among PYTEST_WORKERS processes (pytest-xdist; `make test PYTEST_WORKERS=0` runs them in
-## one). A test file's tests run in one worker (--dist loadfile), so its shared runs are made
-## once; tests/conftest.py starts the costliest files first.
+## make test: lint and types, then the test suite without the tests marked slow (each over
+## ~20 s: the wheel in a fresh venv, the real study twice, the deterrence grid), under five
+## minutes on two cores. make test-all runs every test (CI runs it: .ci/run). The tests are
+## shared among PYTEST_WORKERS processes (pytest-xdist; PYTEST_WORKERS=0 runs them in one); a
+## test file's tests run in one worker (--dist loadfile), so its shared runs are made once, and
+## tests/conftest.py hands out the costliest files first.
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 test: lint
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
+
+## make test-all: lint and types, then every test, the slow ones included.
+test-all: lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 ## make lint: ruff on the code and tests, mypy on all of dibsim. mypy reads
