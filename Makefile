@@ -20,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/dibsim study --until-resolved --max-replications 60 --budget-minutes 7
 
 ## make test: lint and types, then the test suite without the tests marked slow (each over
-## ~20 s: the wheel in a fresh venv, the real study twice, the deterrence grid), under five
-## minutes on two cores. make test-all runs every test (CI runs it: .ci/run). The tests are
+## ~20 s: the wheel in a fresh venv, the real study twice, the ensemble study, the deterrence
+## grid, the 500-example fuzz), under five minutes on two cores. make test-all runs every test (CI runs it: .ci/run). The tests are
 ## shared among PYTEST_WORKERS processes (pytest-xdist; PYTEST_WORKERS=0 runs them in one); a
 ## test file's tests run in one worker (--dist loadfile), so its shared runs are made once, and
 ## tests/conftest.py hands out the costliest files first.
