@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench view screenshot test-forward
+.PHONY: run test test-all lint install clean bench view screenshot test-forward
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,17 +19,30 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dibsim study --until-resolved --max-replications 60 --budget-minutes 7
 
-## make test: lint and types, then the test suite (under five minutes on two cores).
+## make test: lint and types, then the test suite without the tests marked slow (each over
+## ~20 s: the wheel in a fresh venv, the real study twice, the ensemble study, the deterrence
+## grid, the 500-example fuzz), under five minutes on two cores. make test-all runs every test (CI runs it: .ci/run). The tests are
+## shared among PYTEST_WORKERS processes (pytest-xdist; PYTEST_WORKERS=0 runs them in one); a
+## test file's tests run in one worker (--dist loadfile), so its shared runs are made once, and
+## tests/conftest.py hands out the costliest files first.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
+
+## make test-all: lint and types, then every test, the slow ones included.
+test-all: lint
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 ## make lint: ruff on the code and tests, mypy on all of dibsim. mypy reads
 ## the package through a folder of links named as the package is (dibsim/model, ...), because
 ## the editable install maps the folders with an import hook that mypy does not follow.
 TYPECHECK := build/typecheck
+## The links are made afresh each time; mypy's cache beside them (build/typecheck/.mypy_cache)
+## is kept, so a second run checks only what changed.
 lint: $(STAMP)
 	$(BIN)/ruff check model experiments src tests
-	@rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/dibsim
+	@rm -rf $(TYPECHECK)/dibsim && mkdir -p $(TYPECHECK)/dibsim
 	@ln -s $(CURDIR)/src/dibsim/__init__.py $(TYPECHECK)/dibsim/__init__.py
 	@for d in model experiments scenarios; do ln -s $(CURDIR)/$$d $(TYPECHECK)/dibsim/$$d; done
 	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p dibsim

@@ -10,6 +10,7 @@ from dibsim.experiments.ensemble_study import combine
 LAG = "industry.expansion_profiles.shell_line.lag_weeks"
 
 
+@pytest.mark.slow  # two sets × both headlines' arms, about 25 s: make test-all (CI) runs it
 def test_the_study_runs_once_per_set_with_the_sets_overrides_on_every_arm(tmp_path):
     cal = tmp_path / "cal"
     cal.mkdir()

@@ -5,7 +5,9 @@ The shipped baseline (read raw, as a dict) is mutated at random places and depth
 types, out-of-range and non-finite numbers, huge numbers, empty strings, lists and mappings,
 unknown keys, deleted and renamed keys. A second property writes random variants of the baseline to
 exercise the ``extends:`` merge rule (plain lists, ``add``, ``replace``, malformed forms).
-Derandomized with no example database, so every run (and CI) tries the same examples.
+Derandomized with no example database, so every run (and CI) tries the same examples. The
+mutation property runs 500 examples where every test runs (make test-all, CI; marked slow, about
+40 s) and 100 others in make test.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from dibsim.experiments.cli import main
 from dibsim.model.loader import load_raw, load_scenario, resolve_path
@@ -28,6 +31,8 @@ BASE_PATH = resolve_path("baseline")
 BASELINE = load_raw(BASE_PATH)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
+#: Examples of the quick mutation fuzz that make test runs (the full one, marked slow, runs 500).
+QUICK_EXAMPLES = 100
 FUZZ = settings(max_examples=500, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -127,14 +132,28 @@ def assert_clean_answer(code: int, stderr: str, path: Path) -> None:
         assert all(math.isfinite(x) for x in numbers_in(load_scenario(path).model_dump()))
 
 
-@FUZZ
-@given(st.data())
-def test_mutated_baseline_never_crashes(data):
+def mutated_baseline_answers_cleanly(data: Any) -> None:
+    """The property: one to three random mutations of the baseline get a clean answer."""
     scenario = copy.deepcopy(BASELINE)
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         scenario = mutate(data.draw, scenario)
     with tempfile.TemporaryDirectory() as tmp:
         assert_clean_answer(*validate_in_process(scenario, Path(tmp)))
+
+
+@pytest.mark.slow  # 500 examples, about 40 s: make test-all (CI) runs it
+@FUZZ
+@given(st.data())
+def test_mutated_baseline_never_crashes(data):
+    mutated_baseline_answers_cleanly(data)
+
+
+@settings(FUZZ, max_examples=QUICK_EXAMPLES)
+@given(st.data())
+def test_mutated_baseline_never_crashes_quick(data):
+    # make test's share of the fuzz: other examples than the 500 above (Hypothesis draws them
+    # from the test's own name), so the two together try 600
+    mutated_baseline_answers_cleanly(data)
 
 
 def nest(path: tuple, value: Any) -> Any:

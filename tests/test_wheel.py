@@ -13,7 +13,7 @@ from a copy of the working tree (build artefacts, venvs and results left out), s
 ``build/`` folder cannot leak old modules into it and the checkout stays untouched; the build
 backend (setuptools, wheel) comes from the index too, in pip's isolated build environment.
 
-Slow (about a minute): marked ``slow``; ``make test`` runs it with the rest.
+Slow (about a minute): marked ``slow``; ``make test-all`` (CI) runs it, ``make test`` leaves it out.
 """
 
 import math
