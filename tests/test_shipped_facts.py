@@ -26,10 +26,6 @@ SHORT = 156
 FACTS = shipped_facts(SHORT)
 FULL = shipped_facts()
 CACHE: dict = {}
-#: Facts the combined model (issues 14-16 together) no longer shows, measured and stated as open
-#: findings in docs/ODD.md §8 ("Open findings of the combined model"): each test below fails
-#: once its finding is gone (strict), so the ODD and this list are corrected with the fix.
-OPEN_FINDING = pytest.mark.xfail(strict=True, reason="open finding of the combined model, docs/ODD.md §8")
 
 
 def results(name, n, facts=FACTS):
@@ -41,9 +37,9 @@ def test_removing_every_barrier_raises_value_output():
     assert res[VALUE_36M].ci_low > 0, res[VALUE_36M]
 
 
-@OPEN_FINDING
 def test_removing_every_barrier_raises_deterrence():
-    # combined model, 16 seeds: +0.0027 [-0.0011, +0.0064], not resolved
+    # before the week-0 pipeline was kept as history (docs/ODD.md §5), 16 seeds: +0.0027
+    # [-0.0011, +0.0064], not resolved
     res = results("shipped_all_removed", 16)
     assert res[DETERRENCE].ci_low > 0, res[DETERRENCE]
 
@@ -53,15 +49,13 @@ def test_every_barrier_four_times_slower_lowers_value_output():
     assert res[VALUE_36M].ci_high < 0, res[VALUE_36M]
 
 
-@OPEN_FINDING
 def test_every_barrier_four_times_slower_lowers_deterrence():
-    # combined model, 6 seeds: -0.0029 [-0.0065, +0.0007], not resolved
+    # before the week-0 pipeline was kept as history, 6 seeds: -0.0029 [-0.0065, +0.0007]
     res = results("shipped_all_slower", 6)
     assert res[DETERRENCE].ci_high < 0, res[DETERRENCE]
 
 
-@pytest.mark.parametrize("key", [pytest.param(k, marks=OPEN_FINDING) if k in ("fms_case", "third_party_transfer")
-                                 else k for k in BARRIERS])
+@pytest.mark.parametrize("key", list(BARRIERS))
 def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_amount(key):
     res = results(f"shipped_stricter_{key}", 5)
     metrics = tuple(m for m in (VALUE_36M, DETERRENCE) if (key, m) not in EXCEPTIONS)
@@ -74,11 +68,14 @@ def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_am
         assert r.ci_low <= 0, r
 
 
-def test_no_named_exception_remains():
-    # docs/ODD.md §8: the two exceptions (a stricter DSP-5 raising 36-month output, a stricter
-    # releasability review raising deterrence) vanished with release precedent and the staged
-    # FMS case (issue 15); both barriers now meet the general fact above.
-    assert EXCEPTIONS == {}
+def test_the_one_named_exception_is_a_stricter_third_party_transfer_raising_deterrence():
+    # docs/ODD.md §8: the exceptions of issue 10 (a stricter DSP-5 raising 36-month output, a
+    # stricter releasability review raising deterrence) vanished with issue 15; issue 21 traced
+    # the one left once the week-0 pipeline was kept as history: a stricter re-transfer consent
+    # keeps the Pacific's licensed lines' output in the Pacific (tests/test_deterrence_trace.py).
+    assert set(EXCEPTIONS) == {("third_party_transfer", DETERRENCE)}
+    r = results("shipped_stricter_third_party_transfer_exception", 10)[DETERRENCE]
+    assert r.ci_low > 0, r
 
 
 def test_the_us_alone_lowers_deterrence_and_raises_its_failure_probability():
