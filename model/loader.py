@@ -271,14 +271,17 @@ HISTORY_BLOCKS = ("barriers", "policies")
 
 def keep_history(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
     """Before overrides change the barriers or policies, keep the file's blocks as
-    ``warm_start.history`` (unless the file set one): the cases in flight at week 0 were
-    opened under the rules that held before the run (docs/ODD.md §5, 'Cases in flight').
+    ``warm_start.history`` (unless the file set one, or ``warm_start.history_from_file`` is
+    false): the cases in flight at week 0 were opened under the rules that held before the run
+    (docs/ODD.md §5, 'Cases in flight').
     """
     if not any(k.split(".", 1)[0] in HISTORY_BLOCKS for k in overrides):
         return
     ws = data.setdefault("warm_start", {})
     if not isinstance(ws, dict) or ws.get("history") is not None:
         return
+    if not overrides.get("warm_start.history_from_file", ws.get("history_from_file", True)):
+        return  # the overrides describe the world before the run too (a fitted replay)
     ws["history"] = {b: copy.deepcopy(data.get(b) or {}) for b in HISTORY_BLOCKS}
 
 

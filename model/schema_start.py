@@ -40,6 +40,13 @@ class WarmStart(Strict):
         "null: the run's own (assumption: a rule changed at week 0 does not change what was "
         "ordered before it)",
     )
+    history_from_file: bool = field(
+        True,
+        description="whether the loader keeps warm_start.history when run-time overrides change "
+        "barriers or policies: true when an override is a rule changed at week 0 (facts, study "
+        "arms, sweeps); false when it describes the world before the run too (a historical "
+        "replay fitted by calibration) (assumption)",
+    )
     inputs_in_transit: bool = field(
         True,
         description="each line's inputs from the suppliers it uses at week 0 are on their way: "

@@ -44,6 +44,9 @@ def test_the_loader_keeps_the_file_rules_only_when_barriers_or_policies_change()
     again = load_scenario(load_scenario(HEADLINE, {"barriers.fms_case.enabled": False}),
                           {"barriers.fms_case.median_days": 5.0}).warm_start.history
     assert again == kept  # a scenario already carrying the history keeps the first one
+    # a historical replay's fitted overrides describe the world before its start too
+    replay = load_scenario("historical/fms_timelines", {"barriers.fms_case.median_days": 50.0})
+    assert replay.warm_start.history is None
 
 
 def mean_regional_points(overrides: dict, seed: int) -> dict[str, float]:
