@@ -42,8 +42,9 @@ def test_the_grid_has_the_corners_and_the_centre():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="open finding of the combined model, docs/ODD.md §8: at the grid's "
-                   "centre removing every barrier raises the failure probability (+0.0026, 3 seeds)")
+@pytest.mark.xfail(strict=True, reason="open finding, docs/ODD.md §8 'Traced findings': since the week-0 "
+                   "pipeline is history the change has the right sign at every point (centre -0.0047, SE "
+                   "0.0076) but three seeds do not resolve it at the centre or the smallest corner")
 def test_removing_every_barrier_never_raises_the_failure_probability_across_the_grid():
     # four of the nine grid points at three paired seeds (`dibsim facts --deterrence --grid
     # --replications 20` runs all nine): the centre, the corner where the change is smallest
