@@ -7,6 +7,7 @@ the CLI can print them without a traceback.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -264,6 +265,26 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+#: The blocks whose run-time overrides leave the week-0 pipeline as the file's rules built it.
+HISTORY_BLOCKS = ("barriers", "policies")
+
+
+def keep_history(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
+    """Before overrides change the barriers or policies, keep the file's blocks as
+    ``warm_start.history`` (unless the file set one, or ``warm_start.history_from_file`` is
+    false): the cases in flight at week 0 were opened under the rules that held before the run
+    (docs/ODD.md §5, 'Cases in flight').
+    """
+    if not any(k.split(".", 1)[0] in HISTORY_BLOCKS for k in overrides):
+        return
+    ws = data.setdefault("warm_start", {})
+    if not isinstance(ws, dict) or ws.get("history") is not None:
+        return
+    if not overrides.get("warm_start.history_from_file", ws.get("history_from_file", True)):
+        return  # the overrides describe the world before the run too (a fitted replay)
+    ws["history"] = {b: copy.deepcopy(data.get(b) or {}) for b in HISTORY_BLOCKS}
+
+
 def load_scenario(
     source: str | Path | Scenario, overrides: Mapping[str, Any] | None = None
 ) -> Scenario:
@@ -284,6 +305,7 @@ def load_scenario(
     else:
         path = resolve_path(source)
         data, origin = load_raw(path), str(path)
+    keep_history(data, overrides or {})
     for key, value in (overrides or {}).items():
         set_dotted(data, key, value, origin=f"{origin} (override {key})")
     scenario = validate(data, origin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .schema_base import Strict, field
 
 
@@ -28,6 +30,22 @@ class WarmStart(Strict):
         description="weeks between successive pre-run orders of one buyer at one foreign line, "
         "so a route with a nominal time of T weeks has about T / spacing cases in flight "
         "(weeks; assumption: one order every two months)",
+    )
+    history: dict[str, Any] | None = field(
+        None,
+        description="the barriers and policies blocks in force before week 0 (keys 'barriers', "
+        "'policies'), under which the cases in flight at week 0 are measured; set by the loader "
+        "from the scenario file when run-time overrides change barriers or policies, so a change "
+        "made at run time acts from week 0 on and does not rewrite what was already in flight; "
+        "null: the run's own (assumption: a rule changed at week 0 does not change what was "
+        "ordered before it)",
+    )
+    history_from_file: bool = field(
+        True,
+        description="whether the loader keeps warm_start.history when run-time overrides change "
+        "barriers or policies: true when an override is a rule changed at week 0 (facts, study "
+        "arms, sweeps); false when it describes the world before the run too (a historical "
+        "replay fitted by calibration) (assumption)",
     )
     inputs_in_transit: bool = field(
         True,

@@ -16,7 +16,12 @@ A run does not start from an empty pipeline. At week 0, built once every agent e
   in the regulatory pipeline: the quantity in flight is its claim rate × the route's nominal
   regulatory time (Little's law). It is opened as cases one ``case_spacing_weeks`` apart in
   age, through the pipeline's own stages (``Pipeline.submit_in_flight``), so the oldest finish
-  early in year 1 and the youngest take the route's full time.
+  early in year 1 and the youngest take the route's full time. The nominal time is the one of
+  the rules in force before the run (``warm_start.history``, kept by the loader when run-time
+  overrides change barriers or policies): a barrier removed or made stricter at week 0 changes
+  how the cases in flight proceed, not how many there were (else a stricter FMS case would put
+  more orders in flight at week 0, which hold the buyers' positions and stop them ordering
+  elsewhere: docs/ODD.md §8, "Open findings of the combined model").
 * **Inputs in transit.** Each line's inputs from the first supplier of each input (the link in
   use at week 0) are on their way: one week of use lands in each week of the transit time
   (not for a line the scenario starts without inputs, ``initial_input_weeks: 0``).
@@ -29,6 +34,8 @@ from typing import TYPE_CHECKING
 
 from . import sourcing
 from .orders import Order
+from .pipeline import Pipeline
+from .world import World
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -42,13 +49,14 @@ BOOK_WEEK = -1
 def start(model: "CooperationModel") -> None:
     """Put the pre-run order books, open cases and inputs in transit into the model."""
     ws = model.scenario.warm_start
+    before = history_pipeline(model) if ws.open_cases else model.pipeline
     for item in sorted(model.producers_by_item):
         if model.scenario.items[item].kind != "system":
             continue
         claims = _claims(model, item)
         _books(model, item, claims)
         if ws.open_cases:
-            _open_cases(model, item, claims, ws.case_spacing_weeks)
+            _open_cases(model, item, claims, ws.case_spacing_weeks, before)
     if ws.inputs_in_transit:
         for p in model.producer_list:
             _inputs_in_transit(model, p)
@@ -106,14 +114,32 @@ def _buyer_order(nation: "Nation", line: "Producer", item: str, qty: float, rout
     return order
 
 
-def _open_cases(model: "CooperationModel", item: str, claims, spacing: int) -> None:
-    """Open the cases a foreign buyer's steady orders keep in the pipeline at week 0."""
+def history_pipeline(model: "CooperationModel") -> "Pipeline":
+    """The pipeline of the rules in force before week 0 (``warm_start.history``), or the run's
+    own when none is kept. It only measures nominal times: it draws nothing and holds no case.
+    """
+    hist = model.scenario.warm_start.history
+    if hist is None:
+        return model.pipeline
+    scn = model.scenario
+    before = scn.model_copy(update={
+        "barriers": type(scn.barriers).model_validate(hist.get("barriers") or {}),  # type: ignore[attr-defined]  # the registry-built block
+        "policies": type(scn.policies).model_validate(hist.get("policies") or {}),
+    })
+    return Pipeline(before, World(before), model.streams.__getitem__)
+
+
+def _open_cases(model: "CooperationModel", item: str, claims, spacing: int, before: "Pipeline") -> None:
+    """Open the cases a foreign buyer's steady orders keep in the pipeline at week 0: as many,
+    and as old, as the rules before the run (``before``) kept in flight; from week 0 they pass
+    the run's own stages.
+    """
     pipeline = model.pipeline
     for (_, _), (nation, line, route, claim) in sorted(claims.items()):
         probe = sourcing.sale_case(nation, sourcing.Option(route, line, 0), item, claim, 0, line.unit_cost)
         if probe is None:
             continue
-        weeks = pipeline.expected_weeks(probe, 0)
+        weeks = before.expected_weeks(probe, 0)
         n = max(1, round(weeks / spacing))
         qty = claim * weeks / n
         for k in range(n):

@@ -42,9 +42,10 @@ def test_the_grid_has_the_corners_and_the_centre():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="open finding of the combined model, docs/ODD.md §8: every grid point "
-                   "now lowers the failure probability, but at 3 seeds the centre (-0.0027, SE 0.0015) and "
-                   "the corner hazard 0.02, requirement x1.25, lift 0.025 (-0.00007, SE 0.0001) are not resolved")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="open finding, docs/ODD.md §8: with the week-0 "
+                   "pipeline kept as history and the requirement scored like for like, removing every barrier "
+                   "lowers the failure probability at every grid point, but three seeds do not resolve it at the "
+                   "centre or the smallest corner")
 def test_removing_every_barrier_never_raises_the_failure_probability_across_the_grid():
     # four of the nine grid points at three paired seeds (`dibsim facts --deterrence --grid
     # --replications 20` runs all nine): the centre, the corner where the change is smallest

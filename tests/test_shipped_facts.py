@@ -39,8 +39,8 @@ def test_removing_every_barrier_raises_value_output():
 
 
 def test_removing_every_barrier_raises_deterrence():
-    # like-for-like requirement, 16 seeds: +0.0013 [+0.0004, +0.0022] (was +0.0027 [-0.0011,
-    # +0.0064], not resolved, when every munition counted against one requirement)
+    # 16 seeds: +0.0027 [-0.0011, +0.0064], not resolved, before the requirement was scored like
+    # for like and the week-0 pipeline kept as history (docs/ODD.md §5, §8)
     res = results("shipped_all_removed", 16)
     assert res[DETERRENCE].ci_low > 0, res[DETERRENCE]
 
@@ -51,8 +51,8 @@ def test_every_barrier_four_times_slower_lowers_value_output():
 
 
 def test_every_barrier_four_times_slower_lowers_deterrence():
-    # like-for-like requirement, 6 seeds: -0.0016 [-0.0026, -0.0005] (was -0.0029 [-0.0065,
-    # +0.0007], not resolved)
+    # 6 seeds: -0.0029 [-0.0065, +0.0007], not resolved, before the requirement was scored like
+    # for like and the week-0 pipeline kept as history
     res = results("shipped_all_slower", 6)
     assert res[DETERRENCE].ci_high < 0, res[DETERRENCE]
 
@@ -83,11 +83,14 @@ def test_no_single_stricter_barrier_raises_output_or_deterrence_by_a_resolved_am
         assert r.ci_low <= 0, r
 
 
-def test_no_named_exception_remains():
-    # docs/ODD.md §8: the two exceptions (a stricter DSP-5 raising 36-month output, a stricter
-    # releasability review raising deterrence) vanished with release precedent and the staged
-    # FMS case (issue 15); both barriers now meet the general fact above.
-    assert EXCEPTIONS == {}
+def test_the_one_named_exception_is_a_stricter_third_party_transfer_raising_deterrence():
+    # docs/ODD.md §8: the exceptions of issue 10 (a stricter DSP-5 raising 36-month output, a
+    # stricter releasability review raising deterrence) vanished with issue 15; issue 21 traced
+    # the one left once the week-0 pipeline was kept as history: a stricter re-transfer consent
+    # keeps the Pacific's licensed lines' output in the Pacific (tests/test_deterrence_trace.py).
+    assert set(EXCEPTIONS) == {("third_party_transfer", DETERRENCE)}
+    r = results("shipped_stricter_third_party_transfer_exception", 10)[DETERRENCE]
+    assert r.ci_low > 0, r
 
 
 def test_the_us_alone_lowers_deterrence_and_raises_its_failure_probability():

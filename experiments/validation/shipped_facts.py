@@ -42,11 +42,16 @@ INTERCEPTOR_PLANTS = ("usa_lm_pac3", "jpn_mhi_pac3", "usa_rtx_sm6", "usa_boeing_
 
 #: (barrier, metric) whose stricter setting raises the metric by a resolved amount over 30 seeds,
 #: with the mechanism (docs/ODD.md §8 'Stylised facts in the shipped world'): each exception is
-#: a fact of its own, expected to hold, so a change that removes it is seen. Empty since issue 15:
-#: with release precedent and the staged FMS case, a stricter DSP-5 no longer raises 36-month
-#: output (+$109M [−89, +308] over 30 seeds) nor a stricter releasability review Indo-Pacific
-#: deterrence (−0.00004 [−0.00015, +0.00007]) by a resolved amount.
-EXCEPTIONS: dict[tuple[str, str], str] = {}
+#: a fact of its own, expected to hold, so a change that removes it is seen. Since issue 15, a
+#: stricter DSP-5 no longer raises 36-month output (+$109M [−89, +308] over 30 seeds) nor a
+#: stricter releasability review Indo-Pacific deterrence (−0.00004 [−0.00015, +0.00007]) by a
+#: resolved amount. Issue 21 traced the one that remains (docs/ODD.md §8, 'Traced findings').
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("third_party_transfer", DETERRENCE): (
+        "a stricter re-transfer consent withholds the Pacific's licensed lines' (Japanese PAC-3, "
+        "Australian GMLRS) sales to European buyers, so their output stays in the Indo-Pacific: "
+        "stock held there rises as Europe's falls (tests/test_deterrence_trace.py)"),
+}
 
 
 def _barriers(scenario: Any):
