@@ -2,6 +2,7 @@
 ranked below the robust ones."""
 
 import pandas as pd
+import pytest
 import synthetic
 from dibsim.experiments.analysis.answer import effects, load_study, ranked, write_answer
 from dibsim.experiments.analysis.robustness import fragile_lines
@@ -91,3 +92,25 @@ def test_checks_of_the_top_effects_only_rank_checked_robust_then_unchecked_then_
     saved = pd.read_csv(write_answer(load_study(main), table)[0])
     mine = saved[(saved["subject"] == "export_licence") & saved["primary"] & (saved["kind"] == "removed")]
     assert list(mine["standing"]) == ["does not hold"]
+
+
+@pytest.mark.slow
+def test_the_study_runs_its_top_effects_in_every_check_world_and_flags_them(tmp_path):
+    import json
+
+    from dibsim.experiments.cli import main
+    from dibsim.experiments.study_checks import TOP_CHECKED, check_worlds
+
+    out = tmp_path / "study"
+    assert main(["study", "--scenario", "baseline", "--steps", "6", "--replications", "3",
+                 "--no-timeseries", "--quiet", "--out", str(out)]) == 0
+    plan = json.loads((out / "robustness" / "plan.json").read_text())
+    assert len(plan["arms"]) == TOP_CHECKED and plan["replications"] == 3 and not plan["skipped"]
+    assert {w["group"] for w in plan["run"]} == {"structure", "assumptions", "plausible_set"}
+    assert len(plan["run"]) == len(check_worlds())
+    answer = pd.read_csv(out / "answer.csv")
+    ranked_rows = answer[answer["primary"] & answer["kind"].isin(["removed", "reform"])]
+    top = ranked_rows[ranked_rows["arm"].isin(plan["arms"])]
+    assert (top[["holds_structure", "holds_assumptions", "holds_plausible_set"]] != "not checked").all().all()
+    rest = ranked_rows[~ranked_rows["arm"].isin(plan["arms"])]
+    assert (rest["standing"] == "not checked").all()

@@ -66,6 +66,18 @@ def load_checks(folder: Path) -> dict[str, dict[str, pd.DataFrame]]:
     return out
 
 
+def _signed(x: float) -> str:
+    from .answer import number
+
+    return number(float(x), abs(float(x)), signed=True)
+
+
+def _effect_text(check: pd.DataFrame, row: pd.Series) -> str:
+    """The check's estimate of one effect, signed ('-2,950')."""
+    hit = check[(check["arm"] == row["arm"]) & (check["metric"] == row["metric"])]
+    return _signed(hit["effect"].iloc[0])
+
+
 def _has(row: pd.Series, check: pd.DataFrame) -> bool:
     """Whether a check study ran this effect (the checks run the top effects only)."""
     return bool(((check["arm"] == row["arm"]) & (check["metric"] == row["metric"])).any())
@@ -97,8 +109,9 @@ def flag(table: pd.DataFrame, checks: dict[str, dict[str, pd.DataFrame]]) -> pd.
             failed = [name for name, t in having.items() if _fails(row, t)]
             col.append("no" if failed else "yes" if having else "not checked")
             if failed:
-                why[i].append(f"its sign does not hold under {GROUP_WORDS[group]} "
-                              f"({', '.join(failed[:3])})")
+                seen = "; ".join(f"{name}: {_effect_text(having[name], row)}" for name in failed[:3])
+                why[i].append(f"its sign does not hold under {GROUP_WORDS[group]} ({seen}, "
+                              f"against {_signed(row['effect'])} here)")
         out[f"holds_{group}"] = col
     out["robust"] = [all(out.loc[i, f"holds_{g}"] != "no" for g in GROUPS) for i in out.index]
     out["fragile_because"] = ["; ".join(w) for w in why]

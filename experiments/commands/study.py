@@ -17,9 +17,11 @@ def register(sub: Any) -> None:
                        "(the main job; results/default_study/)",
                        description="Run the headline scenario's status quo, each barrier removed "
                        "and made stricter, and each reform variant on common random numbers; "
-                       "print the ranked table of barrier costs and reform gains and write the "
-                       "report. 20 replications per arm unless --replications says; resumes "
-                       "the folder when it already exists.")
+                       "check the top effects under structural alternatives, assumption ends and "
+                       "the calibrated plausible set; print the ranked table of barrier costs and "
+                       "reform gains and write the report. 20 replications per arm unless "
+                       "--replications or --budget-minutes says; resumes the folder when it "
+                       "already exists.")
     add_engine_flags(p, out_help="results folder (default: results/default_study)")
     p.add_argument("--scenario", action="append", metavar="NAME",
                    help="headline scenario (repeat for several; default: baseline and indo_pacific_contingency)")
