@@ -169,8 +169,9 @@ def run_checks(out: Any, main_plan: Any, table: pd.DataFrame, budget: Any, run: 
         done.append(w)
         say(f"{budget.stamp()} checked {w.group}: {w.what}")
     if skipped:
-        say(f"{budget.stamp()} not checked for lack of time: "
-            + ", ".join(f"{w.group} {w.name}" for w in skipped))
+        groups = {g: sum(w.group == g for w in skipped) for g in dict.fromkeys(w.group for w in skipped)}
+        say(f"{budget.stamp()} not checked for lack of time: {len(skipped)} of {len(worlds)} worlds ("
+            + ", ".join(f"{n} {g}" for g, n in groups.items()) + f"; listed in {ROBUSTNESS_DIR}/{PLAN_FILE})")
     info = {"arms": arms, "replications": reps,
             "run": [{"group": w.group, "name": w.name, "what": w.what} for w in done],
             "skipped": [{"group": w.group, "name": w.name, "what": w.what} for w in skipped]}
