@@ -172,7 +172,8 @@ def decompose_arm(folder: ResultsFolder, arm: dict[str, Any], metric: str,
 
 def decomposition(study: Any) -> pd.DataFrame:
     """Every studied arm's decomposition in every decomposable headline metric it has."""
-    frames, cache = [], {}  # the producer series are read once for the whole study
+    frames: list[pd.DataFrame] = []
+    cache: dict[Any, Any] = {}  # the producer series are read once for the whole study
     for arm in study.arms:
         if arm["kind"] not in ORIENTATION:
             continue
