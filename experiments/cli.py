@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     ".commands.consolidate",
     ".commands.bench",
     ".commands.study",
+    ".commands.screen",
     ".commands.calibrate",
     ".commands.analysis",
     ".commands.validation",

@@ -10,7 +10,11 @@ a unit. The metrics table (one row per entry of ``model.metrics.METRICS``) repla
 between two marker comments of ``docs/metrics.md``; the prose around it is hand-written.
 ``tests/test_docs.py`` checks that the committed files equal the generated text.
 
-Usage: ``python -m dibsim.experiments.docs_gen`` (writes both files under ``docs/``, or under the
+The tables of ``docs/calibration.md`` are generated from the stored calibration records
+(:mod:`experiments.validation.calib_record`; ``--store-calibration results/<name>`` stores a
+finished calibration first).
+
+Usage: ``python -m dibsim.experiments.docs_gen`` (writes the files under ``docs/``, or under the
 folder after ``--docs``) or ``--check``.
 """
 
@@ -251,10 +255,19 @@ def render_readme(current: str) -> str:
     return re.sub(r"the [\w-]+ run metrics", f"the {word} run metrics", current)
 
 
+def render_calibration(current: str) -> str:
+    """docs/calibration.md with the tables generated from the stored calibration records."""
+    from .validation.calib_record import render_doc
+
+    return render_doc(current)
+
+
+CALIBRATION_FILE = "calibration.md"
 GENERATORS: dict[str, Callable[[str], str]] = {
     PARAMETERS_FILE: lambda current: render(),
     METRICS_FILE: render_metrics,
     "README.md": render_readme,
+    CALIBRATION_FILE: render_calibration,
 }
 README_FILE = "README.md"
 
@@ -265,6 +278,15 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     folder = Path(argv[argv.index("--docs") + 1]) if "--docs" in argv else DOCS
+    if "--store-calibration" in argv:  # a finished calibration folder becomes the stored record
+        from .errors import UserError
+        from .validation.calib_record import store
+
+        try:
+            print(f"stored {store(argv[argv.index('--store-calibration') + 1])}")
+        except (UserError, IndexError) as exc:
+            print(f"--store-calibration: {exc or 'give a calibration results folder'}", file=sys.stderr)
+            return 2
     stale = []
     for name, generate in GENERATORS.items():
         path = folder / name if name != README_FILE else folder.parent / name

@@ -1,6 +1,7 @@
 """``dibsim study --ensemble results/<calibration>``: the study over the calibration's plausible set.
 
-Each plausible parameter set (``ensemble.json`` of a calibration folder, its ``study_overrides``)
+Each plausible parameter set (``ensemble.json`` of a calibration folder: the points history
+matching keeps, :mod:`experiments.validation.history_matching`; their ``study_overrides``)
 is applied to every arm of the default study, which runs as usual (status quo, barriers removed
 and stricter, reforms; common random numbers within the set: the engine gives replicate *r* the
 same seed in every arm) into ``<out>/set_<k>/``, a default-study folder each. The effects of the
@@ -32,11 +33,19 @@ ENSEMBLE_MARKDOWN = "ensemble_answer.md"
 
 
 def read_ensemble(calibration: Path | str) -> dict[str, Any]:
-    """The plausible set of a calibration folder.
+    """The plausible set of a calibration folder (its ``ensemble.json``), with ``sets`` the
+    points the study carries.
+
+    Reads version 2 (history matching; ``carried`` names the points the study runs) and
+    version 1 (a file without ``version``: trials within a loss tolerance of the best, every
+    set carried); a newer version is refused with one line rather than misread.
 
     Raises:
-        UserError: when the folder holds no ``ensemble.json`` or no set carries study overrides.
+        UserError: when the folder holds no readable ``ensemble.json``, of a version this code
+            does not read, or no carried set changes the study.
     """
+    from .validation.history_matching import READABLE_VERSIONS
+
     path = Path(calibration) / "ensemble.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -44,10 +53,28 @@ def read_ensemble(calibration: Path | str) -> dict[str, Any]:
         raise UserError(f"--ensemble: {calibration} is not a finished calibration (no ensemble.json)") from None
     except (OSError, json.JSONDecodeError) as exc:
         raise UserError(f"--ensemble: {path} is unreadable ({exc})") from None
-    if not data.get("sets") or not any(s.get("study_overrides") for s in data["sets"]):
+    version = data.get("version", 1) if isinstance(data, dict) else None
+    if version not in READABLE_VERSIONS:
+        raise UserError(f"--ensemble: {path}: version {version!r} is not one this dibsim reads "
+                        f"({', '.join(map(str, READABLE_VERSIONS))}); rerun dibsim calibrate")
+    sets = list(data.get("sets") or [])
+    if version >= 2:
+        sets = [sets[i] for i in data.get("carried", range(len(sets))) if 0 <= i < len(sets)]
+    if not sets:
+        raise UserError(f"--ensemble: {path}: the plausible set is empty (no calibration point has "
+                        f"implausibility at most {data.get('cutoff', 3)} on every target)")
+    if not any(s.get("study_overrides") for s in sets):
         raise UserError(f"--ensemble: {path}: no parameter of the calibration has study_paths, so "
                         f"its sets do not change the study")
-    return data
+    return {**data, "sets": sets, "version": version}
+
+
+def describe_set(data: dict[str, Any]) -> str:
+    """How the plausible set was chosen, in a few words (both versions)."""
+    if data.get("version", 1) >= 2:
+        return (f"history matching: implausibility at most {data.get('cutoff')} on every target, "
+                f"{data.get('plausible')} of {data.get('points')} points plausible")
+    return f"loss within {data.get('tolerance')} of the best"
 
 
 def run_ensemble_study(calibration: Path | str, out: Path, *, executor_factory: Callable[[], Any],
@@ -136,8 +163,8 @@ def write_ensemble_report(out: Path, table: pd.DataFrame, data: dict[str, Any], 
             f"<style>{CSS}</style></head><body>"
             f"<h1>What each barrier costs and each reform buys, across the plausible set</h1>"
             f"<div class='answer'><p>{n_sets} parameter sets of calibration "
-            f"'{html.escape(str(data.get('calibration')))}' (loss within {data.get('tolerance')} of the "
-            f"best). On the primary metric, {held} of {total} effects keep their sign and their rank "
+            f"'{html.escape(str(data.get('calibration')))}' ({html.escape(describe_set(data))}). "
+            f"On the primary metric, {held} of {total} effects keep their sign and their rank "
             "in every set; the rest depend on calibration choices and are marked 'no'.</p></div>"
             f"{table_html(shown)}<h2>The sets' results folders</h2><ul>{links}</ul></body></html>")
     path = Path(out) / ENSEMBLE_REPORT
@@ -148,7 +175,7 @@ def write_ensemble_report(out: Path, table: pd.DataFrame, data: dict[str, Any], 
 def to_markdown(table: pd.DataFrame, data: dict[str, Any], n_sets: int) -> str:
     """The ensemble answer as a Markdown table, primary metric first."""
     lines = [f"# The study over the plausible set of calibration '{data.get('calibration')}'", "",
-             f"{n_sets} parameter sets (loss within {data.get('tolerance')} of the best, relative). "
+             f"{n_sets} parameter sets ({describe_set(data)}). "
              "Effect: mean over sets; interval: the envelope of the sets' 95 % intervals "
              "(sampling and calibration spread); sign / rank: share of sets agreeing with the mean.", "",
              "| arm | metric | effect | interval | sign holds | rank holds |", "|---|---|---|---|---|---|"]

@@ -103,7 +103,8 @@ Extend = Callable[[Mapping[str, int]], None]
 
 def until_resolved(arms: Sequence[str], metrics: Sequence[str], rule: StoppingRule,
                    diffs: Diffs, extend: Extend, budget_s: float | None = None,
-                   clock: Callable[[], float] = time.perf_counter) -> tuple[list[Look], str]:
+                   clock: Callable[[], float] = time.perf_counter,
+                   per_run: float | None = None) -> tuple[list[Look], str]:
     """Run the sequential rule; the looks it made and why it stopped.
 
     Args:
@@ -114,6 +115,8 @@ def until_resolved(arms: Sequence[str], metrics: Sequence[str], rule: StoppingRu
         extend: runs the given arms up to the given replications (their status quo too).
         budget_s: wall-time budget in seconds from the call (None: no budget).
         clock: the clock (tests pass a fake one).
+        per_run: seconds per arm-replication measured before the call (the first look may
+            have run already, so its ``extend`` costs nothing and measures nothing).
 
     Returns:
         The looks, and the reason: ``"all resolved or negligible"``, ``"maximum replications"``
@@ -123,7 +126,8 @@ def until_resolved(arms: Sequence[str], metrics: Sequence[str], rule: StoppingRu
     reps = dict.fromkeys(arms, rule.initial)
     extend(dict(reps))
     looks: list[Look] = []
-    per_run = (clock() - start) / max(1, len(arms) * rule.initial)
+    measured = (clock() - start) / max(1, len(arms) * rule.initial)
+    per_run = per_run if per_run is not None else measured
     for k, target in enumerate(rule.schedule()):
         look = Look(dict(reps))
         for a in arms:

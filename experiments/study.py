@@ -20,7 +20,7 @@ A second ``make run`` resumes the folder: it finishes missing runs and otherwise
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,7 +192,9 @@ def arm_scenario(arm: StudyArm) -> Any:
 def study_plan(replications: int | None = None, steps: int | None = None,
                root_seed: int | None = None, headlines: Sequence[str] | None = None,
                reforms: Sequence[str] | None = None,
-               overrides: dict[str, Any] | None = None) -> tuple[Any, list[StudyArm], list[str]]:
+               overrides: dict[str, Any] | None = None,
+               transform: Callable[[Any], dict[str, Any]] | None = None,
+               only: Collection[str] | None = None) -> tuple[Any, list[StudyArm], list[str]]:
     """The plan of the study, its arms and the notes on what was left out.
 
     Args:
@@ -203,6 +205,9 @@ def study_plan(replications: int | None = None, steps: int | None = None,
         reforms: the reform variants (default: :func:`reform_variants`).
         overrides: dotted path → value applied to every arm (a calibrated parameter set,
             ``dibsim study --ensemble``).
+        transform: each arm's scenario → dotted overrides applied to it after ``overrides``
+            (an assumption at one end, scaled from the arm's own values: robustness checks).
+        only: the arms to plan besides the status quos (default: every arm).
 
     Raises:
         UserError: on a bad flag value or a headline given twice.
@@ -223,6 +228,8 @@ def study_plan(replications: int | None = None, steps: int | None = None,
     arms, notes, scenarios = [], [], []
     for head in heads:
         these, why = study_arms(head, reforms)
+        if only is not None:
+            these = [a for a in these if a.kind == "status quo" or a.name in only]
         arms += these
         notes += why
         for arm in these:
@@ -231,6 +238,11 @@ def study_plan(replications: int | None = None, steps: int | None = None,
                 from ..model.loader import load_scenario
 
                 scn = load_scenario(scn, overrides)
+            extra = transform(scn) if transform is not None else None
+            if extra:
+                from ..model.loader import load_scenario
+
+                scn = load_scenario(scn, extra)
             source = f"{head} ({arm.label})" if arm.kind != "status quo" else head
             scenarios.append(ScenarioPlan(arm.name, source, scn, scenario_hash(scn),
                                           template.design, template.replications))

@@ -198,6 +198,8 @@ def set_dotted(data: dict[str, Any], path: str, value: Any, origin: str = "overr
             raise ScenarioError([f"{origin}: {path}: '{'.'.join(keys[:i])}' is not a mapping"])
         if k not in node or node[k] is None:
             node[k] = {}
+        if isinstance(node[k], tuple):  # a loaded scenario's list (crises.0.…) dumps as a tuple
+            node[k] = list(node[k])
         node = node[k]
     last = keys[-1]
     if isinstance(node, list) and last.isdigit() and int(last) < len(node):

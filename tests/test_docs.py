@@ -99,3 +99,31 @@ def test_the_readme_metric_count_is_generated_from_the_metrics():
     assert docs_gen.render_readme(readme) == readme, "run: python -m dibsim.experiments.docs_gen"
     word = docs_gen.NUMBER_WORDS[len(METRICS)] if len(METRICS) < len(docs_gen.NUMBER_WORDS) else str(len(METRICS))
     assert f"the {word} run metrics" in readme
+
+
+def test_calibration_md_tables_are_generated_from_the_stored_records():
+    from dibsim.experiments.validation.calib_record import BEGIN, stored_records
+
+    committed = (DOCS / "calibration.md").read_text(encoding="utf-8")
+    records = stored_records()
+    assert records, "no stored calibration record under scenarios/calibration/results"
+    for record in records:
+        assert BEGIN.format(name=record["name"]) in committed, record["name"]
+    assert docs_gen.render_calibration(committed) == committed, "run: python -m dibsim.experiments.docs_gen"
+
+
+def test_calibration_md_drift_from_the_stored_record_is_caught(tmp_path):
+    import copy
+
+    from dibsim.experiments.validation.calib_record import render_doc, stored_records
+
+    committed = (DOCS / "calibration.md").read_text(encoding="utf-8")
+    record = copy.deepcopy(stored_records()[0])
+    record["plausible_set"]["plausible"] += 1  # the stored result moved; the page did not
+    assert render_doc(committed, [record]) != committed
+    for name in (docs_gen.PARAMETERS_FILE, docs_gen.METRICS_FILE, docs_gen.CALIBRATION_FILE):
+        (tmp_path / name).write_text((DOCS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert docs_gen.main(["--check", "--docs", str(tmp_path)]) == 0
+    stale = committed.replace("| fitted | yes |", "| fitted | no |", 1)
+    (tmp_path / docs_gen.CALIBRATION_FILE).write_text(stale, encoding="utf-8")
+    assert docs_gen.main(["--check", "--docs", str(tmp_path)]) == 1

@@ -76,7 +76,7 @@ def test_study_answers_then_resumes_to_nothing(tmp_path, capsys):
     assert STUDY_HEADLINES == ("baseline", "indo_pacific_contingency")
     out = tmp_path / "study"  # one headline keeps the test quick; the default runs both
     args = ["study", "--out", str(out), "--steps", "20", "--replications", "2", "--no-timeseries",
-            "--scenario", "baseline"]
+            "--scenario", "baseline", "--no-checks"]  # the checks: tests/test_robustness.py
     assert main(args) == 0
     printed = capsys.readouterr().out
     runs = pd.read_parquet(out / "runs.parquet")

@@ -2,6 +2,7 @@
 ranked below the robust ones."""
 
 import pandas as pd
+import pytest
 import synthetic
 from dibsim.experiments.analysis.answer import effects, load_study, ranked, write_answer
 from dibsim.experiments.analysis.robustness import fragile_lines
@@ -49,3 +50,67 @@ def test_without_check_studies_every_effect_is_not_checked(tmp_path):
     table = effects(load_study(synthetic.barrier_study(tmp_path / "s")))
     assert set(table["holds_structure"]) == {"not checked"} and table["robust"].all()
     assert set(ranked(table)["holds"]) == {"not checked"} and not fragile_lines(table)
+
+
+TOP = (("removed", "fms_case"), ("removed", "export_licence"), ("reform", "fms_reform"))
+
+
+def _top_only(planted=None):
+    """The study's check worlds run only its top effects (experiments.study_checks)."""
+    planted = dict(synthetic.PLANTED if planted is None else planted)
+    return {k: v for k, v in planted.items() if k in TOP}
+
+
+def test_checks_of_the_top_effects_only_rank_checked_robust_then_unchecked_then_fragile(tmp_path):
+    import json
+
+    main = synthetic.barrier_study(tmp_path / "study")
+    flipped = dict(synthetic.PLANTED)
+    flipped[("removed", "export_licence")] = {synthetic.VALUE_12M: -3000}
+    root = main / "robustness"
+    synthetic.barrier_study(root / "structure" / "three-year_order_books", planted=_top_only(flipped))
+    synthetic.barrier_study(root / "assumptions" / "sourcing.choice_temperature@low", planted=_top_only())
+    # a folder left by an earlier session, not in this session's plan: fms_case flips there
+    stale = dict(synthetic.PLANTED)
+    stale[("removed", "fms_case")] = {synthetic.VALUE_12M: -6000}
+    synthetic.barrier_study(root / "structure" / "old_world", planted=_top_only(stale))
+    (root / "plan.json").write_text(json.dumps({"run": [
+        {"group": "structure", "name": "three-year order books", "what": ""},
+        {"group": "assumptions", "name": "sourcing.choice_temperature@low", "what": ""}]}))
+    table = effects(load_study(main))
+    primary = table[table["primary"] & (table["kind"] != "stricter")].set_index("subject")
+    assert primary.loc["fms_case", "standing"] == "holds in every check"  # the stale folder is not read
+    assert primary.loc["technology_release", "standing"] == "not checked"
+    assert primary.loc["export_licence", "standing"] == "does not hold"
+    assert "three-year order books" in primary.loc["export_licence", "fragile_because"].replace("_", " ")
+    names = list(ranked(table)["name"])
+    checked = [names.index(n) for n in ("fms_case", "fms_reform")]
+    unchecked = [names.index(n) for n in ("technology_release", "aukus_exemption_widened")]
+    # technology_release (1500) costs less than fms_reform gains (2500) but ranks below it only
+    # because it was not checked; export_licence (3000) is last of all, below the unchecked
+    assert max(checked) < min(unchecked) and max(unchecked) < names.index("export_licence") == len(names) - 1
+    saved = pd.read_csv(write_answer(load_study(main), table)[0])
+    mine = saved[(saved["subject"] == "export_licence") & saved["primary"] & (saved["kind"] == "removed")]
+    assert list(mine["standing"]) == ["does not hold"]
+
+
+@pytest.mark.slow
+def test_the_study_runs_its_top_effects_in_every_check_world_and_flags_them(tmp_path):
+    import json
+
+    from dibsim.experiments.cli import main
+    from dibsim.experiments.study_checks import TOP_CHECKED, check_worlds
+
+    out = tmp_path / "study"
+    assert main(["study", "--scenario", "baseline", "--steps", "6", "--replications", "3",
+                 "--no-timeseries", "--quiet", "--out", str(out)]) == 0
+    plan = json.loads((out / "robustness" / "plan.json").read_text())
+    assert len(plan["arms"]) == TOP_CHECKED and plan["replications"] == 3 and not plan["skipped"]
+    assert {w["group"] for w in plan["run"]} == {"structure", "assumptions", "plausible_set"}
+    assert len(plan["run"]) == len(check_worlds())
+    answer = pd.read_csv(out / "answer.csv")
+    ranked_rows = answer[answer["primary"] & answer["kind"].isin(["removed", "reform"])]
+    top = ranked_rows[ranked_rows["arm"].isin(plan["arms"])]
+    assert (top[["holds_structure", "holds_assumptions", "holds_plausible_set"]] != "not checked").all().all()
+    rest = ranked_rows[~ranked_rows["arm"].isin(plan["arms"])]
+    assert (rest["standing"] == "not checked").all()

@@ -107,9 +107,11 @@ def headline_metrics(runs: pd.DataFrame, region: str | None,
     return chosen
 
 
-def effects(study: Study) -> pd.DataFrame:
+def effects(study: Study, checks: bool = True) -> pd.DataFrame:
     """One row per (headline, arm, headline metric): the paired difference from the status
-    quo and the oriented effect (cost, stricter cost or gain) with its 95% interval.
+    quo and the oriented effect (cost, stricter cost or gain) with its 95% interval, flagged
+    by the check studies under ``robustness/`` (``checks=False``: not read, every effect
+    "not checked").
     """
     arms = {a.scenario: a for a in build_arms([study.folder])}
     rows = []
@@ -127,7 +129,7 @@ def effects(study: Study) -> pd.DataFrame:
         raise UserError(f"{study.folder.path}: the study holds no arm with a headline metric")
     from .robustness import flag, load_checks
 
-    return flag(pd.DataFrame(rows), load_checks(study.folder.path))
+    return flag(pd.DataFrame(rows), load_checks(study.folder.path) if checks else {})
 
 
 def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary: bool) -> dict:
@@ -169,8 +171,11 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
         metrics = list(dict.fromkeys(g["metric"]))
         primary = g[g["primary"] & g["kind"].isin(["removed", "reform"])]
         order = primary.sort_values("effect", ascending=False, na_position="last")
-        if "robust" in order:  # effects that hold everywhere checked lead
-            order = order.sort_values("robust", ascending=False, kind="stable")
+        if "standing" in order:  # effects that hold in every check lead, fragile ones last
+            from .robustness import STANDING_ORDER
+
+            order = order.assign(_s=order["standing"].map(STANDING_ORDER)).sort_values(
+                "_s", kind="stable").drop(columns="_s")
         stricter = g[g["primary"] & (g["kind"] == "stricter")].set_index("subject")
         for rank, r in enumerate(order.itertuples(), start=1):
             cells = g[g["arm"] == r.arm].set_index("metric")

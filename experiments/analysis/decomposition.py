@@ -85,22 +85,43 @@ def lines(resolved: dict[str, Any], keys: Iterable[str]) -> dict[str, Line]:
     return out
 
 
-def producer_values(folder: ResultsFolder, scenario: str, metric: str) -> pd.DataFrame:
+def producer_values(folder: ResultsFolder, scenario: str, metric: str,
+                    cache: dict[Any, Any] | None = None) -> pd.DataFrame:
     """Per run of a scenario: each crisis-system producer's output value in the metric's
     window from onset ($M); columns ``replicate``, ``producer`` and ``value``.
+
+    ``cache`` (one dict per folder) keeps the producer series read once and each scenario's
+    values, so a whole study's decomposition reads ``timeseries.parquet`` once.
     """
+    cache = {} if cache is None else cache
+    if (scenario, metric) not in cache:
+        cache[(scenario, metric)] = _producer_values(folder, scenario, metric, cache)
+    return cache[(scenario, metric)]
+
+
+def _producer_series(folder: ResultsFolder, cache: dict[Any, Any]) -> pd.DataFrame | None:
+    """The producer series of the folder (long format, with a ``producer`` column), read once."""
+    if "series" not in cache:
+        names = [n for n in folder.series_names() if n.startswith(SERIES_PREFIX)]
+        ts = folder.timeseries(names) if names else None
+        if ts is not None:
+            ts = ts.assign(producer=ts["series"].str.slice(len(SERIES_PREFIX)))
+        cache["series"] = ts
+    return cache["series"]
+
+
+def _producer_values(folder: ResultsFolder, scenario: str, metric: str,
+                     cache: dict[Any, Any]) -> pd.DataFrame:
     resolved = _resolved(folder, scenario)
     field, default = WINDOWS[metric]
     weeks = int((resolved.get("measurement") or {}).get(field) or default)
     runs = folder.runs[(folder.runs["scenario"] == scenario) & (folder.runs["status"] == "ok")
                        & folder.runs[metric].notna()]
-    names = [n for n in folder.series_names() if n.startswith(SERIES_PREFIX)]
     empty = pd.DataFrame({"replicate": [], "producer": [], "value": []})
-    if runs.empty or not names:
+    every = None if runs.empty else _producer_series(folder, cache)
+    if every is None:
         return empty
-    ts = folder.timeseries(names)
-    ts = ts[ts["run_id"].isin(runs["run_id"])]
-    ts = ts.assign(producer=ts["series"].str.slice(len(SERIES_PREFIX)))
+    ts = every[every["run_id"].isin(runs["run_id"])]
     known = lines(resolved, ts["producer"].unique())
     onset = runs.set_index("run_id")["onset_week"]
     ts = ts[ts["producer"].isin(known)]
@@ -113,10 +134,14 @@ def producer_values(folder: ResultsFolder, scenario: str, metric: str) -> pd.Dat
     return out[["replicate", "producer", "value"]] if not out.empty else empty
 
 
-def decompose_arm(folder: ResultsFolder, arm: dict[str, Any], metric: str) -> pd.DataFrame:
-    """One arm's oriented effect in a value metric, by producer, system, nation and theatre."""
-    base = producer_values(folder, arm["headline"], metric)
-    other = producer_values(folder, arm["name"], metric)
+def decompose_arm(folder: ResultsFolder, arm: dict[str, Any], metric: str,
+                  cache: dict[Any, Any] | None = None) -> pd.DataFrame:
+    """One arm's oriented effect in a value metric, by producer, system, nation and theatre
+    (``cache``: as :func:`producer_values`).
+    """
+    cache = {} if cache is None else cache
+    base = producer_values(folder, arm["headline"], metric, cache)
+    other = producer_values(folder, arm["name"], metric, cache)
     if base.empty or other.empty:
         return pd.DataFrame()
     wide_b = base.pivot_table(index="replicate", columns="producer", values="value", fill_value=0.0)
@@ -147,13 +172,14 @@ def decompose_arm(folder: ResultsFolder, arm: dict[str, Any], metric: str) -> pd
 
 def decomposition(study: Any) -> pd.DataFrame:
     """Every studied arm's decomposition in every decomposable headline metric it has."""
-    frames = []
+    frames: list[pd.DataFrame] = []
+    cache: dict[Any, Any] = {}  # the producer series are read once for the whole study
     for arm in study.arms:
         if arm["kind"] not in ORIENTATION:
             continue
         for metric in WINDOWS:
             if metric in study.folder.runs.columns:
-                frames.append(decompose_arm(study.folder, arm, metric))
+                frames.append(decompose_arm(study.folder, arm, metric, cache))
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

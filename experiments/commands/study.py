@@ -5,7 +5,6 @@ reform buys in the headline scenario(s), as a ranked table, a tornado chart and 
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,11 @@ def register(sub: Any) -> None:
                        "(the main job; results/default_study/)",
                        description="Run the headline scenario's status quo, each barrier removed "
                        "and made stricter, and each reform variant on common random numbers; "
-                       "print the ranked table of barrier costs and reform gains and write the "
-                       "report. 20 replications per arm unless --replications says; resumes "
-                       "the folder when it already exists.")
+                       "check the top effects under structural alternatives, assumption ends and "
+                       "the calibrated plausible set; print the ranked table of barrier costs and "
+                       "reform gains and write the report. 20 replications per arm unless "
+                       "--replications or --budget-minutes says; resumes the folder when it "
+                       "already exists.")
     add_engine_flags(p, out_help="results folder (default: results/default_study)")
     p.add_argument("--scenario", action="append", metavar="NAME",
                    help="headline scenario (repeat for several; default: baseline and indo_pacific_contingency)")
@@ -33,9 +34,14 @@ def register(sub: Any) -> None:
     p.add_argument("--max-replications", type=int, default=None, metavar="N",
                    help="with --until-resolved: at most N replications per arm (default 60)")
     p.add_argument("--budget-minutes", type=float, default=None, metavar="M",
-                   help="with --until-resolved: stop adding batches when M minutes are spent")
+                   help="the whole study's wall time: every phase (first look, replications "
+                   "added, robustness checks, report) plans its runs to end within M minutes")
     p.add_argument("--batch", type=int, default=None, metavar="B",
-                   help="with --until-resolved: replications added per look (default 10)")
+                   help="with --until-resolved: replications added per look (default 10; with "
+                   "--budget-minutes the first look's replications, at most 10)")
+    p.add_argument("--no-checks", action="store_true",
+                   help="skip the robustness checks of the top effects (structural alternatives, "
+                   "assumption ends, plausible set; docs/experiments.md)")
     p.set_defaults(handler=handle)
 
 
@@ -50,18 +56,22 @@ def handle(args: argparse.Namespace) -> int:
     parse_shard(args.shard)  # a bad value is refused before anything is planned
     if args.ensemble:
         return handle_ensemble(args)
-    start = time.perf_counter()
+    from ..study_budget import Budget
+
+    budget = Budget(None if args.budget_minutes is None else 60 * args.budget_minutes)
     plan, arms, notes = study_plan(args.replications, args.steps, args.seed, args.scenario)
     plan = plan if not args.no_timeseries else _without_series(plan)
     out = Path(args.out) if args.out else STUDY_DIR
     if args.shard:
         return _run_shard(plan, out, args)
     _say(args, describe(plan, arms, notes, out))
-    run = run_until_resolved if args.until_resolved else _run_all
-    summary = run(plan, arms, out, args)
+    plan = first_look(plan, out, args, budget)
+    if args.until_resolved:
+        summary = run_until_resolved(plan, arms, out, args, budget)
+    else:
+        summary = _run(plan, out, args, budget)
     write_study_file(out, plan, arms)
-    run_structural_alternatives(out, args)
-    _say(args, "analysing: paired differences of every arm from its status quo …")
+    _say(args, f"{budget.stamp()} analysing: paired differences of every arm from its status quo …")
     from ..analysis.answer import effects, load_study, print_answer, write_answer
     from ..analysis.answer_text import written_answer
     from ..analysis.decomposition import decomposition, write_decomposition
@@ -69,6 +79,12 @@ def handle(args: argparse.Namespace) -> int:
     study = load_study(out)
     if study is None:
         raise UserError(f"{out}: no study file after the run; rerun dibsim study")
+    if not args.no_checks:
+        from ..study_checks import run_checks
+
+        run_checks(out, plan, effects(study, checks=False), budget,
+                   lambda p, f: _run_check(p, f, args), lambda line: _say(args, line),
+                   args.seed, args.scenario, args.steps)
     table = effects(study)
     dec = decomposition(study)
     csv, md = write_answer(study, table, dec)
@@ -76,14 +92,88 @@ def handle(args: argparse.Namespace) -> int:
     if not args.quiet:
         print_answer(study, table)
         print("\n".join(written_answer(table, study.stricter_rule, dec).sentences))
+    _say(args, counts_line(table))
     if where is not None:
         _say(args, f"wrote {where}")
-    _say(args, f"wrote {csv} and {md}; drawing plots and the report …")
+    _say(args, f"{budget.stamp()} wrote {csv} and {md}; drawing plots and the report …")
     from ..analysis.report import build_report
 
     print(f"report: {build_report([out]).resolve()}")
-    _say(args, f"study done in {time.perf_counter() - start:.0f} s")
+    _say(args, f"{budget.stamp()} study done")
     return summary.exit_code
+
+
+def counts_line(table: Any) -> str:
+    """How many ranked effects (primary metric, barriers removed and reforms) are resolved,
+    hold in every check made, both, and neither.
+    """
+    rows = table[table["primary"] & table["kind"].isin(["removed", "reform"])]
+    checked = rows[[c for c in rows.columns if c.startswith("holds_")]].eq("yes").any(axis=1)
+    robust = rows["robust"] & checked
+    both = int((rows["resolved"] & robust).sum())
+    neither = int((~rows["resolved"] & ~robust).sum())
+    return (f"{len(rows)} ranked effects: {int(rows['resolved'].sum())} resolved, "
+            f"{int(robust.sum())} robust (checked and held in every check), {both} both, "
+            f"{neither} neither; {int((~rows['robust']).sum())} fail a check")
+
+
+def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> Any:
+    """The plan of the first look. With a budget: a pilot of the status quos measures the pace,
+    then every arm gets the replications that fit (experiments.study_budget); a resumed folder
+    keeps the replications it holds. Without one: the plan as asked.
+    """
+    from dataclasses import replace
+
+    from ..study_budget import MIN_FIRST, first_look_replications
+
+    plan = _at_least_stored(plan, out)
+    if not budget.limited:
+        return plan
+    asked = max(s.replications for s in plan.scenarios)
+    from ..study import ARM_SEPARATOR
+
+    pilot = replace(plan, scenarios=tuple(
+        replace(s, replications=0 if ARM_SEPARATOR in s.name else MIN_FIRST) for s in plan.scenarios))
+    _say(args, f"{budget.stamp()} pilot: the status quos at {MIN_FIRST} replications, to measure the pace")
+    _run(_at_least_stored(pilot, out), out, args, budget)
+    reps = first_look_replications(budget, len(plan.scenarios), asked)
+    _say(args, f"{budget.stamp()} first look: {len(plan.scenarios)} arms × {reps} replications "
+               f"(pace {budget.pace:.2f} s a run; the first look ends by 45% of the run budget)")
+    return _at_least_stored(replace(plan, scenarios=tuple(replace(s, replications=reps)
+                                                          for s in plan.scenarios)), out)
+
+
+def _at_least_stored(plan: Any, out: Path) -> Any:
+    """The plan with each scenario's replications raised to what the folder already holds
+    (replicates can only be added).
+    """
+    import json
+    from dataclasses import replace
+
+    try:
+        stored = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        held = {s["name"]: int(s["replications"]) for s in stored["fingerprint"]["scenarios"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return plan
+    return replace(plan, scenarios=tuple(replace(s, replications=max(s.replications, held.get(s.name, 0)))
+                                         for s in plan.scenarios))
+
+
+def _run_check(plan: Any, folder: Path, args: argparse.Namespace) -> Any:
+    """Run one check world's plan; a folder left by another plan (other top effects) is
+    started again.
+    """
+    import shutil
+
+    from ..errors import UserError
+
+    try:
+        return _run(_at_least_stored(plan, folder), folder, args, quiet=True)
+    except UserError as exc:
+        if "cannot resume" not in str(exc):
+            raise
+        shutil.rmtree(folder)
+        return _run(plan, folder, args, quiet=True)
 
 
 def handle_ensemble(args: argparse.Namespace) -> int:
@@ -111,61 +201,57 @@ def handle_ensemble(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Replications per arm of each structural-alternative check study (reduced: a sign check).
-CHECK_REPLICATIONS = 10
-
-
-def run_structural_alternatives(out: Path, args: argparse.Namespace) -> None:
-    """Run the study once per structural alternative of the study config into
-    ``<out>/robustness/structure/<name>`` (the robustness flags read them).
+def run_until_resolved(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace,
+                       budget: Any) -> Any:
+    """Run the study by the sequential rule (experiments.sequential) within the sequential
+    phase of the budget (experiments.study_budget); the last run's summary.
     """
-    from ..analysis.robustness import ROBUSTNESS_DIR
-    from ..study import STRUCTURAL_ALTERNATIVES, study_plan, write_study_file
-
-    for name, overrides in STRUCTURAL_ALTERNATIVES.items():
-        plan, arms, _ = study_plan(min(args.replications or CHECK_REPLICATIONS, CHECK_REPLICATIONS),
-                                   args.steps, args.seed, args.scenario, overrides=overrides)
-        folder = out / ROBUSTNESS_DIR / "structure" / name
-        _say(args, f"structural alternative {name} ({overrides}): {plan.n_planned} runs")
-        _run(plan, folder, args)
-        write_study_file(folder, plan, arms)
-
-
-def run_until_resolved(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace) -> Any:
-    """Run the study by the sequential rule (experiments.sequential); the last run's summary."""
     from collections.abc import Mapping
     from dataclasses import replace
 
     from ..errors import UserError
     from ..sequential import StoppingRule, until_resolved
+    from ..study_budget import SEQUENTIAL_SHARE, planned_looks
 
     max_reps = args.max_replications or MAX_REPLICATIONS
+    initial = min(s.replications for s in plan.scenarios)
+    state: dict[str, Any] = {"summary": _run(plan, out, args, budget), "runs": None}
+    batch = args.batch or (min(BATCH, initial) if budget.limited else BATCH)
+    studied = [a.name for a in arms if a.kind != "status quo"]
+    if budget.limited:
+        max_reps = planned_looks(budget, len(studied), initial, batch, max(max_reps, initial))
     try:
-        rule = StoppingRule(plan.scenarios[0].replications, args.batch or BATCH, max_reps)
+        rule = StoppingRule(initial, batch, max(max_reps, initial))
     except ValueError as exc:
-        raise UserError(f"--until-resolved: {exc} (--replications "
-                        f"{plan.scenarios[0].replications}, --max-replications {max_reps})") from None
+        raise UserError(f"--until-resolved: {exc} (--replications {initial}, "
+                        f"--max-replications {max_reps})") from None
+    _say(args, f"{budget.stamp()} until resolved: looks at {', '.join(map(str, rule.schedule()))} "
+               f"replications, fixed now from the budget ({rule.looks} looks, intervals at "
+               f"{rule.level:.2%} each)")
     reps = {s.name: s.replications for s in plan.scenarios}
     head_of = {a.name: a.headline for a in arms}
-    state: dict[str, Any] = {}
 
     def extend(targets: Mapping[str, int]) -> None:
+        if all(reps[a] >= n for a, n in targets.items()):
+            return  # the first look, run above
         for arm, n in targets.items():
             reps[arm] = max(reps[arm], n)
             reps[head_of[arm]] = max(reps[head_of[arm]], n)
         grown = replace(plan, scenarios=tuple(replace(s, replications=reps[s.name])
                                               for s in plan.scenarios))
-        state["summary"] = _run(grown, out, args)
+        _say(args, f"{budget.stamp()} adding replications to {len(targets)} open arms "
+                   f"(up to {max(targets.values())})")
+        state["summary"] = _run(grown, out, args, budget)
         state["runs"] = None
 
-    studied = [a.name for a in arms if a.kind != "status quo"]
-    budget = None if args.budget_minutes is None else 60 * args.budget_minutes
+    window = None if not budget.limited else max(0.0, budget.left_until(SEQUENTIAL_SHARE))
     looks, why = until_resolved(studied, _templates(), rule,
-                                lambda a, m: _paired(out, state, arms, a, m), extend, budget)
+                                lambda a, m: _paired(out, state, arms, a, m), extend, window,
+                                per_run=budget.pace)
     last = looks[-1]
     counts = {k: sum(s[0] == k for s in last.states.values())
               for k in ("resolved", "negligible", "open")}
-    _say(args, f"until resolved: stopped after {len(looks)} of {rule.looks} looks ({why}); "
+    _say(args, f"{budget.stamp()} until resolved: stopped after {len(looks)} of {rule.looks} looks ({why}); "
                f"{counts['resolved']} effects resolved, {counts['negligible']} negligible "
                f"(within ±{rule.threshold:.1%} of the status quo), {counts['open']} open; "
                f"intervals at {rule.level:.2%} per look (Bonferroni over {rule.looks} looks)")
@@ -239,13 +325,11 @@ def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:
     return "\n".join(lines)
 
 
-def _run_all(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace) -> Any:
-    """Run every arm at the plan's replications."""
-    return _run(plan, out, args)
-
-
-def _run(plan: Any, out: Path, args: argparse.Namespace) -> Any:
-    """Run the plan, print one line of counts and the first failures."""
+def _run(plan: Any, out: Path, args: argparse.Namespace, budget: Any = None,
+         quiet: bool = False) -> Any:
+    """Run the plan (resuming), add its pace to the budget, print one line of counts and the
+    first failures.
+    """
     import sys
 
     from ..engine.executors import make_executor
@@ -253,9 +337,12 @@ def _run(plan: Any, out: Path, args: argparse.Namespace) -> Any:
 
     executor = make_executor(args.executor, args.workers, args.scheduler)
     summary = run_experiment(plan, out, executor=executor, resume=True,
-                             progress=False if args.quiet else None)
-    _say(args, f"{summary.out}: {summary.done}/{summary.planned} runs recorded ({summary.ran} "
-               f"this session, {summary.elapsed_s:.1f} s), {summary.failed} failed")
+                             progress=False if args.quiet or quiet else None)
+    if budget is not None:
+        budget.observe(summary.ran, summary.elapsed_s)
+    if not quiet:
+        _say(args, f"{summary.out}: {summary.done}/{summary.planned} runs recorded ({summary.ran} "
+                   f"this session, {summary.elapsed_s:.1f} s), {summary.failed} failed")
     if summary.failed:
         print(f"dibsim: {summary.failed} of {summary.done} runs failed; the answer uses the "
               "others (paired where both arms ran); first failures:", file=sys.stderr)

@@ -11,7 +11,8 @@ A config names
   to the config); ``report``: replays only reported, out of sample;
 * ``loss``: seeds per replay per trial (the median over them is compared with each target);
 * ``budget``: trials and/or minutes, and trials asked per round (part of the result);
-* ``root_seed`` (the sampler's and the runs'), and ``ensemble`` (the plausible-set tolerance).
+* ``root_seed`` (the sampler's and the runs'), and ``ensemble`` (the history-matching cut-off
+  of the plausible set, and how many of its points the ensemble study carries).
 
 Validated strictly: one line per problem naming the file, the field path and the bad value.
 """
@@ -98,10 +99,13 @@ class BudgetSpec(_Strict):
 
 
 class EnsembleSpec(_Strict):
-    """The plausible set: every trial with loss ≤ best × (1 + tolerance), at most ``max_sets``."""
+    """The plausible set by history matching: every trial whose implausibility is at most
+    ``cutoff`` on every target (experiments.validation.history_matching); ``dibsim study
+    --ensemble`` carries at most ``max_sets`` of them, spread across the set.
+    """
 
-    tolerance: float = Field(0.25, ge=0)
-    max_sets: int = Field(10, ge=1)
+    cutoff: float = Field(3.0, gt=0, description="implausibility cut-off (3: the three-sigma rule)")
+    max_sets: int = Field(8, ge=1, description="plausible points carried into the ensemble study")
 
 
 class CalibrationConfig(_Strict):

@@ -3,7 +3,7 @@
 The folder holds ``manifest.json`` (config, its fingerprint, code revision, package versions,
 sessions), ``trials.parquet`` and ``targets.parquet`` (every trial), ``best.json`` and
 ``best/<replay>.yaml`` (the best parameters as ready ``extends:`` variants of each replay),
-``ensemble.json`` (the plausible set), ``summary.csv`` (error per replay, fitted or out of
+``ensemble.json`` (the plausible set by history matching), ``summary.csv`` (error per replay, fitted or out of
 sample), ``replays/`` (series and comparison of the best parameters) and the plots.
 """
 
@@ -72,8 +72,11 @@ def calibrate(config_path: Path | str, out: Path | str | None = None, *, executo
         trials = optimise(setup, out, ex, progress)
         best = best_trial(trials)
         summary = _final(setup, best, out, ex)
-    ensemble = plausible_set(trials, config.ensemble.tolerance, config.ensemble.max_sets)
-    _write_outputs(setup, out, best, ensemble, summary)
+    ensemble, matching = plausible_set(trials, config.ensemble.cutoff)
+    _write_outputs(setup, out, best, ensemble, summary, matching)
+    if progress:
+        progress(f"plausible set (history matching, implausibility ≤ {config.ensemble.cutoff:g} on "
+                 f"every target): {matching['plausible']} of {matching['points']} points")
     if plots:
         from .calib_plots import plot_calibration
 
@@ -142,7 +145,8 @@ def _final(setup: Setup, best: dict, out: Path, ex: Executor) -> list[dict]:
     return summary
 
 
-def _write_outputs(setup: Setup, out: Path, best: dict, ensemble: list[dict], summary: list[dict]) -> None:
+def _write_outputs(setup: Setup, out: Path, best: dict, ensemble: list[dict], summary: list[dict],
+                   matching: dict[str, Any]) -> None:
     values = trial_values(best)
     write_json_atomic({"trial": int(best["trial"]), "loss": float(best["loss"]), "values": values,
                        "overrides": {r: setup.overrides(values, r) for r in setup.replays}}, out / "best.json")
@@ -152,15 +156,30 @@ def _write_outputs(setup: Setup, out: Path, best: dict, ensemble: list[dict], su
             write_variant(out / "best" / f"{name}.yaml", replay.scenario, name, overrides,
                           f"{setup.config.name} trial {int(best['trial'])}, loss {best['loss']:.4f}")
     sets = [{"trial": int(r["trial"]), "loss": float(r["loss"]), "values": trial_values(r),
+             "implausibility": float(r["implausibility"]), "by_target": r["by_target"],
              "overrides": {n: setup.overrides(trial_values(r), n) for n in setup.replays},
              "study_overrides": study_overrides(setup, trial_values(r))} for r in ensemble]
-    write_json_atomic({"format": "dibsim-ensemble/1", "calibration": setup.config.name,
-                       "tolerance": setup.config.ensemble.tolerance,
-                       "parameters": {k: list(p.paths) if not isinstance(p.paths, dict) else
-                                      {r: list(v) for r, v in p.paths.items()}
-                                      for k, p in setup.config.parameters.items()},
-                       "sets": sets}, out / "ensemble.json")
+    write_json_atomic(ensemble_document(setup, sets, matching), out / "ensemble.json")
     write_rows(summary, out / "summary.csv")
+
+
+def ensemble_document(setup: Setup, sets: list[dict], matching: dict[str, Any]) -> dict[str, Any]:
+    """``ensemble.json``: the plausible set by history matching (``format``/``version`` say how
+    to read it; :func:`experiments.ensemble_study.read_ensemble` reads versions 1 and 2).
+    """
+    from .history_matching import ENSEMBLE_FORMAT, ENSEMBLE_VERSION, RULE, carried
+
+    cfg = setup.config
+    return {"format": ENSEMBLE_FORMAT, "version": ENSEMBLE_VERSION, "calibration": cfg.name,
+            "rule": RULE, "cutoff": cfg.ensemble.cutoff, "fitted": list(setup.fitted),
+            "points": matching["points"], "plausible": matching["plausible"],
+            "unmatchable": matching["unmatchable"],
+            "ruled_out_by_target": matching["ruled_out_by_target"],
+            "carried": carried(len(sets), cfg.ensemble.max_sets),
+            "parameters": {k: list(p.paths) if not isinstance(p.paths, dict) else
+                           {r: list(v) for r, v in p.paths.items()}
+                           for k, p in cfg.parameters.items()},
+            "sets": sets}
 
 
 def study_overrides(setup: Setup, values: dict[str, float]) -> dict[str, Any]:

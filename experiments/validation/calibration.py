@@ -336,7 +336,8 @@ def _check_same(row: dict, params: dict[str, float], out: Path) -> None:
 
 def _clean(row: dict) -> dict:
     keep = ("replay", "check", "date", "observed", "simulated", "p10", "p90", "error", "tolerance", "ok")
-    return {k: row[k] for k in keep}
+    spread = ("mean", "variance", "n", "runs", "tolerance_abs")  # for history matching
+    return {**{k: row[k] for k in keep}, **{k: row.get(k, math.nan) for k in spread}}
 
 
 def best_trial(trials: Trials) -> dict:
@@ -346,11 +347,11 @@ def best_trial(trials: Trials) -> dict:
     return min(trials.rows, key=lambda r: (r["loss"], r["trial"]))
 
 
-def plausible_set(trials: Trials, tolerance: float, max_sets: int) -> list[dict]:
-    """Trials with loss ≤ best × (1 + tolerance), best first, at most ``max_sets``."""
-    best = best_trial(trials)["loss"]
-    keep = [r for r in trials.rows if r["loss"] <= best * (1 + tolerance) + 1e-12]
-    return sorted(keep, key=lambda r: (r["loss"], r["trial"]))[:max_sets]
+def plausible_set(trials: Trials, cutoff: float) -> tuple[list[dict], dict[str, Any]]:
+    """The plausible points by history matching (:mod:`.history_matching`), and its summary."""
+    from .history_matching import match
+
+    return match(trials.rows, trials.targets, cutoff)
 
 
 def trial_values(row: dict) -> dict[str, float]:

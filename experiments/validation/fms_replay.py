@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from .history import spread
+
 #: The per-record fields, in the order they are stored in a run's series (``fms.<field>``).
 FIELDS = ("case", "lor", "notified", "loa", "contract", "first_delivery")
 
@@ -64,7 +66,7 @@ def _row(replay: Any, check: str, date: str, observed: float, sims: Sequence[flo
             "simulated": med, "p10": float(np.percentile(finite, 10)) if len(finite) else math.nan,
             "p90": float(np.percentile(finite, 90)) if len(finite) else math.nan, "error": err,
             "tolerance": tol, "ok": bool(abs(err) <= tol) if math.isfinite(err) else False,
-            "source": source, "simulated_date": ""}
+            "source": source, "simulated_date": "", **spread(sims, tol * abs(observed))}
 
 
 def compare_fms(replay: Any, runs: Sequence[Mapping[str, Sequence[float]]]) -> list[dict]:

@@ -237,7 +237,8 @@ def compare(result: ReplayResult) -> list[dict]:
         rows.append({"replay": r.name, "check": f"rate per {r.unit}", "date": ob.date,
                      "observed": ob.value, "simulated": med, "p10": float(np.percentile(sim, 10)),
                      "p90": float(np.percentile(sim, 90)), "error": err,
-                     "tolerance": ob.tolerance, "ok": abs(err) <= ob.tolerance, "source": ob.source})
+                     "tolerance": ob.tolerance, "ok": abs(err) <= ob.tolerance, "source": ob.source,
+                     **spread(sim, ob.tolerance * abs(ob.value))})
     for ms in r.milestones:
         weeks = milestone_weeks(result, ms)
         obs_w = week_of(ms.date, result.start_date)
@@ -248,8 +249,22 @@ def compare(result: ReplayResult) -> list[dict]:
                      "p90": float(np.nanpercentile(weeks, 90)), "error": err,
                      "tolerance": ms.tolerance_weeks, "ok": bool(abs(err) <= ms.tolerance_weeks),
                      "source": ms.source, "simulated_date": date_of(med, result.start_date)
-                     if math.isfinite(med) else ""})
+                     if math.isfinite(med) else "", **spread(weeks, ms.tolerance_weeks)})
     return rows
+
+
+def spread(values: Sequence[float] | np.ndarray, tolerance_abs: float) -> dict[str, float]:
+    """What history matching needs of one target (experiments.validation.calibration,
+    :func:`~experiments.validation.calibration.implausibility`): the mean over the runs where
+    the target is defined, their sample variance (0 for a single run), the number of runs
+    ``n``, the runs in all (``runs``), and the tolerance in the target's own unit.
+    """
+    arr = np.asarray(values, dtype=float)
+    finite = arr[np.isfinite(arr)]
+    n = len(finite)
+    return {"mean": float(finite.mean()) if n else math.nan,
+            "variance": float(finite.var(ddof=1)) if n > 1 else 0.0,
+            "n": n, "runs": len(arr), "tolerance_abs": float(tolerance_abs)}
 
 
 def write_result(result: ReplayResult, out_dir: Path) -> Path:
