@@ -69,7 +69,7 @@ def profile_for(spec, scenario: "Scenario") -> tuple[str, Expansion]:
 def investments_for(p: "Producer", model: "CooperationModel") -> list["Investment"]:
     """The scenario's investments whose selectors all match plant ``p``."""
     out = []
-    for inv in model.scenario.industry.investments:
+    for inv in model.scenario_spec.industry.investments:
         if inv.producers and p.pid not in inv.producers:
             continue
         if inv.items and p.item not in inv.items:
@@ -160,7 +160,7 @@ def decision_hazard(p: "Producer", week: int) -> float:
 def consider(p: "Producer", week: int, standing: bool) -> None:
     """Update the plant's signal and start a step when the rule allows."""
     e = p.expansion
-    if p.model.scenario.industry.expansion_response == "hazard":
+    if p.model.scenario_spec.industry.expansion_response == "hazard":
         u = p.expansion_draw(week)  # drawn every week: common random numbers
         decide = u < decision_hazard(p, week)
     else:

@@ -56,8 +56,8 @@ def licensed_line(iso: str, item: str) -> str:
 
 def licensable(model: "CooperationModel") -> list[tuple[str, str]]:
     """(nation, item) pairs that may stand up a licensed line: items with coproduction terms."""
-    items = [k for k, it in model.scenario.items.items() if it.coproduction is not None]
-    return [(iso, item) for iso in model.scenario.nations for item in items]
+    items = [k for k, it in model.scenario_spec.items.items() if it.coproduction is not None]
+    return [(iso, item) for iso in model.scenario_spec.nations for item in items]
 
 
 def current(name: str, model: "CooperationModel") -> float:
@@ -67,19 +67,19 @@ def current(name: str, model: "CooperationModel") -> float:
 
 def series_names(model: "CooperationModel") -> list[str]:
     """All series of a model, in a stable order."""
-    systems = model.scenario.systems()
+    systems = model.scenario_spec.systems()
     names = [f"output.{s}" for s in systems] + ["output_us", "output_allied", "output_value_us", "output_value_allied"]
-    names += [f"arrivals.{r}.{s}" for r in model.scenario.regions for s in systems]
+    names += [f"arrivals.{r}.{s}" for r in model.scenario_spec.regions for s in systems]
     names += [f"capacity.{s}" for s in systems] + [f"stock.{s}" for s in systems]
     names += [f"deliverable.{s}" for s in systems]
     for key in ("capacity_nation", "deliverable_nation", "output_nation"):
-        names += [f"{key}.{iso}" for iso in model.scenario.nations]
-    names += [f"output_producer.{pid}" for pid in model.scenario.producers]
+        names += [f"{key}.{iso}" for iso in model.scenario_spec.nations]
+    names += [f"output_producer.{pid}" for pid in model.scenario_spec.producers]
     names += [f"output_producer.{licensed_line(iso, it)}" for iso, it in licensable(model)]
-    names += [f"stock_region.{r}" for r in model.scenario.regions]
+    names += [f"stock_region.{r}" for r in model.scenario_spec.regions]
     names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
-    names += [f"deterrence.{r}" for r in model.scenario.adversaries]
-    names += [f"crisis_active.{r}" for r in model.scenario.regions]
+    names += [f"deterrence.{r}" for r in model.scenario_spec.adversaries]
+    names += [f"crisis_active.{r}" for r in model.scenario_spec.regions]
     names += [f"shortfall.{r}.{s}" for r in model.theatres for s in model.crisis_systems]
     return names
 
@@ -92,12 +92,12 @@ def reporters(model: "CooperationModel") -> dict[str, Callable]:
 def observe(model: "CooperationModel", week: int) -> None:
     """Fill ``model.now`` with this week's values."""
     now = model.now
-    systems = model.scenario.systems()
+    systems = model.scenario_spec.systems()
     out = dict.fromkeys(systems, 0.0)
     cap = dict.fromkeys(systems, 0.0)
     deliverable = dict.fromkeys(systems, 0.0)
     us = allied = us_value = allied_value = 0.0
-    items = model.scenario.items
+    items = model.scenario_spec.items
     _observe_nations(model, week)
     _observe_producers(model)
     for p in model.producer_list:
@@ -131,7 +131,7 @@ def observe(model: "CooperationModel", week: int) -> None:
         now[f"open_cases.{b.key}"] = float(b.open_cases())
     for a in model.adversary_list:
         now[f"deterrence.{a.region}"] = a.deterrence
-    for r in model.scenario.regions:
+    for r in model.scenario_spec.regions:
         now[f"crisis_active.{r}"] = 1.0 if model.crisis_active(r) else 0.0
     _observe_shortfall(model, week)
 
@@ -152,7 +152,7 @@ def _observe_shortfall(model: "CooperationModel", week: int) -> None:
 
 def _observe_producers(model: "CooperationModel") -> None:
     """Each scenario producer's output this week (units), licensed lines summed per nation."""
-    now, declared = model.now, model.scenario.producers
+    now, declared = model.now, model.scenario_spec.producers
     for pid in declared:
         now[f"output_producer.{pid}"] = 0.0
     for iso, item in licensable(model):
@@ -165,7 +165,7 @@ def _observe_producers(model: "CooperationModel") -> None:
 def _observe_nations(model: "CooperationModel", week: int) -> None:
     """Per-nation value of system lines' capacity, deliverable capacity and output ($M/week)."""
     now = model.now
-    items = model.scenario.items
+    items = model.scenario_spec.items
     cap = dict.fromkeys(model.nations, 0.0)
     deliverable = dict(cap)
     out = dict(cap)
@@ -186,7 +186,7 @@ def _observe_nations(model: "CooperationModel", week: int) -> None:
 def _observe_arrivals(model: "CooperationModel", systems: list[str]) -> None:
     """This week's arrivals by region and system, then reset the tally for next week."""
     now, arrived = model.now, model.arrived
-    for r in model.scenario.regions:
+    for r in model.scenario_spec.regions:
         for s in systems:
             now[f"arrivals.{r}.{s}"] = arrived.get((r, s), 0.0)
             arrived[(r, s)] = 0.0

@@ -160,7 +160,7 @@ def deliverable_rate(p: "Producer", week: int) -> float:
     rate = p.capacity * p.efficiency
     p._deliverable_cache = (epoch, rate)  # a supply cycle reads the nameplate, never recurses
     if p.suppliers and rate > 0.0:
-        horizon = p.model.scenario.industry.deliverable_lookahead_weeks
+        horizon = p.model.scenario_spec.industry.deliverable_lookahead_weeks
         bom, inputs = p.bom, p.inputs
         for comp in p.suppliers:
             per_unit = bom[comp]

@@ -41,9 +41,9 @@ BOOK_WEEK = -1
 
 def start(model: "CooperationModel") -> None:
     """Put the pre-run order books, open cases and inputs in transit into the model."""
-    ws = model.scenario.warm_start
+    ws = model.scenario_spec.warm_start
     for item in sorted(model.producers_by_item):
-        if model.scenario.items[item].kind != "system":
+        if model.scenario_spec.items[item].kind != "system":
             continue
         claims = _claims(model, item)
         _books(model, item, claims)
@@ -140,7 +140,7 @@ def _inputs_in_transit(model: "CooperationModel", p: "Producer") -> None:
         use = p.capacity * p.efficiency * p.bom[comp]
         if transit <= 0 or use <= 0.0:
             continue
-        cost = model.scenario.items[comp].unit_cost_musd
+        cost = model.scenario_spec.items[comp].unit_cost_musd
         for week in range(1, transit + 1):
             order = Order(p, comp, use, 0.0, p.region, BOOK_WEEK, "component", cost, link)
             p.inputs_on_order[comp] += use
