@@ -214,7 +214,10 @@ class CooperationModel(mesa.Model):
         self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
         acting = [a for a in self.adversary_list if a.assess(week)]
         for twin in self.counterfactuals.values():  # forked in earlier weeks: keep in step
-            twin.step()
+            # The class's own step, not the instance's: Mesa (3.5+) wraps ``step`` in an event
+            # schedule whose next event is re-queued only after the current one returns, so a copy
+            # forked inside a step has an empty schedule and its wrapped ``step`` does nothing.
+            CooperationModel.step(twin)
         if not self.is_counterfactual:
             for a in acting:
                 self._fork_counterfactual(a, week, acting)
