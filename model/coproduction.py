@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .cases import Case, CaseKind, CaseStatus
 from .expansion import ramp
 from .schema_world import Producer as ProducerSpec
+from .summation import plain_sum
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -122,7 +123,7 @@ def lines_delivering(model: "CooperationModel", week: int) -> int:
 
 def output_value(model: "CooperationModel") -> float:
     """Value of everything licensed lines made over the run ($M)."""
-    return sum(p.made_value for p in model.producer_list if p.licensor is not None)
+    return plain_sum(p.made_value for p in model.producer_list if p.licensor is not None)
 
 
 def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") -> dict[str, tuple[str, ...]]:

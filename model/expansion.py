@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from . import supply
 from .schema_industry import KIND_PROFILE, Expansion
+from .summation import plain_sum
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -154,7 +155,7 @@ def decision_hazard(p: "Producer", week: int) -> float:
     window.append(signal_strength(p, week))
     if len(window) > e.sustain_weeks:
         window.popleft()
-    return e.decision_hazard * ramp(sum(window) / e.sustain_weeks, e.response_width)
+    return e.decision_hazard * ramp(plain_sum(window) / e.sustain_weeks, e.response_width)
 
 
 def consider(p: "Producer", week: int, standing: bool) -> None:
@@ -173,7 +174,7 @@ def consider(p: "Producer", week: int, standing: bool) -> None:
         return
     quick = not p.quick_used and e.quick_share > 0
     share, lag = (e.quick_share, e.quick_lag_weeks) if quick else (e.step_share, e.lag_weeks)
-    room = p.ceiling - p.capacity - sum(a for _, a in p.pending)
+    room = p.ceiling - p.capacity - plain_sum(a for _, a in p.pending)
     add = min(share * max(p.capacity, 0.1 * p.ceiling), room)
     if add <= 1e-9:
         return

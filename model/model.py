@@ -29,6 +29,7 @@ from .pipeline import Pipeline
 from .producer import Producer
 from .schema import Scenario
 from .streams import Seed, Streams
+from .summation import plain_sum
 from .world import World
 
 
@@ -395,11 +396,11 @@ class CooperationModel(mesa.Model):
         held in the region, reinforcements the lift brings within the warning time, and what
         lines can deliver there over the campaign net of backlogs and other theatres' use (points).
         """
-        return sum(capability_parts(self, region, warning_weeks, campaign_weeks).values())
+        return plain_sum(capability_parts(self, region, warning_weeks, campaign_weeks).values())
 
     def stock_points(self, region: str) -> float:
         """Deterrence-weighted stock every nation holds in ``region`` this week (points)."""
-        return sum(by_region.get(region, 0.0) for by_region in self._points_this_week().values())
+        return plain_sum(by_region.get(region, 0.0) for by_region in self._points_this_week().values())
 
     def reinforcement_points(self, region: str, warning_weeks: int) -> float:
         """Stock held elsewhere that the donors' lift can bring into ``region`` within the
@@ -432,12 +433,12 @@ class CooperationModel(mesa.Model):
 
     def forward_units(self, region: str, items) -> float:
         """Units of the given items held in a region by all nations."""
-        return sum(n.held_in(region, k) for n in self.nation_list for k in items)
+        return plain_sum(n.held_in(region, k) for n in self.nation_list for k in items)
 
     def allied_capacity(self, week: int) -> float:
         """Value of allied (non-US) system capacity: Σ deliverable capacity × unit cost ($M/week)."""
         items = self.scenario_spec.items
-        return sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
+        return plain_sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
                    for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
 
     def region_capacity(self, week: int) -> dict[str, float]:
@@ -493,7 +494,7 @@ class CooperationModel(mesa.Model):
             onset_region=onset.region if onset is not None else None,
             unit_costs={k: self.scenario_spec.items[k].unit_cost_musd for k in self.crisis_systems},
             onset_forward_stock=onset.onset_stock if onset is not None else math.nan,
-            onset_consumption_per_week=sum(onset.consumption.values()) if onset is not None else math.nan,
+            onset_consumption_per_week=plain_sum(onset.consumption.values()) if onset is not None else math.nan,
             cases_finished=self.pipeline.finished,
             cases_denied=self.pipeline.denied,
             delay_sum_weeks=float(self.pipeline.delay_sum),

@@ -25,6 +25,7 @@ from . import expansion, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order, buyer_key
 from .sourcing import production_wait
+from .summation import plain_sum
 from .supply import SupplyArrangement
 
 if TYPE_CHECKING:
@@ -378,7 +379,7 @@ class Producer(mesa.Agent):
             i = self.class_of_buyer(buyer)
         if i == self.priority.unrated:
             return self.backlog_qty
-        return self.class_qty[0] if i == 0 else sum(self.class_qty[: i + 1])
+        return self.class_qty[0] if i == 0 else plain_sum(self.class_qty[: i + 1])
 
     @property
     def backlog(self) -> list[Order]:
@@ -472,7 +473,7 @@ class Producer(mesa.Agent):
         if self.pending and self.pending[0][0] <= week:
             arrived = [a for w, a in self.pending if w <= week]
             self.pending = [(w, a) for w, a in self.pending if w > week]
-            self.capacity = min(self.ceiling, self.capacity + sum(arrived))
+            self.capacity = min(self.ceiling, self.capacity + plain_sum(arrived))
 
     def consider_expansion(self, week: int, funded: bool) -> None:
         """Apply the expansion rule (``model/expansion.py``); ``funded`` is the scenario-wide

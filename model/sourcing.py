@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import release, retransfer
 from .cases import Case, CaseKind
+from .summation import plain_sum
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,7 +139,7 @@ def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "Cooperat
                                      else retransfer.content_share(o.producer, model.week))
     best = max(o.utility for o in opts)
     weights = [math.exp((o.utility - best) / cfg.choice_temperature) for o in opts]
-    u = rng.random() * sum(weights)
+    u = rng.random() * plain_sum(weights)
     for o, w in zip(opts, weights):
         u -= w
         if u <= 0.0:
