@@ -61,8 +61,16 @@ bench: $(STAMP)
 ## make test-forward: the fast tests on Python 3.12 with the next Mesa (3.5.x) and EMA Workbench 3.x,
 ## with deprecation and future warnings as errors, in a venv of its own (.venv-forward). It finds a
 ## working 3.12 interpreter on PATH or under pyenv (.ci/find-python; FORWARD_PYTHON=... names one)
-## and says so when none exists.
+## and says so when none exists. It runs the tests that meet what changes between versions (CI runs
+## it after `make test`, so it stays a few minutes): the fixed-seed regression and the model's sums
+## (Python's float sum, numpy's streams), Mesa's step and batch_run, the scenario schema (pydantic),
+## the engine's pickling and pools, PRIM (EMA Workbench), the calibration (optuna) and the bench.
+## `make test-forward FORWARD_TESTS=tests` runs every fast test (about as long as `make test`).
 FORWARD_VENV := .venv-forward
+FORWARD_TESTS ?= tests/test_regression.py tests/test_summation.py tests/test_failure_probability.py \
+                 tests/test_batch_run.py tests/test_randomness.py tests/test_scenarios_load.py \
+                 tests/test_engine_runner.py tests/test_analysis_sensitivity.py tests/test_calibration.py \
+                 tests/test_history.py tests/test_engine_bench.py
 FORWARD_STAMP := $(FORWARD_VENV)/.installed
 FORWARD_PYTHON ?= $(shell .ci/find-python 3.12)
 # Mesa 3.5.1 imports networkx in `import mesa` but lists it only under its `network` extra.
@@ -80,7 +88,7 @@ $(FORWARD_STAMP): pyproject.toml
 
 test-forward: $(FORWARD_STAMP)
 	@$(FORWARD_VENV)/bin/python -c "import sys, mesa, ema_workbench; print('test-forward: Python', sys.version.split()[0], '· Mesa', mesa.__version__, '· EMA Workbench', ema_workbench.__version__)"
-	$(FORWARD_VENV)/bin/python -m pytest -m "not slow" $(FORWARD_WARNINGS) -p no:cacheprovider
+	$(FORWARD_VENV)/bin/python -m pytest -m "not slow" $(FORWARD_WARNINGS) -p no:cacheprovider $(FORWARD_TESTS)
 
 clean:
 	rm -rf $(VENV) $(FORWARD_VENV) build *.egg-info

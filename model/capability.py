@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .summation import plain_sum
+
 if TYPE_CHECKING:
     from .model import CooperationModel
 
@@ -46,7 +48,7 @@ def campaign_lines(model: "CooperationModel", region: str, campaign_weeks: int) 
 def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float:
     """Units per week of ``item`` that crises running in other theatres consume now."""
     week = model.week
-    return sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
+    return plain_sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
 
 
 def production_points(model: "CooperationModel", region: str, campaign_weeks: int,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .cases import Case, CaseKind, CaseStatus
 from .expansion import ramp
 from .schema_world import Producer as ProducerSpec
+from .summation import plain_sum
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 def eligible(nation: "Nation", model: "CooperationModel") -> bool:
     """Whether a nation is the kind that seeks licences (domestic-capacity goal, budget)."""
-    cfg = model.scenario.sourcing
+    cfg = model.scenario_spec.sourcing
     return (
         nation.iso != "USA"
         and nation.goals.domestic_capacity >= cfg.coproduction_min_domestic_weight
@@ -39,10 +40,10 @@ def need_strength(nation: "Nation", item: str, model: "CooperationModel") -> flo
     """A year's need of ``item`` (use plus shortfall) in units of the least need worth a line:
     ``coproduction_min_need_share`` × a new line's yearly output (1 = at that share).
     """
-    spec = model.scenario.items[item]
+    spec = model.scenario_spec.items[item]
     assert spec.coproduction is not None
     need = nation.use.get(item, 0.0) * 52 + max(0.0, nation.requirement(item) - nation.stock[item])
-    least = model.scenario.sourcing.coproduction_min_need_share * spec.coproduction.line_capacity_per_week * 52
+    least = model.scenario_spec.sourcing.coproduction_min_need_share * spec.coproduction.line_capacity_per_week * 52
     if least <= 0.0:
         return math.inf if need > 0.0 else 0.0
     return need / least
@@ -58,7 +59,7 @@ def candidate_system(nation: "Nation", model: "CooperationModel") -> tuple[str |
     best: tuple[float, str] | None = None
     weight = 0.0
     for item in nation.requirement_keys:
-        spec = model.scenario.items[item]
+        spec = model.scenario_spec.items[item]
         if spec.coproduction is None or item in nation.licences:
             continue
         if any(p.nation is nation for p in model.producers_by_item.get(item, ())):
@@ -84,7 +85,7 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
     nation's own stream, ``coproduction.<ISO3>``), with chance ``coproduction_seek_probability``
     (× ``crisis_seek_multiplier`` in a crisis) × the weight of its candidate system's need.
     """
-    cfg = model.scenario.sourcing
+    cfg = model.scenario_spec.sourcing
     for nation in model.licence_seekers:
         u = nation.coproduction_stream.random()
         if nation.licence_pending:
@@ -98,7 +99,7 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
         licensor = licensor_for(item, model)
         nation.licences.add(item)
         nation.licence_pending = True
-        offer = model.scenario.items[item].coproduction
+        offer = model.scenario_spec.items[item].coproduction
         assert offer is not None  # candidate_system returns only items offered for licence
         case = Case(CaseKind.COPRODUCTION_LICENCE, item, "USA", nation.iso, 0.0, week,
                     offer.us_content_share,
@@ -122,7 +123,7 @@ def lines_delivering(model: "CooperationModel", week: int) -> int:
 
 def output_value(model: "CooperationModel") -> float:
     """Value of everything licensed lines made over the run ($M)."""
-    return sum(p.made_value for p in model.producer_list if p.licensor is not None)
+    return plain_sum(p.made_value for p in model.producer_list if p.licensor is not None)
 
 
 def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") -> dict[str, tuple[str, ...]]:
@@ -135,7 +136,7 @@ def own_chain(nation: "Nation", item: str, licensor, model: "CooperationModel") 
     licensor's suppliers only where no allied plant makes the input or none has room.
     """
     chain: dict[str, tuple[str, ...]] = {}
-    for comp in model.scenario.items[item].bill_of_materials:
+    for comp in model.scenario_spec.items[item].bill_of_materials:
         allied = [p for p in model.producers_by_item.get(comp, ())
                   if p.nation.iso != "USA" and p.ceiling > 0]
         allied.sort(key=lambda p: (p.nation is not nation, p.region != nation.region, -p.ceiling, p.pid))
@@ -157,7 +158,7 @@ def seek_scenario_licences(model: "CooperationModel") -> None:
     licensed (a line written into a reform variant does not skip the barriers). A denied
     application is made again at once: the line is a stated programme, not a chance seeking.
     """
-    for pid, spec in model.scenario.producers.items():
+    for pid, spec in model.scenario_spec.producers.items():
         if spec.licensor is None or spec.licence_held is not None:
             continue
         line, licensor = model.producers[pid], model.producers[spec.licensor]
@@ -183,8 +184,8 @@ def _scenario_licence_done(case: Case, week: int) -> None:
     if case.status is not CaseStatus.APPROVED:  # the partner applies again (a stated programme)
         _apply_for(model, line, spec, case.seller, week)
         return
-    line.nation.released.update((case.item, *model.scenario.items[case.item].bill_of_materials))
-    offer = model.scenario.items[case.item].coproduction
+    line.nation.released.update((case.item, *model.scenario_spec.items[case.item].bill_of_materials))
+    offer = model.scenario_spec.items[case.item].coproduction
     build = offer.build_weeks if offer is not None else 0
     line.active_from = max(spec.active_from_week, week + build)
     line.awaiting_licence = False
@@ -198,8 +199,8 @@ def _licence_done(case: Case, week: int) -> None:
         nation.licences.discard(case.item)
         return
     # The licence's technology release covers the system and the components it is made of.
-    nation.released.update((case.item, *model.scenario.items[case.item].bill_of_materials))
-    cp = model.scenario.items[case.item].coproduction
+    nation.released.update((case.item, *model.scenario_spec.items[case.item].bill_of_materials))
+    cp = model.scenario_spec.items[case.item].coproduction
     spec = ProducerSpec(
         nation=nation.iso, item=case.item,
         capacity_per_week=cp.line_capacity_per_week,

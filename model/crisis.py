@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .summation import plain_sum
+
 if TYPE_CHECKING:
     from .retransfer import Consents
 
@@ -75,7 +77,7 @@ class Crisis:
                 for d in self.donors:
                     consents.ask(d, item, week)
                 held = [consents.usable(d, region, item) for d in self.donors]
-            total = sum(held)
+            total = plain_sum(held)
             take = 0.0
             if total > 1e-9:  # else the theatre goes short of this item this week
                 take = min(need, total)
@@ -100,7 +102,7 @@ class Crisis:
         consumption over the lead time from its nearest other stock, plus this week's.
         """
         totals = [d.stock[item] + d.moving[item] for d in self.donors]
-        grand = sum(totals)
+        grand = plain_sum(totals)
         if grand <= 1e-9:
             return
         region = self.region

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from . import supply
 from .schema_industry import KIND_PROFILE, Expansion
+from .summation import plain_sum
 
 if TYPE_CHECKING:
     from .model import CooperationModel
@@ -69,7 +70,7 @@ def profile_for(spec, scenario: "Scenario") -> tuple[str, Expansion]:
 def investments_for(p: "Producer", model: "CooperationModel") -> list["Investment"]:
     """The scenario's investments whose selectors all match plant ``p``."""
     out = []
-    for inv in model.scenario.industry.investments:
+    for inv in model.scenario_spec.industry.investments:
         if inv.producers and p.pid not in inv.producers:
             continue
         if inv.items and p.item not in inv.items:
@@ -154,13 +155,13 @@ def decision_hazard(p: "Producer", week: int) -> float:
     window.append(signal_strength(p, week))
     if len(window) > e.sustain_weeks:
         window.popleft()
-    return e.decision_hazard * ramp(sum(window) / e.sustain_weeks, e.response_width)
+    return e.decision_hazard * ramp(plain_sum(window) / e.sustain_weeks, e.response_width)
 
 
 def consider(p: "Producer", week: int, standing: bool) -> None:
     """Update the plant's signal and start a step when the rule allows."""
     e = p.expansion
-    if p.model.scenario.industry.expansion_response == "hazard":
+    if p.model.scenario_spec.industry.expansion_response == "hazard":
         u = p.expansion_draw(week)  # drawn every week: common random numbers
         decide = u < decision_hazard(p, week)
     else:
@@ -173,7 +174,7 @@ def consider(p: "Producer", week: int, standing: bool) -> None:
         return
     quick = not p.quick_used and e.quick_share > 0
     share, lag = (e.quick_share, e.quick_lag_weeks) if quick else (e.step_share, e.lag_weeks)
-    room = p.ceiling - p.capacity - sum(a for _, a in p.pending)
+    room = p.ceiling - p.capacity - plain_sum(a for _, a in p.pending)
     add = min(share * max(p.capacity, 0.1 * p.ceiling), room)
     if add <= 1e-9:
         return

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .summation import plain_sum
+
 if TYPE_CHECKING:
     from .producer import Producer
     from .supply import SupplyArrangement
@@ -94,7 +96,7 @@ def waiting_beyond_share(p: "Producer", comp: str) -> float:
     """Units of ``comp`` line ``p`` ordered beyond its licensed share and not yet delivered: they
     wait behind rated orders and may never come, so its pipeline does not count them.
     """
-    return sum(link.waiting_unrated for link in p.arrangements[comp])
+    return plain_sum(link.waiting_unrated for link in p.arrangements[comp])
 
 
 def delivered(order, qty: float) -> None:

@@ -27,6 +27,7 @@ from .outcomes import (
     shortfall_share_theatre,
 )
 from .run_record import NAN, RunRecord
+from .summation import plain_sum
 
 __all__ = ["METRICS", "MetricSpec", "RunRecord", "compute_all", "metric_columns"]
 
@@ -44,7 +45,7 @@ def surge_ratio(r: RunRecord) -> float:
 def _value_in(r: RunRecord, weeks: int, whole: bool) -> float:
     if r.onset_week is None or (whole and r.onset_week + weeks > len(r.crisis_value())):
         return NAN  # no crisis, or the horizon ends inside a window that must be whole
-    return float(sum(r.window(r.crisis_value(), weeks)))
+    return float(plain_sum(r.window(r.crisis_value(), weeks)))
 
 
 def output_value_12m(r: RunRecord) -> float:
@@ -65,7 +66,7 @@ def capacity_at_onset_value(r: RunRecord) -> float:
     """Deliverable weekly capacity of the crisis systems at onset, by value ($M/week)."""
     if r.onset_week is None:
         return NAN
-    return sum(r.series[f"deliverable.{s}"][r.onset_week] * r.cost(s) for s in r.crisis_systems)
+    return plain_sum(r.series[f"deliverable.{s}"][r.onset_week] * r.cost(s) for s in r.crisis_systems)
 
 
 def theatre_delivered_value_12m(r: RunRecord) -> float:
@@ -76,21 +77,21 @@ def theatre_delivered_value_12m(r: RunRecord) -> float:
         return NAN
     total = 0.0
     for s in r.crisis_systems:
-        total += sum(r.window(r.series[f"arrivals.{r.onset_region}.{s}"], r.surge_window)) * r.cost(s)
+        total += plain_sum(r.window(r.series[f"arrivals.{r.onset_region}.{s}"], r.surge_window)) * r.cost(s)
     return total
 
 
 def allied_share(r: RunRecord) -> float:
     """Share by value of crisis-system output in the 52 weeks from onset made outside the US (0–1)."""
-    allied = sum(r.window(r.series["output_value_allied"], r.surge_window))
-    us = sum(r.window(r.series["output_value_us"], r.surge_window))
+    allied = plain_sum(r.window(r.series["output_value_allied"], r.surge_window))
+    us = plain_sum(r.window(r.series["output_value_us"], r.surge_window))
     return allied / (allied + us) if allied + us > 0 else NAN
 
 
 def output_12m_system(r: RunRecord, system: str) -> float:
     """Units of one crisis system completed in the 52 weeks from onset (≥ 0)."""
     post = r.window(r.series[f"output.{system}"], r.surge_window)
-    return float(sum(post)) if post else NAN
+    return float(plain_sum(post)) if post else NAN
 
 
 def output_36m_system(r: RunRecord, system: str) -> float:
@@ -100,7 +101,7 @@ def output_36m_system(r: RunRecord, system: str) -> float:
     out = r.series[f"output.{system}"]
     if r.onset_week is None or r.onset_week + r.long_window > len(out):
         return NAN
-    return float(sum(r.window(out, r.long_window)))
+    return float(plain_sum(r.window(out, r.long_window)))
 
 
 def weeks_to_double_system(r: RunRecord, system: str) -> float:
@@ -165,7 +166,7 @@ def deterrence_index_region(r: RunRecord, region: str) -> float:
     vals = list(r.series[f"deterrence.{region}"])
     end = r.region_onsets.get(region, len(vals))
     vals = vals[1:end]
-    return sum(vals) / len(vals) if vals else NAN
+    return plain_sum(vals) / len(vals) if vals else NAN
 
 
 def deterrence_failure_region(r: RunRecord, region: str) -> float:

@@ -28,6 +28,7 @@ from .pipeline import Pipeline
 from .producer import Producer
 from .schema import Scenario
 from .streams import Seed, Streams
+from .summation import plain_sum
 from .twin import copy_run
 from .world import World
 
@@ -91,14 +92,14 @@ class CooperationModel(mesa.Model):
         self.seed = self.streams.entropy
         super().__init__(rng=self.seed)
         if isinstance(scenario, Scenario) and not overrides:
-            self.scenario = scenario
+            self.scenario_spec = scenario
         else:
-            self.scenario = load_scenario(scenario, overrides)
-        self.world = World(self.scenario)
-        self.pipeline = Pipeline(self.scenario, self.world, self.streams.__getitem__)
+            self.scenario_spec = load_scenario(scenario, overrides)
+        self.world = World(self.scenario_spec)
+        self.pipeline = Pipeline(self.scenario_spec, self.world, self.streams.__getitem__)
         self.pipeline.deferred = True  # cases enter the queues at the end of each phase
         self.lead_times = LeadTimes()
-        self.horizon = self.scenario.horizon_weeks
+        self.horizon = self.scenario_spec.horizon_weeks
         self.arrivals: dict[int, list[tuple[Order, float]]] = {}
         self.moves: dict[int, list[tuple[Nation, str, str, float]]] = {}
         self.now: dict[str, float] = {}
@@ -108,14 +109,14 @@ class CooperationModel(mesa.Model):
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self.collecting = False  # in a simultaneous phase: producers hold new orders until its end
-        self.itar_free = {d.producer: d for d in self.scenario.policies.itar_free}
+        self.itar_free = {d.producer: d for d in self.scenario_spec.policies.itar_free}
         #: region → the run without that region's adversary's attack, forked when it acted.
         self.counterfactuals: dict[str, CooperationModel] = {}
         self.is_counterfactual = False
         self.week = 0  # weeks stepped: the model's own counter (Mesa 4 removes ``steps``)
         self._build_agents()
         self._build_crises()
-        self.theatres = family_members(self.scenario)["theatre"]
+        self.theatres = family_members(self.scenario_spec)["theatre"]
         self.sustainment = sustainment.Sustainment(self)
         warm_start.start(self)
         coproduction.seek_scenario_licences(self)
@@ -132,7 +133,7 @@ class CooperationModel(mesa.Model):
 
     # -- construction -------------------------------------------------------------------------
     def _build_agents(self) -> None:
-        s = self.scenario
+        s = self.scenario_spec
         self.nations = {iso: Nation(self, iso, spec) for iso, spec in s.nations.items()}
         self.nation_list = [self.nations[iso] for iso in sorted(self.nations)]  # acting order is irrelevant
         self.priority = PriorityRules(s.policies.allocation, self.world)
@@ -155,8 +156,8 @@ class CooperationModel(mesa.Model):
                                 if n.stock[k] > 0 or n.base_requirement.get(k, 0) > 0]
 
     def _create_producer(self, pid: str, spec) -> Producer:
-        cp = self.scenario.items[spec.item].coproduction
-        learning = cp.learning_weeks if cp is not None else self.scenario.industry.learning_weeks
+        cp = self.scenario_spec.items[spec.item].coproduction
+        learning = cp.learning_weeks if cp is not None else self.scenario_spec.industry.learning_weeks
         prod = Producer(self, pid, spec, self.nations[spec.nation], learning)
         self.producers[pid] = prod
         self.producer_list.append(prod)
@@ -176,14 +177,14 @@ class CooperationModel(mesa.Model):
 
     def _build_crises(self) -> None:
         self.crises: list[Crisis] = []
-        for c in self.scenario.crises:
+        for c in self.scenario_spec.crises:
             crisis = self._crisis(c.region, c.start_week, c.duration_weeks, c.consumption_per_week, c.donors,
                                   c.requirement_multiplier, c.budget_multiplier, "scripted")
             if c.recipient is not None:
                 crisis.consents = retransfer.Consents(self, c.recipient, crisis.donors,
                                                       list(c.consumption_per_week), c.consents_held_at_start)
             self.crises.append(crisis)
-        self.crisis_systems = crisis_systems(self.scenario)
+        self.crisis_systems = crisis_systems(self.scenario_spec)
 
     def _crisis(self, region, start, duration, consumption, donors, req_mult, budget_mult, origin) -> Crisis:
         if donors:
@@ -217,7 +218,10 @@ class CooperationModel(mesa.Model):
         self.supply_epoch += 1  # arrivals and licences changed what lines can deliver
         acting = [a for a in self.adversary_list if a.assess(week)]
         for twin in self.counterfactuals.values():  # forked in earlier weeks: keep in step
-            twin.step()
+            # The class's own step, not the instance's: Mesa (3.5+) wraps ``step`` in an event
+            # schedule whose next event is re-queued only after the current one returns, so a copy
+            # forked inside a step has an empty schedule and its wrapped ``step`` does nothing.
+            CooperationModel.step(twin)
         if not self.is_counterfactual:
             for a in acting:
                 self._fork_counterfactual(a, week, acting)
@@ -298,7 +302,7 @@ class CooperationModel(mesa.Model):
     def _note_sale(self, order: Order, qty: float) -> None:
         """Count a delivery of a US sale (FMS or direct commercial) to an allied nation."""
         if order.route in US_SALE_ROUTES and isinstance(order.buyer, Nation) and order.buyer.iso != "USA":
-            self.arms_sales += qty * self.scenario.items[order.item].unit_cost_musd
+            self.arms_sales += qty * self.scenario_spec.items[order.item].unit_cost_musd
 
     def ship(self, order: Order, qty: float, from_region: str, week: int) -> None:
         """Send goods; they arrive after the transit time between the regions."""
@@ -357,7 +361,7 @@ class CooperationModel(mesa.Model):
         their customers pro rata to need, orders joining the backlogs at the end of the pass);
         production and shipping; learning and expansion decisions.
         """
-        funded = self.scenario.policies.multi_year_contracts or any(c.active(week) for c in self.crises)
+        funded = self.scenario_spec.policies.multi_year_contracts or any(c.active(week) for c in self.crises)
         lines = self.producer_list
         for p in lines:
             p.apply_scheduled(week)
@@ -379,7 +383,7 @@ class CooperationModel(mesa.Model):
 
     def regional_points(self) -> dict[str, float]:
         """Deterrence-weighted stock held in each region now (capability points)."""
-        pts = dict.fromkeys(self.scenario.regions, 0.0)
+        pts = dict.fromkeys(self.scenario_spec.regions, 0.0)
         for n in self.nation_list:
             for region, p in self.nation_points(n).items():
                 pts[region] += p
@@ -407,13 +411,13 @@ class CooperationModel(mesa.Model):
         lines can deliver there over the campaign net of backlogs and other theatres' use
         (points), in the items of requirement ``family`` (None = every weighted item).
         """
-        return sum(capability_parts(self, region, warning_weeks, campaign_weeks, family).values())
+        return plain_sum(capability_parts(self, region, warning_weeks, campaign_weeks, family).values())
 
     def stock_points(self, region: str, family: str | None = None) -> float:
         """Deterrence-weighted stock every nation holds in ``region`` this week (points), of the
         items of ``family`` (None = all).
         """
-        return sum(by_region.get(region, 0.0) for by_region in self._points_this_week(family).values())
+        return plain_sum(by_region.get(region, 0.0) for by_region in self._points_this_week(family).values())
 
     def reinforcement_points(self, region: str, warning_weeks: int, family: str | None = None) -> float:
         """Stock held elsewhere that the donors' lift can bring into ``region`` within the
@@ -447,18 +451,18 @@ class CooperationModel(mesa.Model):
 
     def forward_units(self, region: str, items) -> float:
         """Units of the given items held in a region by all nations."""
-        return sum(n.held_in(region, k) for n in self.nation_list for k in items)
+        return plain_sum(n.held_in(region, k) for n in self.nation_list for k in items)
 
     def allied_capacity(self, week: int) -> float:
         """Value of allied (non-US) system capacity: Σ deliverable capacity × unit cost ($M/week)."""
-        items = self.scenario.items
-        return sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
+        items = self.scenario_spec.items
+        return plain_sum(p.deliverable_capacity(week) * items[p.item].unit_cost_musd
                    for p in self.producer_list if p.nation.iso != "USA" and items[p.item].kind == "system")
 
     def region_capacity(self, week: int) -> dict[str, float]:
         """Region → value of the deliverable capacity of the system lines located there ($M/week)."""
-        items = self.scenario.items
-        out = dict.fromkeys(self.scenario.regions, 0.0)
+        items = self.scenario_spec.items
+        out = dict.fromkeys(self.scenario_spec.regions, 0.0)
         for p in self.producer_list:
             if items[p.item].kind == "system":
                 out[p.region] += p.deliverable_capacity(week) * items[p.item].unit_cost_musd
@@ -466,8 +470,8 @@ class CooperationModel(mesa.Model):
 
     def theatre_shortfall(self) -> tuple[dict[str, float], dict[str, float]]:
         """Region → value ($M) of the consumption its crises demanded so far, and of the unmet part."""
-        items = self.scenario.items
-        demand = dict.fromkeys(self.scenario.regions, 0.0)
+        items = self.scenario_spec.items
+        demand = dict.fromkeys(self.scenario_spec.regions, 0.0)
         unmet = dict(demand)
         for c in self.crises:
             for k, q in c.demanded.items():
@@ -479,7 +483,7 @@ class CooperationModel(mesa.Model):
     # -- results ------------------------------------------------------------------------------
     def onset(self) -> Crisis | None:
         """The crisis surge metrics count from: the first scripted one, else the first started."""
-        region = self.scenario.measurement.onset_region
+        region = self.scenario_spec.measurement.onset_region
         if region is not None:
             return min((c for c in self.crises if c.region == region), key=lambda c: c.start_week, default=None)
         scripted = [c for c in self.crises if c.origin == "scripted"]
@@ -506,9 +510,9 @@ class CooperationModel(mesa.Model):
             crisis_systems=self.crisis_systems,
             onset_week=onset.start_week if onset is not None else None,
             onset_region=onset.region if onset is not None else None,
-            unit_costs={k: self.scenario.items[k].unit_cost_musd for k in self.crisis_systems},
+            unit_costs={k: self.scenario_spec.items[k].unit_cost_musd for k in self.crisis_systems},
             onset_forward_stock=onset.onset_stock if onset is not None else math.nan,
-            onset_consumption_per_week=sum(onset.consumption.values()) if onset is not None else math.nan,
+            onset_consumption_per_week=plain_sum(onset.consumption.values()) if onset is not None else math.nan,
             cases_finished=self.pipeline.finished,
             cases_denied=self.pipeline.denied,
             delay_sum_weeks=float(self.pipeline.delay_sum),
@@ -520,7 +524,7 @@ class CooperationModel(mesa.Model):
             region_onsets=self.region_onsets(),
             started_regions=tuple(a.region for a in self.adversary_list if a.started_week is not None),
             hazard_paths=self.hazard_paths(),
-            members=family_members(self.scenario),
+            members=family_members(self.scenario_spec),
             onset_end_week=onset.end_week if onset is not None else None,
             theatre_demand_value=demand,
             theatre_unmet_value=unmet,
@@ -528,9 +532,9 @@ class CooperationModel(mesa.Model):
             region_capacity_end=self.region_capacity(week),
             arms_sales_value=self.arms_sales,
             adversary_regions=tuple(a.region for a in self.adversary_list),
-            surge_window=self.scenario.measurement.surge_window_weeks,
-            long_window=self.scenario.measurement.long_window_weeks,
-            pre_window=self.scenario.measurement.pre_crisis_window_weeks,
+            surge_window=self.scenario_spec.measurement.surge_window_weeks,
+            long_window=self.scenario_spec.measurement.long_window_weeks,
+            pre_window=self.scenario_spec.measurement.pre_crisis_window_weeks,
         )
 
     def metrics(self) -> dict[str, float]:

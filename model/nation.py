@@ -39,7 +39,7 @@ class Nation(mesa.Agent):
         self.goals = spec.goals
         self.budget_per_year = spec.budget_musd_per_year
         self.reorder_point = spec.reorder_point
-        items = model.scenario.items
+        items = model.scenario_spec.items
         self.stock = {k: float(spec.stocks.get(k, 0.0)) for k in items}
         self.base_requirement = {k: float(v) for k, v in spec.requirements.items()}
         self.use = {k: float(v) for k, v in spec.peacetime_use_per_week.items() if v > 0}
@@ -48,14 +48,14 @@ class Nation(mesa.Agent):
         self.lift_share_per_week = spec.lift_share_per_week
         self.held = {r: {k: q * share for k, q in self.stock.items()} for r, share in self.posture.items()}
         self.moving = dict.fromkeys(items, 0.0)  # reinforcements between regions, all destinations
-        self.us_share = retransfer.initial_shares(model.scenario, iso)  # holdings with US content
+        self.us_share = retransfer.initial_shares(model.scenario_spec, iso)  # holdings with US content
         self.inbound = {r: dict.fromkeys(items, 0.0) for r in self.posture}  # on order, by destination
         self.en_route: dict[str, dict[str, float]] = {}  # reinforcements, by destination
         self._sourcing_streams: dict[str, np.random.Generator] = {}
         self.requirement_keys = sorted(self.base_requirement)  # the order of a list changes nothing
         self.earmark: dict[str, float] = {}  # item → money saved toward its next order ($M)
         self._coproduction_stream: np.random.Generator | None = None
-        self.budget = self.budget_per_year * model.scenario.sourcing.initial_budget_share
+        self.budget = self.budget_per_year * model.scenario_spec.sourcing.initial_budget_share
         self.requirement_mult = 1.0
         self.budget_mult = 1.0
         self.in_crisis = False
@@ -191,8 +191,8 @@ class Nation(mesa.Agent):
         week's free money divided among them by the demand rule (``model/demand.py``).
         """
         model = self.model
-        cfg = model.scenario.sourcing
-        items = model.scenario.items
+        cfg = model.scenario_spec.sourcing
+        items = model.scenario_spec.items
         wants: dict[str, float] = {}
         base, mult, point = self.base_requirement, self.requirement_mult, self.reorder_point
         stock, moving, on_order, earmark = self.stock, self.moving, self.on_order, self.earmark
@@ -244,7 +244,7 @@ class Nation(mesa.Agent):
         opts = sourcing.options(self, item, qty, week, model)
         if not opts:
             return False
-        urgency = model.scenario.sourcing.crisis_urgency if self.in_crisis else 1.0
+        urgency = model.scenario_spec.sourcing.crisis_urgency if self.in_crisis else 1.0
         opt = sourcing.choose(self, opts, urgency, model, self.sourcing_stream(item))
         dest = self.destination(item, qty)
         cost *= retransfer.price_factor(opt.producer, week)
@@ -286,13 +286,13 @@ class Nation(mesa.Agent):
         key = (route, item)
         if key not in self.expect:
             probe = sourcing.sale_case(self, sourcing.Option(route, producer, 0), item, qty,
-                                       week, self.model.scenario.items[item].unit_cost_musd)
+                                       week, self.model.scenario_spec.items[item].unit_cost_musd)
             self.expect[key] = 0.0 if probe is None else self.model.pipeline.expected_weeks(probe, week)
         return self.expect[key]
 
     def learn(self, route: str, item: str, observed_weeks: float) -> None:
         """Move the expectation of a route toward what a finished case took."""
-        lr = self.model.scenario.sourcing.learning_rate
+        lr = self.model.scenario_spec.sourcing.learning_rate
         key = (route, item)
         prior = self.expect.get(key, observed_weeks)
         self.expect[key] = (1.0 - lr) * prior + lr * observed_weeks

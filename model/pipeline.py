@@ -16,6 +16,7 @@ from .barrier_base import Barrier
 from .barriers import BARRIERS
 from .cases import Case, CaseStatus
 from .fms import fold_notification
+from .summation import plain_sum
 
 if TYPE_CHECKING:
 
@@ -129,6 +130,6 @@ class Pipeline:
         """Nominal regulatory time of a case from the stages' medians (a buyer's prior)."""
         stages, notice = self.stages(case, week)
         case.notice = notice
-        total = sum(max(1.0, b.nominal_days(case, week) / 7.0) for b in stages)
+        total = plain_sum(max(1.0, b.nominal_days(case, week) / 7.0) for b in stages)
         case.notice = None
         return total

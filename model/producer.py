@@ -24,6 +24,7 @@ from . import expansion, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order, buyer_key
 from .sourcing import production_wait
+from .summation import plain_sum
 from .supply import SupplyArrangement
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class Producer(mesa.Agent):
         self.efficiency = spec.efficiency
         self.learning_step = 1.0 - math.exp(-1.0 / learning_weeks)
         self.active_from = spec.active_from_week
-        self.profile_name, self.expansion = expansion.profile_for(spec, model.scenario)
+        self.profile_name, self.expansion = expansion.profile_for(spec, model.scenario_spec)
         self.planned = sorted(spec.planned_expansions, key=lambda p: p.week)
         self.input_cover = spec.input_cover_weeks
         self.licensor = spec.licensor
@@ -61,15 +62,15 @@ class Producer(mesa.Agent):
         self.licensed_rate = spec.capacity_per_week if spec.licensor is not None else 0.0
         self.owner = spec.owner
         self.us_content_share = spec.us_content_share
-        self.bom = dict(model.scenario.items[spec.item].bill_of_materials)
-        self.unit_cost = model.scenario.items[spec.item].unit_cost_musd
+        self.bom = dict(model.scenario_spec.items[spec.item].bill_of_materials)
+        self.unit_cost = model.scenario_spec.items[spec.item].unit_cost_musd
         self.priority = model.priority
         self._buyer_class: dict = {}  # nation → queue index here (fixed for a run)
         self.queues: list[deque[Order]] = [deque() for _ in range(model.priority.queues)]
         self.class_qty = [0.0] * model.priority.queues
         self.backlog_qty = 0.0
-        self.licence_cover = model.scenario.industry.licence_cover_weeks
-        self.licence_renewal = model.scenario.industry.licence_renewal_weeks
+        self.licence_cover = model.scenario_spec.industry.licence_cover_weeks
+        self.licence_renewal = model.scenario_spec.industry.licence_renewal_weeks
         self.inputs: dict[str, float] = {}
         self.inputs_on_order: dict[str, float] = {}
         self.suppliers: dict[str, list[Producer]] = {}  # per input, in order of preference
@@ -97,7 +98,7 @@ class Producer(mesa.Agent):
         self.initial_input_weeks = spec.initial_input_weeks
         self.book = 0.0  # units of the week-0 order book not yet made (model/warm_start.py)
         weeks = spec.initial_backlog_weeks
-        self.book_weeks = model.scenario.warm_start.order_book_weeks if weeks is None else weeks
+        self.book_weeks = model.scenario_spec.warm_start.order_book_weeks if weeks is None else weeks
         self.incoming: list[Order] = []  # orders placed in the current simultaneous phase
 
     # -- wiring -------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ class Producer(mesa.Agent):
         remaining life (``industry.licence_life_drawn``, stream ``licence.<producer>.<input>``).
         """
         full = per_week * self.licence_cover
-        if not self.model.scenario.industry.licence_life_drawn:
+        if not self.model.scenario_spec.industry.licence_life_drawn:
             return full
         return full * (1.0 - self.model.streams[f"licence.{self.pid}.{component}"].random())
 
@@ -207,7 +208,7 @@ class Producer(mesa.Agent):
             plan = [min(qty, self._link_allowance(comp, links[0], qty, use, True, week))]
         else:
             plan = self._spread(comp, links, qty, use, week)
-        unit_cost = self.model.scenario.items[comp].unit_cost_musd
+        unit_cost = self.model.scenario_spec.items[comp].unit_cost_musd
         for link, wanted in zip(links, plan):
             if wanted <= 1e-9:
                 continue
@@ -279,7 +280,7 @@ class Producer(mesa.Agent):
 
     def _request_qualification(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
-        value = max(qty, per_week * self.licence_cover) * self.model.scenario.items[comp].unit_cost_musd
+        value = max(qty, per_week * self.licence_cover) * self.model.scenario_spec.items[comp].unit_cost_musd
         case = Case(CaseKind.QUALIFICATION, comp, supplier.owner, "USA", value, week,
                     supplier.us_content_share, on_finish=self._qualification_done, payload=supplier,
                     key=f"{self.pid}:{comp}:{supplier.pid}")
@@ -295,7 +296,7 @@ class Producer(mesa.Agent):
     def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
         per_week = self.capacity * self.bom[comp]
         amount = max(qty, per_week * self.licence_cover)
-        cost = self.model.scenario.items[comp].unit_cost_musd
+        cost = self.model.scenario_spec.items[comp].unit_cost_musd
         seller = arr.supplier.nation.iso
         case = Case(CaseKind.COMPONENT_SUPPLY, comp, seller, self.nation.iso,
                     amount * cost, week, arr.supplier.us_content_share,
@@ -310,7 +311,7 @@ class Producer(mesa.Agent):
         """The share of a unit's value that its ``comp`` inputs make up (1 for a free item)."""
         if self.unit_cost <= 0.0:
             return 1.0
-        return min(1.0, self.bom[comp] * self.model.scenario.items[comp].unit_cost_musd / self.unit_cost)
+        return min(1.0, self.bom[comp] * self.model.scenario_spec.items[comp].unit_cost_musd / self.unit_cost)
 
     @staticmethod
     def _supply_licence_done(case: Case, week: int) -> None:
@@ -384,7 +385,7 @@ class Producer(mesa.Agent):
             i = self.class_of_buyer(buyer)
         if i == self.priority.unrated:
             return self.backlog_qty
-        return self.class_qty[0] if i == 0 else sum(self.class_qty[: i + 1])
+        return self.class_qty[0] if i == 0 else plain_sum(self.class_qty[: i + 1])
 
     @property
     def backlog(self) -> list[Order]:
@@ -483,7 +484,7 @@ class Producer(mesa.Agent):
         if self.pending and self.pending[0][0] <= week:
             arrived = [a for w, a in self.pending if w <= week]
             self.pending = [(w, a) for w, a in self.pending if w > week]
-            self.capacity = min(self.ceiling, self.capacity + sum(arrived))
+            self.capacity = min(self.ceiling, self.capacity + plain_sum(arrived))
 
     def consider_expansion(self, week: int, funded: bool) -> None:
         """Apply the expansion rule (``model/expansion.py``); ``funded`` is the scenario-wide

@@ -66,7 +66,7 @@ def carries_us_content(producer: "Producer", week: int) -> bool:
     """Whether the line's output is under US re-transfer control this week."""
     if producer.nation.iso == "USA":
         return True
-    return content_share(producer, week) > min_share(producer.model.scenario)
+    return content_share(producer, week) > min_share(producer.model.scenario_spec)
 
 
 def content_share(producer: "Producer", week: int) -> float:
@@ -155,7 +155,7 @@ class Consents:
         uncovered = tainted_units(donor, item) - self.left.get(key, 0.0)
         if uncovered <= 1e-6:
             return
-        cost = self.model.scenario.items[item].unit_cost_musd
+        cost = self.model.scenario_spec.items[item].unit_cost_musd
         case = Case(CaseKind.RETRANSFER, item, donor.iso, self.recipient, uncovered * cost, week, 1.0,
                     on_finish=self._done, payload=(key, uncovered))
         self.pending.add(key)

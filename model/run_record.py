@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .summation import plain_sum
+
 NAN = float("nan")
 
 
@@ -79,7 +81,7 @@ class RunRecord:
     def crisis_value(self, prefix: str = "output") -> list[float]:
         """Weekly value ($M) of all crisis systems in the series ``<prefix>.<system>``."""
         cols = [[v * self.cost(s) for v in self.series[f"{prefix}.{s}"]] for s in self.crisis_systems]
-        return [sum(v) for v in zip(*cols)] if cols else []
+        return [plain_sum(v) for v in zip(*cols)] if cols else []
 
     def pre_crisis(self, weekly: Sequence[float], capacity_week0: float) -> float:
         """Mean of ``weekly`` over the quarter before onset; at an onset in the first weeks,
@@ -89,12 +91,12 @@ class RunRecord:
             return NAN
         lo, hi = max(1, self.onset_week - self.pre_window), self.onset_week
         if hi - lo >= 2:
-            return sum(weekly[lo:hi]) / (hi - lo)
+            return plain_sum(weekly[lo:hi]) / (hi - lo)
         return capacity_week0
 
     def pre_crisis_value(self) -> float:
         """Pre-crisis weekly value of crisis-system output ($M/week)."""
-        cap0 = sum(self.series[f"capacity.{s}"][0] * self.cost(s) for s in self.crisis_systems)
+        cap0 = plain_sum(self.series[f"capacity.{s}"][0] * self.cost(s) for s in self.crisis_systems)
         return self.pre_crisis(self.crisis_value(), cap0)
 
     def pre_crisis_units(self, system: str) -> float:

@@ -12,6 +12,7 @@ from pydantic import field_validator, model_validator
 
 from .schema_base import Classification, Strict, field
 from .schema_industry import ExpansionOverride
+from .summation import plain_sum
 
 
 class Goals(Strict):
@@ -80,8 +81,8 @@ class Nation(Strict):
         negative = [r for r, v in self.posture.items() if v < 0]
         if negative:
             raise ValueError(f"posture share of '{negative[0]}' is negative ({self.posture[negative[0]]})")
-        if self.posture and abs(sum(self.posture.values()) - 1.0) > 1e-6:
-            raise ValueError(f"posture shares must sum to 1 (got {sum(self.posture.values())})")
+        if self.posture and abs(plain_sum(self.posture.values()) - 1.0) > 1e-6:
+            raise ValueError(f"posture shares must sum to 1 (got {plain_sum(self.posture.values())})")
         return self
 
 

@@ -60,8 +60,8 @@ def licensed_line(iso: str, item: str) -> str:
 
 def licensable(model: "CooperationModel") -> list[tuple[str, str]]:
     """(nation, item) pairs that may stand up a licensed line: items with coproduction terms."""
-    items = [k for k, it in model.scenario.items.items() if it.coproduction is not None]
-    return [(iso, item) for iso in model.scenario.nations for item in items]
+    items = [k for k, it in model.scenario_spec.items.items() if it.coproduction is not None]
+    return [(iso, item) for iso in model.scenario_spec.nations for item in items]
 
 
 def current(name: str, model: "CooperationModel") -> float:
@@ -71,19 +71,19 @@ def current(name: str, model: "CooperationModel") -> float:
 
 def series_names(model: "CooperationModel") -> list[str]:
     """All series of a model, in a stable order."""
-    systems = model.scenario.systems()
+    systems = model.scenario_spec.systems()
     names = [f"output.{s}" for s in systems] + ["output_us", "output_allied", "output_value_us", "output_value_allied"]
-    names += [f"arrivals.{r}.{s}" for r in model.scenario.regions for s in systems]
+    names += [f"arrivals.{r}.{s}" for r in model.scenario_spec.regions for s in systems]
     names += [f"capacity.{s}" for s in systems] + [f"stock.{s}" for s in systems]
     names += [f"deliverable.{s}" for s in systems]
     for key in ("capacity_nation", "deliverable_nation", "output_nation"):
-        names += [f"{key}.{iso}" for iso in model.scenario.nations]
-    names += [f"output_producer.{pid}" for pid in model.scenario.producers]
+        names += [f"{key}.{iso}" for iso in model.scenario_spec.nations]
+    names += [f"output_producer.{pid}" for pid in model.scenario_spec.producers]
     names += [f"output_producer.{licensed_line(iso, it)}" for iso, it in licensable(model)]
-    names += [f"stock_region.{r}" for r in model.scenario.regions]
+    names += [f"stock_region.{r}" for r in model.scenario_spec.regions]
     names += [f"open_cases.{b.key}" for b in model.pipeline.barriers]
-    names += [f"deterrence.{r}" for r in model.scenario.adversaries]
-    names += [f"crisis_active.{r}" for r in model.scenario.regions]
+    names += [f"deterrence.{r}" for r in model.scenario_spec.adversaries]
+    names += [f"crisis_active.{r}" for r in model.scenario_spec.regions]
     names += [f"shortfall.{r}.{s}" for r in model.theatres for s in model.crisis_systems]
     return names
 
@@ -116,7 +116,7 @@ class SeriesKeys:
     """The series names :func:`observe` writes, formatted once per model (``model.series_keys``)."""
 
     def __init__(self, model: "CooperationModel"):
-        s = model.scenario
+        s = model.scenario_spec
         self.systems = s.systems()
         self.per_system = [(k, f"output.{k}", f"capacity.{k}", f"deliverable.{k}", f"stock.{k}")
                            for k in self.systems]
@@ -135,7 +135,7 @@ class SeriesKeys:
         """The series of line ``p``'s output."""
         key = self.producer_key.get(p.pid)
         if key is None:
-            declared = p.model.scenario.producers
+            declared = p.model.scenario_spec.producers
             line = p.pid if p.pid in declared else licensed_line(p.nation.iso, p.item)
             key = self.producer_key[p.pid] = f"output_producer.{line}"
         return key
@@ -150,7 +150,7 @@ def observe(model: "CooperationModel", week: int) -> None:
     cap = dict.fromkeys(systems, 0.0)
     deliverable = dict.fromkeys(systems, 0.0)
     us = allied = us_value = allied_value = 0.0
-    items = model.scenario.items
+    items = model.scenario_spec.items
     # per nation: value of system lines' capacity × learning, deliverable capacity and output
     cap_n = dict.fromkeys(model.nations, 0.0)
     deliverable_n = dict(cap_n)

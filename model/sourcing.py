@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import release, retransfer
 from .cases import Case, CaseKind
+from .summation import plain_sum
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,7 +58,7 @@ def routes_to(buyer: "Nation", seller_iso: str, model: "CooperationModel") -> tu
     if seller_iso == "USA":
         return ("fms", "dcs")
     if buyer.iso == "USA":
-        return ("us_gov",) if model.scenario.sourcing.us_buys_allied else ()
+        return ("us_gov",) if model.scenario_spec.sourcing.us_buys_allied else ()
     return ("allied",)
 
 
@@ -80,15 +81,15 @@ def static_utility(buyer: "Nation", route: str, prod: "Producer") -> float:
     domestic = 1.0 if route == "domestic" else 0.0
     us_design = prod.nation.iso == "USA" or prod.licensor is not None
     regional = 1.0 if prod.region == buyer.region else 0.0
-    fms = buyer.model.scenario.sourcing.fms_assurance_bonus if route == "fms" else 0.0
+    fms = buyer.model.scenario_spec.sourcing.fms_assurance_bonus if route == "fms" else 0.0
     return (g.domestic_capacity * domestic + g.interoperability * us_design
             + g.regional_capacity * regional + fms)
 
 
 def channels(buyer_iso: str, item: str, model: "CooperationModel") -> tuple[str, ...]:
     """The routes by which a buyer may buy the item from the US: its own, else the item's."""
-    own = model.scenario.nations[buyer_iso].sales_channels.get(item)
-    return own if own is not None else model.scenario.items[item].sales_channels
+    own = model.scenario_spec.nations[buyer_iso].sales_channels.get(item)
+    return own if own is not None else model.scenario_spec.items[item].sales_channels
 
 
 def candidate_options(buyer: "Nation", item: str, model: "CooperationModel") -> list[Option]:
@@ -131,7 +132,7 @@ def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "Cooperat
 
     Utility = static goal terms − deterrence weight × urgency × expected weeks / norm.
     """
-    cfg = model.scenario.sourcing
+    cfg = model.scenario_spec.sourcing
     slope = buyer.goals.deterrence * urgency / cfg.delivery_norm_weeks
     aversion = cfg.us_content_aversion
     for o in opts:
@@ -141,7 +142,7 @@ def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "Cooperat
                                      else retransfer.content_share(o.producer, model.week))
     best = max(o.utility for o in opts)
     weights = [math.exp((o.utility - best) / cfg.choice_temperature) for o in opts]
-    u = rng.random() * sum(weights)
+    u = rng.random() * plain_sum(weights)
     for o, w in zip(opts, weights):
         u -= w
         if u <= 0.0:

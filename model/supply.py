@@ -45,6 +45,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .summation import plain_sum
+
 if TYPE_CHECKING:
     from .producer import Producer
 
@@ -101,7 +103,7 @@ def link_weights(p: "Producer", comp: str) -> "tuple[float, ...] | list[float]":
     weights = cache[1].get(comp)
     if weights is None:
         used = [link_open(p, lk) for lk in links]
-        n = sum(used)
+        n = plain_sum(used)
         if n == 0:  # none open: the first, whose licence or qualification is in its case
             used[0], n = True, 1
         weights = cache[1][comp] = [1.0 / n if u else 0.0 for u in used]
@@ -119,7 +121,7 @@ def open_need(supplier: "Producer", week: int) -> float:
     cached = supplier._need_cache
     if cached is not None and cached[0] == epoch:
         return cached[1]
-    total = sum(need_rate(c, comp) * link_weights(c, comp)[i]
+    total = plain_sum(need_rate(c, comp) * link_weights(c, comp)[i]
                 for c, comp, i in supplier.customers if week >= c.active_from)
     supplier._need_cache = (epoch, total)
     return total
@@ -168,7 +170,7 @@ def deliverable_rate(p: "Producer", week: int) -> float:
     rate = p.capacity * p.efficiency
     p._deliverable_cache = (epoch, rate)  # a supply cycle reads the nameplate, never recurses
     if p.suppliers and rate > 0.0:
-        horizon = p.model.scenario.industry.deliverable_lookahead_weeks
+        horizon = p.model.scenario_spec.industry.deliverable_lookahead_weeks
         bom, inputs = p.bom, p.inputs
         for comp in p.suppliers:
             per_unit = bom[comp]

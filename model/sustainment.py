@@ -37,8 +37,8 @@ class Sustainment:
 
     def __init__(self, model: "CooperationModel"):
         self.model = model
-        self.spec = model.scenario.sustainment
-        self.rsf = model.scenario.policies.rsf_sustainment
+        self.spec = model.scenario_spec.sustainment
+        self.rsf = model.scenario_spec.policies.rsf_sustainment
         self.rates = {k: v / 52.0 for k, v in self.spec.recertification_share_per_year.items() if v > 0}
         self.cells: dict[tuple[str, str], int] = {}  # (partner, item) → week its cell opens
         self.forward: dict[tuple[str, str], int] = {}  # (region, item) → week US stock there is served

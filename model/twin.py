@@ -48,7 +48,7 @@ def copy_run(model: "CooperationModel") -> "CooperationModel":
     """A deep copy of the run that shares its scenario and world, with ``datacollector`` None
     and an empty ``counterfactuals``.
     """
-    shared: dict[int, Any] = {id(model.scenario): model.scenario, id(model.world): model.world,
+    shared: dict[int, Any] = {id(model.scenario_spec): model.scenario_spec, id(model.world): model.world,
                               id(model.datacollector): None, id(model.counterfactuals): _FRESH_DICT}
     buffer = io.BytesIO()
     _Pickler(buffer, shared).dump(model)

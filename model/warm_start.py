@@ -48,10 +48,10 @@ BOOK_WEEK = -1
 
 def start(model: "CooperationModel") -> None:
     """Put the pre-run order books, open cases and inputs in transit into the model."""
-    ws = model.scenario.warm_start
+    ws = model.scenario_spec.warm_start
     before = history_pipeline(model) if ws.open_cases else model.pipeline
     for item in sorted(model.producers_by_item):
-        if model.scenario.items[item].kind != "system":
+        if model.scenario_spec.items[item].kind != "system":
             continue
         claims = _claims(model, item)
         _books(model, item, claims)
@@ -118,10 +118,10 @@ def history_pipeline(model: "CooperationModel") -> "Pipeline":
     """The pipeline of the rules in force before week 0 (``warm_start.history``), or the run's
     own when none is kept. It only measures nominal times: it draws nothing and holds no case.
     """
-    hist = model.scenario.warm_start.history
+    hist = model.scenario_spec.warm_start.history
     if hist is None:
         return model.pipeline
-    scn = model.scenario
+    scn = model.scenario_spec
     before = scn.model_copy(update={
         "barriers": type(scn.barriers).model_validate(hist.get("barriers") or {}),  # type: ignore[attr-defined]  # the registry-built block
         "policies": type(scn.policies).model_validate(hist.get("policies") or {}),
@@ -166,7 +166,7 @@ def _inputs_in_transit(model: "CooperationModel", p: "Producer") -> None:
         use = p.capacity * p.efficiency * p.bom[comp]
         if transit <= 0 or use <= 0.0:
             continue
-        cost = model.scenario.items[comp].unit_cost_musd
+        cost = model.scenario_spec.items[comp].unit_cost_musd
         for week in range(1, transit + 1):
             order = Order(p, comp, use, 0.0, p.region, BOOK_WEEK, "component", cost, link)
             p.inputs_on_order[comp] += use

@@ -272,6 +272,29 @@ def test_each_point_is_resolved_once_per_batch_and_its_runs_share_it(scenario, m
     assert all(len(ids) == 1 for ids in by_point.values()) and len(by_point) == 6
 
 
+def test_a_worker_unpickles_and_resolves_each_scenario_once_across_batches(scenario, monkeypatch):
+    import pickle
+
+    from dibsim.experiments.engine import worker
+    from dibsim.model import loader
+
+    plan = plan_for(scenario)
+    specs = tuple(plan.specs(plan.scenarios[0]))
+    first, second = (worker.Batch(plan.scenarios[0].scenario, half, scenario_seen) for half in (specs[:6], specs[6:]))
+    assert pickle.dumps(first)[-200:] != pickle.dumps(second)[-200:]  # different runs, same scenario bytes
+    monkeypatch.setattr(worker, "_RECEIVED", worker._Lru(worker.SCENARIO_CACHE))  # a fresh worker
+    calls = []
+    real = loader.load_scenario
+    monkeypatch.setattr(loader, "load_scenario", lambda s, o=None: calls.append(o) or real(s, o))
+    got = [pickle.loads(pickle.dumps(b)) for b in (first, second, first)]
+    assert got[0].points is got[1].points is got[2].points  # unpickled once
+    assert got[0].scenario == plan.scenarios[0].scenario and got[0].specs == first.specs
+    results = [r for b in got for r in worker.run_batch(b)]
+    assert len(calls) == 6 and all(r.status == "ok" for r in results)  # each point resolved once
+    direct = worker.run_batch(first) + worker.run_batch(second)
+    assert [(r.spec, r.metrics["m_level"]) for r in results[:12]] == [(r.spec, r.metrics["m_level"]) for r in direct]
+
+
 def test_a_point_whose_overrides_do_not_validate_fails_its_runs_only(scenario):
     from dibsim.experiments.engine import worker
 

@@ -55,6 +55,7 @@ def test_a_run_where_the_attack_happened_carries_the_path_without_it():
         assert held.adversary_list[0].started_week is None
         path, counterfactual = run.hazard_paths()[REGION], held.hazard_paths()[REGION]
         assert len(path) == run.horizon + 1
+        assert [twin.week for twin in run.counterfactuals.values()] == [run.week]  # kept in step
         assert path == pytest.approx(counterfactual, abs=1e-12)
         # the run itself went to war: its own chance path differs after the attack
         assert run.timeseries()[f"deterrence.{REGION}"] != held.timeseries()[f"deterrence.{REGION}"]

@@ -127,7 +127,7 @@ def test_every_shipped_scenario_runs_and_reports_every_metric(name):
     m.run(steps=SMOKE_WEEKS)
     record, metrics = m.record(), m.metrics()
     assert m.week == SMOKE_WEEKS
-    assert list(metrics) == metric_names(m.scenario)
+    assert list(metrics) == metric_names(m.scenario_spec)
     gaps = []
     for metric, value in metrics.items():
         assert type(value) is float, (metric, value)

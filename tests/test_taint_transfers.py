@@ -143,7 +143,7 @@ def test_week_zero_licences_carry_a_drawn_remaining_life():
     w["producers"]["deu_missile"]["suppliers"] = {"motor": ["nor_motor"]}
     drawn = CooperationModel(build(w), rng=5)
     full = CooperationModel(build(w, industry__licence_life_drawn=False), rng=5)
-    cover = 10.0 * 1.0 * full.scenario.industry.licence_cover_weeks
+    cover = 10.0 * 1.0 * full.scenario_spec.industry.licence_cover_weeks
     left_drawn = drawn.producers["deu_missile"].arrangements["motor"][0].licensed
     assert full.producers["deu_missile"].arrangements["motor"][0].licensed == cover
     assert 0.0 < left_drawn < cover

@@ -96,11 +96,11 @@ def test_every_order_book_is_owned_by_a_modelled_buyer_and_counted_in_its_pipeli
     assert books
     assert all(o.buyer in m.nation_list for o in books)
     for p in m.producer_list:
-        if p.active_from == 0 and m.scenario.items[p.item].kind == "system":
-            weeks = m.scenario.warm_start.order_book_weeks
+        if p.active_from == 0 and m.scenario_spec.items[p.item].kind == "system":
+            weeks = m.scenario_spec.warm_start.order_book_weeks
             assert p.book == pytest.approx(p.capacity * p.efficiency * weeks), p.pid
     for n in m.nation_list:  # the nation's pipeline is exactly what lines and regulators hold for it
-        for item in m.scenario.systems():
+        for item in m.scenario_spec.systems():
             held = sum(o.remaining for p in m.producer_list for o in p.backlog if o.buyer is n and o.item == item)
             assert n.on_order[item] == pytest.approx(held + _in_cases(m, n, item)), (n.iso, item)
 

@@ -72,7 +72,7 @@ def measure_run(scenario: Any, seed: int, weeks: Sequence[int] = WEEKS) -> RunMe
     from ...model import CooperationModel
 
     model = CooperationModel(scenario, rng=seed)
-    items = model.scenario.items
+    items = model.scenario_spec.items
     capacity: dict[tuple[str, int], float] = {}
     deliveries = {"us": 0.0, "allied": 0.0}
     wanted = set(weeks)

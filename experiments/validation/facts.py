@@ -272,7 +272,7 @@ def notifications(seed: int, scenario: str = "baseline", horizon: int = BASELINE
 
     m.pipeline.submit = record
     m.run()
-    index = 1.0 + m.scenario.barriers.congressional_review.inflation_since_fy2003
+    index = 1.0 + m.scenario_spec.barriers.congressional_review.inflation_since_fy2003
     notified = spared = 0
     for c in seen:
         if c.kind not in (CaseKind.FMS_SALE, CaseKind.DCS_SALE) or not m.world.items[c.item].major_defense_equipment:

@@ -185,9 +185,9 @@ def simulate_all(replay: Replay, seed: int, scenario: Any = None
                 if p.licensor is not None and p.nation.iso in isos]
     licence = math.nan
     if licensed:
-        build = m.scenario.items[replay.item].coproduction
+        build = m.scenario_spec.items[replay.item].coproduction
         licence = float(licensed[0].active_from - (build.build_weeks if build else 0))
-    return np.asarray(out), licence, m.scenario.start_date, case_records(m, replay.cases)
+    return np.asarray(out), licence, m.scenario_spec.start_date, case_records(m, replay.cases)
 
 
 def run_replay(replay: Replay, replications: int = 20, root_seed: int = DEFAULT_ROOT_SEED) -> ReplayResult:

@@ -47,7 +47,7 @@ def run_one(scenario: str, seed: int) -> tuple[int, dict[str, float]]:
 
     m = CooperationModel(scenario, rng=seed)
     m.run()
-    return m.scenario.horizon_weeks, m.metrics()
+    return m.scenario_spec.horizon_weeks, m.metrics()
 
 
 def _stored_value(v: float) -> float | int | None:
