@@ -110,6 +110,9 @@ class WeeklySeries(mesa.DataCollector):
         now = model.now
         for name, column in self._columns:
             column.append(now[name])
+        steps = getattr(self, "_collection_steps", None)  # Mesa 3.5+: when each row was collected
+        if steps is not None:  # (mesa.batch_run reads it to find the rows)
+            steps.append(model.time)
 
 
 class SeriesKeys:
