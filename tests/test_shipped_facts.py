@@ -38,9 +38,20 @@ def test_removing_every_barrier_raises_value_output():
     assert res[VALUE_36M].ci_low > 0, res[VALUE_36M]
 
 
+#: Open finding (docs/ODD.md §8, "Traced findings of the combined model"): each of the two changes
+#: of issue 21 alone gave the deterrence facts their expected sign, but together they do not.
+COMBINED_FINDING = pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="open finding, docs/ODD.md §8: with the week-0 pipeline "
+    "kept as history and the requirement scored like for like, the deterrence index no longer moves with "
+    "every barrier removed, and every barrier 4x slower raises it")
+
+
+@COMBINED_FINDING
 def test_removing_every_barrier_raises_deterrence():
     # 16 seeds: +0.0027 [-0.0011, +0.0064], not resolved, before the requirement was scored like
-    # for like and the week-0 pipeline kept as history (docs/ODD.md §5, §8)
+    # for like and the week-0 pipeline kept as history (docs/ODD.md §5, §8); each change alone:
+    # +0.0013 [+0.0004, +0.0022] (like for like), +0.0055 [+0.0030, +0.0079] (history); both
+    # together: -0.00005 [-0.0009, +0.0008]
     res = results("shipped_all_removed", 16)
     assert res[DETERRENCE].ci_low > 0, res[DETERRENCE]
 
@@ -50,9 +61,11 @@ def test_every_barrier_four_times_slower_lowers_value_output():
     assert res[VALUE_36M].ci_high < 0, res[VALUE_36M]
 
 
+@COMBINED_FINDING
 def test_every_barrier_four_times_slower_lowers_deterrence():
     # 6 seeds: -0.0029 [-0.0065, +0.0007], not resolved, before the requirement was scored like
-    # for like and the week-0 pipeline kept as history
+    # for like and the week-0 pipeline kept as history; each change alone: -0.0016 [-0.0026,
+    # -0.0005] and -0.0059 [-0.0100, -0.0017]; both together: +0.0011 [+0.0006, +0.0015]
     res = results("shipped_all_slower", 6)
     assert res[DETERRENCE].ci_high < 0, res[DETERRENCE]
 
