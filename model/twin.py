@@ -10,6 +10,7 @@ counterfactual copies of its own.
 
 from __future__ import annotations
 
+import copy
 import io
 import pickle
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,12 @@ def copy_run(model: "CooperationModel") -> "CooperationModel":
     shared: dict[int, Any] = {id(model.scenario_spec): model.scenario_spec, id(model.world): model.world,
                               id(model.datacollector): None, id(model.counterfactuals): _FRESH_DICT}
     buffer = io.BytesIO()
-    _Pickler(buffer, shared).dump(model)
+    try:
+        _Pickler(buffer, shared).dump(model)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        # Something set on the run cannot be pickled (e.g. a closure a user's script put on it):
+        # copy.deepcopy takes functions as they are, so the copy still runs, more slowly.
+        memo = {key: ({} if obj is _FRESH_DICT else obj) for key, obj in shared.items()}
+        return copy.deepcopy(model, memo)
     buffer.seek(0)
     return _Unpickler(buffer, shared).load()

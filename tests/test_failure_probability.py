@@ -88,3 +88,25 @@ def test_the_requirement_grows_by_its_yearly_share_compounded_weekly():
     m.run()
     # the same allied capability, weighed against a growing adversary, deters less
     assert m.metrics()[f"deterrence_index.{REGION}"] < static.metrics()[f"deterrence_index.{REGION}"]
+
+
+def test_a_run_that_cannot_be_pickled_is_still_copied_when_its_adversary_acts():
+    # A script may put a closure on a run (as the notifications fact once did); the copy then
+    # falls back from pickle to copy.deepcopy and gives the same counterfactual path.
+    scenario = contested_world()
+    for seed in range(12):
+        plain = CooperationModel(scenario, rng=seed).run()
+        if plain.adversary_list[0].started_week is not None:
+            break
+    else:
+        pytest.fail("no seed of the contested world attacks")
+    patched = CooperationModel(scenario, rng=seed)
+    submit = patched.pipeline.submit
+
+    def relay(case, week):  # a closure: pickle refuses it
+        submit(case, week)
+
+    patched.pipeline.submit = relay
+    patched.run()
+    assert patched.counterfactuals, "the adversary acted, so a copy was made"
+    assert patched.hazard_paths()[REGION] == plain.hazard_paths()[REGION]

@@ -255,6 +255,21 @@ OBSERVED_SPARED_SHARE = 14 / 123
 SPARED_SHARE_FACTOR = 3.0
 
 
+class _RecordingSubmit:
+    """A pipeline's ``submit`` that records each case first. A class, not a closure, so a run's
+    counterfactual copy (model/twin.py) copies it with the run: the copy's cases go to the copy's
+    own pipeline and list, never into the run's.
+    """
+
+    def __init__(self, pipeline: Any):
+        self.pipeline = pipeline
+        self.seen: list[Any] = []
+
+    def __call__(self, case: Any, week: int) -> None:
+        self.seen.append(case)
+        type(self.pipeline).submit(self.pipeline, case, week)
+
+
 def notifications(seed: int, scenario: str = "baseline", horizon: int = BASELINE_HORIZON) -> tuple[int, int]:
     """Sales notified to Congress at FY2003 thresholds in one run, and how many of them an
     inflation-indexed threshold would have spared (same cases, so the comparison is exact).
@@ -263,15 +278,9 @@ def notifications(seed: int, scenario: str = "baseline", horizon: int = BASELINE
     from ...model.cases import CaseKind
 
     m = CooperationModel(scenario, rng=seed, horizon_weeks=horizon)
-    seen = []
-    submit = m.pipeline.submit
-
-    def record(case, week):
-        seen.append(case)
-        submit(case, week)
-
-    m.pipeline.submit = record
+    recorder = m.pipeline.submit = _RecordingSubmit(m.pipeline)
     m.run()
+    seen = recorder.seen
     index = 1.0 + m.scenario_spec.barriers.congressional_review.inflation_since_fy2003
     notified = spared = 0
     for c in seen:
