@@ -6,7 +6,8 @@
 
 The production term, item by item: each line's deliverable weekly rate (model/supply.py) times
 the campaign weeks left after its transit to the region, less what comes first — the backlog
-ahead of the theatre's own wartime order at that line, by priority class (the order is placed by
+ahead of the theatre's own wartime order at that line, by priority class, counting the orders
+placed at the line and still under regulatory review as standing there (the order is placed by
 the line's own government when that nation is a donor to the region, else by the US; so under
 DPAS unrated allied orders at a US firm do not stand ahead of it, P88) and what other theatres'
 running crises consume of the item over the campaign — and never below zero. Each
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .orders import Order
+from .producer import Producer
 from .summation import plain_sum
 
 if TYPE_CHECKING:
@@ -51,6 +54,38 @@ def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float
     return plain_sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
 
 
+def under_review(model: "CooperationModel") -> dict[tuple["Producer", int], float]:
+    """Units of the sale orders still in the regulatory pipeline, by (the line they were placed
+    at, the queue index there of their buyer), cached for the week. A buyer's order under review
+    is signed and bound for its line; it stands in the line's queue the week it clears
+    (model/nation.py ``_sale_done``).
+    """
+    cached = model._factor_cache.get(("under_review",))
+    if cached is not None and cached[0] == model.week:
+        return cached[1]
+    out: dict[tuple[Producer, int], float] = {}
+    for b in model.pipeline.barriers:
+        for case in (*b.queue, *b.waiting, *b.in_process):
+            payload = case.payload
+            if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], Order) \
+                    and isinstance(payload[1], Producer):
+                order, line = payload
+                key = (line, line.class_of_buyer(order.buyer))
+                out[key] = out.get(key, 0.0) + order.remaining
+    model._factor_cache[("under_review",)] = (model.week, out)
+    return out
+
+
+def reviewed_ahead(model: "CooperationModel", line: "Producer", buyer) -> float:
+    """Units under review bound for ``line`` that will stand ahead of a new order by ``buyer``:
+    those of its priority class and above, or all of them when ``buyer`` is unrated (the rule of
+    ``Producer.queued_ahead``).
+    """
+    i = line.class_of_buyer(buyer)
+    unrated = i == line.priority.unrated
+    return plain_sum(q for (p, j), q in under_review(model).items() if p is line and (unrated or j <= i))
+
+
 def production_points(model: "CooperationModel", region: str, campaign_weeks: int,
                       family: str | None = None) -> float:
     """Deterrence-weighted units the lines can deliver to ``region`` over the campaign, net of
@@ -65,7 +100,7 @@ def production_points(model: "CooperationModel", region: str, campaign_weeks: in
         made = backlog = 0.0
         for p, weeks, buyer in lines:
             made += p.deliverable_capacity(week) * weeks
-            backlog += p.queued_ahead(buyer)
+            backlog += p.queued_ahead(buyer) + reviewed_ahead(model, p, buyer)
         free = made - backlog - claims_elsewhere(model, region, item) * campaign_weeks
         if free > 0.0:
             total += free * model.weights[item]
