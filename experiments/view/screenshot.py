@@ -64,7 +64,10 @@ def move_itar(page: object, days: int = ITAR_DAYS) -> float:
 
 def _page(page: object, name: str) -> None:
     """Choose a page in the sidebar."""
-    page.locator('[data-testid="stSidebar"] label').filter(has_text=name).first.click()  # type: ignore[attr-defined]
+    # the option's own text, exactly: a label filtered by text can be the radio group's, which
+    # holds every option's name, and clicking it chooses nothing
+    sidebar = page.locator('[data-testid="stSidebar"]')  # type: ignore[attr-defined]
+    sidebar.get_by_text(name, exact=True).first.click()
 
 
 def write_screenshots(target: str | Path, results_dir: str | None = None,
