@@ -42,20 +42,17 @@ def test_the_grid_has_the_corners_and_the_centre():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="open finding, docs/ODD.md §8: with the week-0 "
-                   "pipeline kept as history and the requirement scored like for like, removing every barrier "
-                   "lowers the failure probability at every grid point, but three seeds do not resolve it at the "
-                   "centre or the smallest corner")
 def test_removing_every_barrier_never_raises_the_failure_probability_across_the_grid():
-    # four of the nine grid points at three paired seeds (`dibsim facts --deterrence --grid
-    # --replications 20` runs all nine): the centre, the corner where the change is smallest
+    # four of the nine grid points at twelve paired seeds (`dibsim facts --deterrence --grid
+    # --replications 20` runs all nine; at 20 seeds every point's change is negative, seven resolved;
+    # three seeds did not resolve the centre or the smallest corner): the centre, the corner where the change is smallest
     # (hazard 0.02, requirement +25%, lift 0.025), a low corner, and a corner where the
     # adversary is never tempted (requirement -25%, lift 0.1: the probability is 0 in both arms)
     points = [{"hazard": 0.0125, "requirement": 1.0, "lift": 0.0625},
               {"hazard": 0.02, "requirement": 1.25, "lift": 0.025},
               {"hazard": 0.005, "requirement": 0.75, "lift": 0.025},
               {"hazard": 0.005, "requirement": 0.75, "lift": 0.1}]
-    rows = df.robust_direction(3, points)
+    rows = df.robust_direction(12, points)
     for row in rows:
         assert row["change"] <= 1e-12, row
     assert rows[0]["change"] + 1.96 * rows[0]["se"] < 0, rows[0]
