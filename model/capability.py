@@ -54,24 +54,25 @@ def claims_elsewhere(model: "CooperationModel", region: str, item: str) -> float
     return plain_sum(c.consumption.get(item, 0.0) for c in model.crises if c.region != region and c.active(week))
 
 
-def under_review(model: "CooperationModel") -> dict[tuple["Producer", int], float]:
-    """Units of the sale orders still in the regulatory pipeline, by (the line they were placed
-    at, the queue index there of their buyer), cached for the week. A buyer's order under review
-    is signed and bound for its line; it stands in the line's queue the week it clears
-    (model/nation.py ``_sale_done``).
+def under_review(model: "CooperationModel") -> dict["Producer", dict[int, float]]:
+    """Units of the sale orders still in the regulatory pipeline, by the line they were placed
+    at and then by the queue index there of their buyer, cached for the week. A buyer's order
+    under review is signed and bound for its line; it stands in the line's queue the week it
+    clears (model/nation.py ``_sale_done``).
     """
     cached = model._factor_cache.get(("under_review",))
     if cached is not None and cached[0] == model.week:
         return cached[1]
-    out: dict[tuple[Producer, int], float] = {}
+    out: dict[Producer, dict[int, float]] = {}
     for b in model.pipeline.barriers:
         for case in (*b.queue, *b.waiting, *b.in_process):
             payload = case.payload
             if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], Order) \
                     and isinstance(payload[1], Producer):
                 order, line = payload
-                key = (line, line.class_of_buyer(order.buyer))
-                out[key] = out.get(key, 0.0) + order.remaining
+                by_class = out.setdefault(line, {})
+                i = line.class_of_buyer(order.buyer)
+                by_class[i] = by_class.get(i, 0.0) + order.remaining
     model._factor_cache[("under_review",)] = (model.week, out)
     return out
 
@@ -81,9 +82,12 @@ def reviewed_ahead(model: "CooperationModel", line: "Producer", buyer) -> float:
     those of its priority class and above, or all of them when ``buyer`` is unrated (the rule of
     ``Producer.queued_ahead``).
     """
+    by_class = under_review(model).get(line)
+    if not by_class:
+        return 0.0
     i = line.class_of_buyer(buyer)
     unrated = i == line.priority.unrated
-    return plain_sum(q for (p, j), q in under_review(model).items() if p is line and (unrated or j <= i))
+    return plain_sum(q for j, q in by_class.items() if unrated or j <= i)
 
 
 def production_points(model: "CooperationModel", region: str, campaign_weeks: int,
