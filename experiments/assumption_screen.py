@@ -128,17 +128,12 @@ def read_screen(path: Path = SCREEN_FILE) -> dict[str, Any] | None:
     """The stored screening (None when none is stored).
 
     Raises:
-        UserError: on a file of a version this code does not read.
+        UserError: on a file that is not a screening of the version this code reads
+            (:func:`experiments.stored_json.read_versioned`).
     """
-    from .errors import UserError
+    from .stored_json import read_versioned
 
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("version") != SCREEN_VERSION:
-        raise UserError(f"{path}: screening version {data.get('version')!r} is not one this dibsim "
-                        f"reads ({SCREEN_VERSION}); rerun dibsim screen-assumptions")
-    return data
+    return read_versioned(path, SCREEN_FORMAT, SCREEN_VERSION, "rerun dibsim screen-assumptions")
 
 
 def top_fields(n: int = TOP, path: Path = SCREEN_FILE) -> list[str]:

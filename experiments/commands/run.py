@@ -11,11 +11,15 @@ from typing import Any
 RESULTS_DIR = Path("results")
 
 
-def add_engine_flags(p: argparse.ArgumentParser, *, out_help: str) -> None:
-    """The flags ``run`` and ``study`` share (defined once)."""
+def add_engine_flags(p: argparse.ArgumentParser, *, out_help: str, shards: bool = True,
+                     replications_help: str = "replicates per design point (default: the "
+                     "sweep's replications, else 10)") -> None:
+    """The flags ``run``, ``study`` and ``screen-assumptions`` share (defined once); without
+    ``shards``, no ``--shard`` and ``--no-timeseries`` (a command that runs whole and stores
+    no series).
+    """
     p.add_argument("--out", metavar="DIR", help=out_help)
-    p.add_argument("--replications", type=int, metavar="N", help="replicates per design point "
-                   "(default: the sweep's replications, else 10)")
+    p.add_argument("--replications", type=int, metavar="N", help=replications_help)
     p.add_argument("--seed", type=int, metavar="N", help="root seed (default: the sweep's root_seed)")
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: CPUs available)")
     p.add_argument("--executor", default="process", choices=("serial", "process", "dask"),
@@ -23,11 +27,47 @@ def add_engine_flags(p: argparse.ArgumentParser, *, out_help: str) -> None:
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 "
                    "(with --executor dask; default: a LocalCluster)")
     p.add_argument("--steps", type=int, metavar="WEEKS", help="shorter horizon for quick looks")
-    p.add_argument("--no-timeseries", action="store_true", help="do not store weekly series")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
+    if not shards:
+        p.set_defaults(no_timeseries=True, shard=None)
+        return
+    p.add_argument("--no-timeseries", action="store_true", help="do not store weekly series")
     p.add_argument("--shard", metavar="I/N", help="run only shard I of N of the plan (the I-th of N "
                    "contiguous blocks of runs in plan order) into DIR/shards/IofN/, e.g. one Slurm "
                    "array task each; merge with 'dibsim consolidate DIR' or the next --resume")
+
+
+def add_headline_flag(p: argparse.ArgumentParser, *, repeat: bool) -> None:
+    """``--scenario NAME``: the headline scenario (``repeat``: one or more), defaulting to the
+    study's headlines (:data:`experiments.study.STUDY_HEADLINES`, named in the help).
+    """
+    from ..study import STUDY_HEADLINES
+
+    if repeat:
+        p.add_argument("--scenario", action="append", metavar="NAME",
+                       help="headline scenario (repeat for several; default: "
+                       f"{' and '.join(STUDY_HEADLINES)})")
+    else:
+        p.add_argument("--scenario", default=None, metavar="NAME",
+                       help=f"headline scenario (default: the study's first, {STUDY_HEADLINES[0]})")
+
+
+def out_folder(args: argparse.Namespace, default: Path) -> Path:
+    """The results folder: ``--out``, else ``default``."""
+    return Path(args.out) if args.out else default
+
+
+def run_plan(plan: Any, out: Path, args: argparse.Namespace, *, resume: bool = True,
+             quiet: bool = False, shard: Any = None) -> Any:
+    """Run a plan into ``out`` with the executor the flags name (``--executor``, ``--workers``,
+    ``--scheduler``), a progress bar unless ``--quiet`` or ``quiet``; the run's summary.
+    """
+    from ..engine.executors import make_executor
+    from ..engine.runner import run_experiment
+
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    return run_experiment(plan, out, executor=executor, resume=resume,
+                          progress=False if args.quiet or quiet else None, shard=shard)
 
 
 def register(sub: Any) -> None:
@@ -49,20 +89,16 @@ def handle(args: argparse.Namespace) -> int:
     parse_shard(args.shard)  # a bad value is refused before anything is planned
     plan = make_plan(args.scenarios, replications=args.replications, root_seed=args.seed,
                      steps=args.steps, timeseries=not args.no_timeseries)
-    out = Path(args.out) if args.out else RESULTS_DIR / "__".join(s.name for s in plan.scenarios)
+    out = out_folder(args, RESULTS_DIR / "__".join(s.name for s in plan.scenarios))
     return execute(plan, out, args, resume=args.resume)
 
 
 def execute(plan: Any, out: Path, args: argparse.Namespace, *, resume: bool) -> int:
     """Run a plan with the executor the flags name, then print the summary and table."""
-    from ..engine.executors import make_executor
-    from ..engine.runner import run_experiment
     from ..engine.shards import parse_shard
 
     shard = parse_shard(args.shard)
-    executor = make_executor(args.executor, args.workers, args.scheduler)
-    summary = run_experiment(plan, out, executor=executor, resume=resume,
-                             progress=False if args.quiet else None, shard=shard)
+    summary = run_plan(plan, out, args, resume=resume, shard=shard)
     if shard is not None:
         report_shard(summary, shard, out, quiet=args.quiet)
     else:

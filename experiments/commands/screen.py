@@ -8,10 +8,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+#: Where the screening's runs go unless ``--out`` says.
+SCREEN_DIR = Path("results") / "assumption_screen"
+#: Replicates per field end unless ``--replications`` says (the stored screening's: 3).
+SCREEN_REPLICATIONS = 3
+
 
 def register(sub: Any) -> None:
     """Add the ``screen-assumptions`` subcommand."""
-    from .run import add_engine_flags
+    from .run import add_engine_flags, add_headline_flag
 
     p = sub.add_parser("screen-assumptions", help="rank the assumption-tagged fields by their "
                        "influence on the headline (stored for the study's robustness checks)",
@@ -19,9 +24,10 @@ def register(sub: Any) -> None:
                        "at half and 1.5 times its values, one at a time, on common random numbers; "
                        "rank the fields by the largest change of the primary headline metric and "
                        "store the ranking (scenarios/screening/assumptions.json).")
-    add_engine_flags(p, out_help="results folder of the screening's runs (default: results/assumption_screen)")
-    p.add_argument("--scenario", default=None, metavar="NAME",
-                   help="headline scenario (default: the study's first headline)")
+    add_engine_flags(p, out_help=f"results folder of the screening's runs (default: {SCREEN_DIR})",
+                     shards=False, replications_help="replicates per field end and of the "
+                     f"status quo (default {SCREEN_REPLICATIONS})")
+    add_headline_flag(p, repeat=False)
     p.add_argument("--file", default=None, metavar="PATH",
                    help="where to store the ranking (default: scenarios/screening/assumptions.json)")
     p.set_defaults(handler=handle)
@@ -30,21 +36,19 @@ def register(sub: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Plan, run (resuming), rank, store, print the top of the ranking."""
     from ..assumption_screen import SCREEN_FILE, TOP, influence, screen_plan, write_screen
-    from ..engine.executors import make_executor
     from ..engine.manifest import code_revision, now
     from ..engine.results import load_results
-    from ..engine.runner import run_experiment
     from ..study import HEADLINE_METRICS, STUDY_HEADLINES
+    from .run import out_folder, run_plan
 
     headline = args.scenario or STUDY_HEADLINES[0]
-    reps = args.replications or 3
+    reps = args.replications or SCREEN_REPLICATIONS
     plan, what = screen_plan(headline, reps, args.steps, args.seed)
-    out = Path(args.out) if args.out else Path("results") / "assumption_screen"
+    out = out_folder(args, SCREEN_DIR)
     if not args.quiet:
         print(f"dibsim screen-assumptions: {len(what)} field ends of {headline} × {reps} "
               f"replications = {plan.n_planned} runs into {out}", flush=True)
-    executor = make_executor(args.executor, args.workers, args.scheduler)
-    run_experiment(plan, out, executor=executor, resume=True, progress=False if args.quiet else None)
+    run_plan(plan, out, args)
     metric = HEADLINE_METRICS[0]
     ranking = influence(load_results(out).runs, plan.scenarios[0].name, what, metric)
     meta = {"headline": headline, "metric": metric, "replications": reps, "steps": args.steps,

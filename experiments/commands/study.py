@@ -11,7 +11,7 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add the ``study`` subcommand."""
-    from .run import add_engine_flags
+    from .run import add_engine_flags, add_headline_flag
 
     p = sub.add_parser("study", help="what each barrier costs and each reform buys "
                        "(the main job; results/default_study/)",
@@ -22,9 +22,12 @@ def register(sub: Any) -> None:
                        "reform gains and write the report. 20 replications per arm unless "
                        "--replications or --budget-minutes says; resumes the folder when it "
                        "already exists.")
-    add_engine_flags(p, out_help="results folder (default: results/default_study)")
-    p.add_argument("--scenario", action="append", metavar="NAME",
-                   help="headline scenario (repeat for several; default: baseline and indo_pacific_contingency)")
+    from ..study import STUDY_DIR, STUDY_REPLICATIONS
+
+    add_engine_flags(p, out_help=f"results folder (default: {STUDY_DIR})",
+                     replications_help=f"replicates per arm (default {STUDY_REPLICATIONS}; "
+                     "with --budget-minutes, what fits)")
+    add_headline_flag(p, repeat=True)
     p.add_argument("--ensemble", metavar="CALIBRATION",
                    help="run the study once per plausible parameter set of a calibration folder "
                    "(results/<calibration>) and say whether each effect's sign and rank hold")
@@ -52,6 +55,7 @@ def handle(args: argparse.Namespace) -> int:
     from ..engine.shards import parse_shard
     from ..errors import UserError
     from ..study import STUDY_DIR, study_plan, write_study_file
+    from .run import out_folder
 
     parse_shard(args.shard)  # a bad value is refused before anything is planned
     if args.ensemble:
@@ -61,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     budget = Budget(None if args.budget_minutes is None else 60 * args.budget_minutes)
     plan, arms, notes = study_plan(args.replications, args.steps, args.seed, args.scenario)
     plan = plan if not args.no_timeseries else _without_series(plan)
-    out = Path(args.out) if args.out else STUDY_DIR
+    out = out_folder(args, STUDY_DIR)
     if args.shard:
         return _run_shard(plan, out, args)
     _say(args, describe(plan, arms, notes, out))
@@ -182,11 +186,12 @@ def handle_ensemble(args: argparse.Namespace) -> int:
     from ..ensemble_study import ENSEMBLE_MARKDOWN, run_ensemble_study
     from ..errors import UserError
     from ..study import STUDY_DIR
+    from .run import out_folder
 
     if args.shard:
         raise UserError("--shard: not with --ensemble (shard the plain study, one folder per plausible set)")
     make_executor(args.executor, args.workers, args.scheduler)  # check the flags first
-    out = Path(args.out) if args.out else STUDY_DIR / f"ensemble-{Path(args.ensemble).name}"
+    out = out_folder(args, STUDY_DIR / f"ensemble-{Path(args.ensemble).name}")
     table = run_ensemble_study(args.ensemble, out, replications=args.replications, steps=args.steps,
                                root_seed=args.seed, headlines=args.scenario,
                                executor_factory=lambda: make_executor(args.executor, args.workers, args.scheduler),
@@ -332,12 +337,9 @@ def _run(plan: Any, out: Path, args: argparse.Namespace, budget: Any = None,
     """
     import sys
 
-    from ..engine.executors import make_executor
-    from ..engine.runner import run_experiment
+    from .run import run_plan
 
-    executor = make_executor(args.executor, args.workers, args.scheduler)
-    summary = run_experiment(plan, out, executor=executor, resume=True,
-                             progress=False if args.quiet or quiet else None)
+    summary = run_plan(plan, out, args, quiet=quiet)
     if budget is not None:
         budget.observe(summary.ran, summary.elapsed_s)
     if not quiet:
@@ -355,15 +357,11 @@ def _run_shard(plan: Any, out: Path, args: argparse.Namespace) -> int:
     """One shard of the study's runs, no analysis: the study with the same flags and no
     ``--shard``, run once every shard has finished, merges them and writes the answer.
     """
-    from ..engine.executors import make_executor
-    from ..engine.runner import run_experiment
     from ..engine.shards import parse_shard
-    from .run import report_shard
+    from .run import report_shard, run_plan
 
     shard = parse_shard(args.shard)
-    executor = make_executor(args.executor, args.workers, args.scheduler)
-    summary = run_experiment(plan, out, executor=executor, resume=True,
-                             progress=False if args.quiet else None, shard=shard)
+    summary = run_plan(plan, out, args, shard=shard)
     report_shard(summary, shard, out, quiet=args.quiet)
     _say(args, "  (or rerun this study command without --shard: it merges the shards and writes the answer)")
     return summary.exit_code

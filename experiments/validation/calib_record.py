@@ -102,16 +102,14 @@ def read_record(name: str, where: Path = RECORD_DIR) -> dict[str, Any] | None:
     """A stored record by calibration name (None when none is stored).
 
     Raises:
-        UserError: on a record of a version this code does not read.
+        UserError: on a file that is not a record of the version this code reads
+            (:func:`experiments.stored_json.read_versioned`).
     """
-    path = where / f"{name}.json"
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("version") != RECORD_VERSION:
-        raise UserError(f"{path}: record version {data.get('version')!r} is not one this dibsim "
-                        f"reads ({RECORD_VERSION}); store the calibration again")
-    return data
+    from ..stored_json import read_versioned
+
+    return read_versioned(where / f"{name}.json", RECORD_FORMAT, RECORD_VERSION,
+                          "store the calibration again (python -m dibsim.experiments.docs_gen "
+                          "--store-calibration results/<name>)")
 
 
 def stored_records(where: Path = RECORD_DIR) -> list[dict[str, Any]]:
