@@ -142,12 +142,13 @@ def write_ensemble_report(out: Path, table: pd.DataFrame, data: dict[str, Any], 
     """
     import html
 
+    from .analysis.catalog import plain_label
     from .analysis.report import CSS, table_html
 
     rows = table.sort_values(["primary", "kind", "pooled_rank"], ascending=[False, True, True])
     shown = pd.DataFrame({
         "headline": rows["headline"], "kind": rows["kind"], "barrier or reform": rows["label"],
-        "metric": rows["metric"], "effect (mean over sets)": [f"{v:.4g}" for v in rows["effect"]],
+        "metric": rows["metric"].map(plain_label), "effect (mean over sets)": [f"{v:.4g}" for v in rows["effect"]],
         "interval (envelope of the sets' 95% intervals)":
             [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(rows["effect_low"], rows["effect_high"])],
         "sign holds in": [f"{v:.0%} of sets" for v in rows["sign_share"]],
@@ -173,14 +174,16 @@ def write_ensemble_report(out: Path, table: pd.DataFrame, data: dict[str, Any], 
 
 
 def to_markdown(table: pd.DataFrame, data: dict[str, Any], n_sets: int) -> str:
-    """The ensemble answer as a Markdown table, primary metric first."""
+    """The ensemble answer as a Markdown table, primary metric first (plain labels)."""
+    from .analysis.catalog import plain_label
+
     lines = [f"# The study over the plausible set of calibration '{data.get('calibration')}'", "",
              f"{n_sets} parameter sets ({describe_set(data)}). "
              "Effect: mean over sets; interval: the envelope of the sets' 95 % intervals "
              "(sampling and calibration spread); sign / rank: share of sets agreeing with the mean.", "",
              "| arm | metric | effect | interval | sign holds | rank holds |", "|---|---|---|---|---|---|"]
     for _, r in table.sort_values(["primary", "kind", "pooled_rank"], ascending=[False, True, True]).iterrows():
-        lines.append(f"| {r['label']} | {r['metric']} | {r['effect']:.4g} | "
+        lines.append(f"| {r['label']} | {plain_label(r['metric'])} | {r['effect']:.4g} | "
                      f"[{r['effect_low']:.4g}, {r['effect_high']:.4g}] | {r['sign_share']:.0%} | "
                      f"{r['rank_share']:.0%} |")
     return "\n".join(lines) + "\n"

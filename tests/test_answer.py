@@ -3,12 +3,20 @@ answer, the tornado chart and the report's head; and the study's arms from the s
 
 import json
 import math
+import re
 
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
 import synthetic
-from dibsim.experiments.analysis.answer import effects, headline_metrics, load_study, ranked, write_answer
+from dibsim.experiments.analysis.answer import (
+    effects,
+    headline_metrics,
+    load_study,
+    print_answer,
+    ranked,
+    write_answer,
+)
 from dibsim.experiments.analysis.answer_text import written_answer
 from dibsim.experiments.analysis.plots.tornado import plot_tornado, tornado_rows
 from dibsim.experiments.cli import main
@@ -48,15 +56,38 @@ def test_ranked_table_puts_the_largest_cost_first_and_says_not_resolved(planted)
     study, table = planted
     wide = ranked(table)
     assert list(wide["name"][:3]) == ["fms_case", "export_licence", "fms_reform"]
+    assert list(wide["label"][:3]) == [FMS, DSP5, "fms reform"]
     zero = wide.set_index("name").loc["congressional_review"]
     assert zero[synthetic.VALUE_12M].endswith("not resolved")
     assert not wide.set_index("name").loc["fms_case", synthetic.VALUE_12M].endswith("not resolved")
     assert wide.set_index("name").loc["fms_case", "stricter"].startswith("+7,9")
     csv, md = write_answer(study, table)
-    assert len(pd.read_csv(csv)) == len(table)
+    stored = pd.read_csv(csv)
+    assert len(stored) == len(table) and set(stored["subject"]) >= {"fms_case", "fms_reform"}
+    assert set(stored.loc[stored["subject"] == "fms_case", "label"]) == {f"{FMS} removed",
+                                                                         f"{FMS} made stricter"}
+    assert "output value, first 12 months ($M)" in set(stored["metric_label"])
     text = md.read_text()
-    assert "| 1 | barrier | fms_case |" in text and "not resolved" in text
+    assert f"| 1 | barrier | {FMS} |" in text and "not resolved" in text
     assert "Barriers made stricter" in text and "The barriers that cost most" in text
+    _no_key_in(text.split("## Ranked table", 1)[1], table)
+
+
+def _no_key_in(text, table):
+    """No barrier key, reform file name or metric column shows in a table meant for a reader."""
+    keys = set(BARRIERS) | set(table.loc[table["kind"] == "reform", "subject"]) | set(table["metric"])
+    shown = sorted(k for k in keys if re.search(rf"(?<![\w.]){re.escape(k)}(?![\w])", text))
+    assert not shown, shown
+    assert not re.findall(r"\b[a-z0-9]+_", text)  # nor a key cut short to fit a cell
+
+
+def test_the_printed_table_shows_plain_labels_not_keys(planted, capsys):
+    study, table = planted
+    print_answer(study, table)
+    printed = capsys.readouterr().out
+    _no_key_in(printed, table)
+    assert "Foreign Military Sales" in printed and "ITAR export licence" in printed
+    assert "output value," in printed and "first 12 months" in printed and "($M)" in printed
 
 
 def test_written_answer_names_the_planted_largest_cost_and_gain(planted):
@@ -147,6 +178,9 @@ def test_report_is_headed_by_the_first_screen_then_the_answer_tornado_and_table(
     # the primary chart on the first screen, then every headline's chart in the answer
     assert page.count('alt="tornado_') == 6 and 'class="num nr"' in page
     assert (study.folder.path / "plots" / "tornado_deterrence_index_indo_pacific.png").is_file()
+    ranked_html = rest[rest.index("Ranked table"):rest.index("<img", rest.index("Ranked table"))]
+    assert f"<td>{FMS}</td>" in ranked_html
+    _no_key_in(ranked_html.replace("class=", "").replace("num nr", ""), planted[1])
 
 
 def test_plot_command_draws_the_tornado_charts_of_a_study(planted):

@@ -10,7 +10,11 @@ import synthetic
 from view_helpers import REPS, key, tiny_world
 
 pytest.importorskip("streamlit", reason="the dashboard's tests need the 'view' extra (make test installs it)")
+from dibsim.experiments.analysis.answer import load_study
+from dibsim.experiments.analysis.catalog import plain_label, subject_label
+from dibsim.experiments.view.compare import scenario_labels
 from dibsim.experiments.view.launch import APP
+from dibsim.model.barriers import BARRIERS
 from streamlit.testing.v1 import AppTest
 
 ITAR = "barriers.export_licence.median_days"
@@ -146,12 +150,24 @@ def test_compare_tornado_is_the_reports(study, monkeypatch, cache, tmp_path):
     tornado.tornado_plots(study, tmp_path / "report_plots")  # what the report draws
     report = drawn[(metric, headline)]
     report = report[(report["metric"] == metric) & (report["headline"] == headline)].reset_index(drop=True)
-    cols = ["subject", "kind", "difference", "ci_low", "ci_high", "effect", "resolved"]
-    pd.testing.assert_frame_equal(shown[cols].reset_index(drop=True), report[cols])
-    # same ranks: the bars' order the report's tornado_rows gives
-    assert list(tornado.tornado_rows(shown, metric, headline)["name"]) == list(
-        tornado.tornado_rows(report, metric, headline)["name"])
+    cols = ["kind", "difference", "ci_low", "ci_high", "effect", "resolved"]
+    pd.testing.assert_frame_equal(shown[[c.replace("_", " ") for c in cols]].reset_index(drop=True),
+                                  report[cols].set_axis([c.replace("_", " ") for c in cols], axis=1))
+    # the same barriers and reforms in the same order, by the names the report's tornado gives
+    assert list(shown["barrier or reform"]) == [subject_label(k, s) for k, s in
+                                                zip(report["kind"], report["subject"])]
+    assert set(shown["metric"]) == {plain_label(metric)}
+    _no_key_in(shown, report)
     assert at.get("download_button")
+
+
+def _no_key_in(shown, keys_from):
+    """No barrier key, arm or metric name shows in the page's table (its download keeps them)."""
+    keys = set(BARRIERS) | set(keys_from.get("arm", [])) | set(keys_from.get("scenario", []))
+    keys |= set(keys_from["metric"]) - {"baseline"}
+    cells = {str(v) for col in shown.columns for v in shown[col]} | set(map(str, shown.columns))
+    assert not keys & cells, sorted(keys & cells)
+    assert not [c for c in cells if "_" in c], [c for c in cells if "_" in c]
 
 
 def test_compare_forest_and_metric_choice(study, monkeypatch, cache):
@@ -165,10 +181,13 @@ def test_compare_forest_and_metric_choice(study, monkeypatch, cache):
     _no_traceback(at)
     shown = at.dataframe[0].value
     expected = compare([load_results(study)], "baseline", ["output_value_12m"])
-    expected = expected[expected["scenario"].isin(shown["scenario"])].reset_index(drop=True)
+    names = scenario_labels(load_study(study))
+    expected = expected[expected["scenario"].map(names).isin(shown["scenario"])].reset_index(drop=True)
     assert math.isclose(shown["difference"].sum(), expected["difference"].sum())
-    assert set(shown["scenario"]) <= set(expected["scenario"]) and len(shown) > 0
-    assert (shown["ci_low"] <= shown["difference"]).all()
+    assert set(shown["scenario"]) <= set(expected["scenario"].map(names)) and len(shown) > 0
+    assert f"{BARRIERS['fms_case'].label} removed" in set(shown["scenario"])
+    assert (shown["ci low"] <= shown["difference"]).all()
+    _no_key_in(shown, expected)
 
 
 def test_compare_refuses_a_folder_that_is_not_a_results_folder(tmp_path, monkeypatch, cache):

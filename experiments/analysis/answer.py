@@ -30,7 +30,7 @@ import pandas as pd
 from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
 from ..study import STUDY_FILE
-from .catalog import better_direction, metric_label, metric_spec
+from .catalog import arm_label, better_direction, metric_label, metric_spec, plain_label, subject_label
 from .compare import Arm, build_arms, difference
 
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
@@ -140,7 +140,9 @@ def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary:
     resolved = bool(np.isfinite(ends[0]) and (ends[0] > 0 or ends[1] < 0))
     no_change = bool(d["n"] >= 2 and ends[0] == ends[1] == 0)
     return {"headline": info["headline"], "kind": info["kind"], "subject": info["subject"],
-            "label": info["label"], "arm": info["name"], "metric": metric, "primary": primary,
+            "label": arm_label(info["kind"], info["subject"], info["headline"]),
+            "arm": info["name"], "metric": metric, "metric_label": plain_label(metric),
+            "primary": primary,
             "status_quo_mean": d["baseline_mean"], "arm_mean": d["scenario_mean"],
             "difference": d["difference"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
             "effect": effect, "effect_low": ends[0], "effect_high": ends[1],
@@ -164,7 +166,9 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
     """The ranked table: one row per barrier (removed) and reform, per headline, ranked by
     the primary metric's effect (largest cost or gain first; undefined last); each metric's
     cell is 'effect [low, high]' with 'not resolved' where the interval includes zero, and
-    the stricter cost in the primary metric beside.
+    the stricter cost in the primary metric beside. ``name`` is the barrier's key or the
+    reform's name (not shown: :func:`shown_columns`), ``label`` its plain label
+    (:func:`~experiments.analysis.catalog.subject_label`).
     """
     out = []
     for head, g in table.groupby("headline", sort=False):
@@ -180,7 +184,8 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
         for rank, r in enumerate(order.itertuples(), start=1):
             cells = g[g["arm"] == r.arm].set_index("metric")
             row = {"rank": rank, "headline": head,
-                   "what": "barrier" if r.kind == "removed" else "reform", "name": r.subject}
+                   "what": "barrier" if r.kind == "removed" else "reform",
+                   "name": r.subject, "label": subject_label(r.kind, r.subject)}
             row |= {m: cell_text(cells.loc[m]) for m in metrics}
             row["stricter"] = (cell_text(stricter.loc[r.subject]) if r.kind == "removed"
                                and r.subject in stricter.index else "")
@@ -234,36 +239,38 @@ def cell_text(r: Any) -> str:
 
 
 def column_titles(table: pd.DataFrame, short: bool = False) -> dict[str, str]:
-    """Ranked-table column → header: the metric's label and unit (``short``: its name and
-    unit, for the console).
+    """Ranked-table column → header: the metric's label and unit with its range (``short``:
+    its plain label and unit, for the console; :mod:`experiments.analysis.catalog`).
     """
-    titles = {"rank": "#", "headline": "headline", "what": "kind", "name": "barrier or reform"}
+    titles = {"rank": "#", "headline": "headline", "what": "kind", "label": "barrier or reform"}
     metrics = list(dict.fromkeys(table["metric"]))
-    titles |= {m: _short_title(m) if short else metric_label(m) for m in metrics}
+    title = plain_label if short else metric_label
+    titles |= {m: title(m) for m in metrics}
     if metrics:
-        first = _short_title(metrics[0]) if short else metric_label(metrics[0])
-        titles["stricter"] = f"made stricter: extra cost in {first}"
+        titles["stricter"] = f"made stricter: extra cost in {title(metrics[0])}"
     titles["holds"] = "holds (plausible sets, assumptions, structure)"
     return titles
 
 
-def _short_title(metric: str) -> str:
-    spec = metric_spec(metric)
-    unit = "" if spec is None else ("probability" if spec.probability else spec.unit)
-    return f"{metric} ({unit})" if unit else metric
+def shown_columns(wide: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """The ranked table as every reader sees it (console, answer.md, report): no key column
+    (``name``), the headline in words and only when the study has several.
+    """
+    shown = wide.drop(columns=[c for c in ("name",) if c in wide])
+    if len(study.headlines) < 2:
+        return shown.drop(columns="headline", errors="ignore")
+    return shown.assign(headline=shown["headline"].str.replace("_", " "))
 
 
 def to_markdown(table: pd.DataFrame, study: Study, dec: pd.DataFrame | None = None) -> str:
     """``answer.md``: the written answer, how to read the table, the ranked table, then the
     barriers made stricter in every headline metric.
     """
-    wide = ranked(table)
+    wide = shown_columns(ranked(table), study)
     titles = column_titles(table)
-    cols = [c for c in wide.columns if c != "headline" or len(study.headlines) > 1]
-    head = "| " + " | ".join(titles.get(c, c) for c in cols) + " |"
-    lines = [head, "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |"
-              for row in wide[cols].itertuples(index=False)]
+    head = "| " + " | ".join(titles.get(c, c) for c in wide.columns) + " |"
+    lines = [head, "|" + "---|" * len(wide.columns)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in wide.itertuples(index=False)]
     from .answer_text import written_answer
 
     answer = written_answer(table, study.stricter_rule, dec).markdown()
@@ -285,7 +292,7 @@ def stricter_markdown(table: pd.DataFrame, titles: dict[str, str]) -> str:
              "|" + "---|" * (len(metrics) + 2)]
     for (head, subject), g in rows.groupby(["headline", "subject"], sort=False):
         cells = g.set_index("metric")
-        lines.append(f"| {head} | {subject} | "
+        lines.append(f"| {head.replace('_', ' ')} | {subject_label('stricter', subject)} | "
                      + " | ".join(cell_text(cells.loc[m]) for m in metrics) + " |")
     return ("\n## Barriers made stricter: extra cost (status quo minus stricter)\n\n"
             + "\n".join(lines) + "\n")
@@ -319,15 +326,14 @@ def print_answer(study: Study, table: pd.DataFrame) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    wide = ranked(table)
+    wide = shown_columns(ranked(table), study)
     titles = column_titles(table, short=True)
-    cols = [c for c in wide.columns if c != "headline" or len(study.headlines) > 1]
     out = Table(title="What each barrier costs and each reform buys (95% intervals, paired)",
                 caption=reading_note(study), show_lines=True)
-    for c in cols:
+    for c in wide.columns:
         out.add_column(titles.get(c, c), justify="right" if c == "rank" else "left",
-                       no_wrap=c in ("rank", "what", "name"))
-    for row in wide[cols].itertuples(index=False):
+                       no_wrap=c in ("rank", "what"), min_width=22 if c == "label" else None)
+    for row in wide.itertuples(index=False):
         out.add_row(*(_styled(str(v)) for v in row))
     console = Console(width=CONSOLE_WIDTH)
     console.print(out)

@@ -66,6 +66,20 @@ def subject_label(kind: str, subject: str) -> str:
     return subject.replace("_", " ")
 
 
+#: How an arm's kind reads after its subject's label.
+ARM_KIND_WORDS = {"removed": "removed", "stricter": "made stricter", "reform": "(reform)"}
+
+
+def arm_label(kind: str, subject: str, headline: str = "") -> str:
+    """A planner's name of a study arm: its subject's :func:`subject_label` and what was done
+    to it ("ITAR export licence (DSP-5) removed", "fms reform (reform)"); the status quo is its
+    headline's name in words.
+    """
+    if kind not in ARM_KIND_WORDS:
+        return f"{headline.replace('_', ' ')} (status quo)".strip()
+    return f"{subject_label(kind, subject)} {ARM_KIND_WORDS[kind]}"
+
+
 def plain_label(metric: str) -> str:
     """A planner's label of a metric column: 'output value, first 12 months ($M)'; a
     per-region or per-system column names its member; a probability says so.

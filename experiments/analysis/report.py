@@ -21,7 +21,16 @@ import pandas as pd
 
 from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
-from .answer import Study, column_titles, effects, load_study, ranked, reading_note, write_answer
+from .answer import (
+    Study,
+    column_titles,
+    effects,
+    load_study,
+    ranked,
+    reading_note,
+    shown_columns,
+    write_answer,
+)
 from .answer_text import written_answer
 from .catalog import better_direction, design_info, metric_columns, metric_label, scenario_descriptions
 from .compare import compare, write_comparison
@@ -198,10 +207,7 @@ def answer_section(study: Study, tornadoes: list[PlotRecord],
     text = "".join(f"<p>{html.escape(s)}</p>" for s in answer.sentences)
     rests = "".join(f"<li>{html.escape(t)} <span class='note'>({html.escape(w)})</span></li>"
                     for t, w in answer.assumptions)
-    wide = ranked(table)
-    if len(study.headlines) < 2:
-        wide = wide.drop(columns="headline")
-    wide = wide.rename(columns=column_titles(table))
+    wide = shown_columns(ranked(table), study).rename(columns=column_titles(table))
     figs = [figure_html(r) for r in tornadoes]
     figs[1:1] = [figure_html(r) for r in decomposition_plots(study, table, dec)]
     return ("<h2>The answer: what each barrier costs and each reform buys</h2>"

@@ -197,10 +197,12 @@ def handle_ensemble(args: argparse.Namespace) -> int:
                                executor_factory=lambda: make_executor(args.executor, args.workers, args.scheduler),
                                say=lambda line: _say(args, line))
     if not args.quiet:
-        print(f"{'arm':34s} {'metric':28s} {'effect':>10s} {'interval':>26s} {'sign':>5s} {'rank':>5s}")
+        from ..analysis.catalog import plain_label
+
+        print(f"{'arm':50s} {'metric':40s} {'effect':>10s} {'interval':>26s} {'sign':>5s} {'rank':>5s}")
         for _, r in table[table["primary"]].iterrows():
             interval = f"[{r['effect_low']:.4g}, {r['effect_high']:.4g}]"
-            print(f"{r['label']:34s} {r['metric']:28s} {r['effect']:10.4g} "
+            print(f"{r['label']:50s} {plain_label(r['metric']):40s} {r['effect']:10.4g} "
                   f"{interval:>26s} {r['sign_share']:5.0%} {r['rank_share']:5.0%}")
     print(f"wrote {out / ENSEMBLE_MARKDOWN}")
     return 0

@@ -173,6 +173,38 @@ def arm_means(folder: Any, metric: str, scenarios: list[str]) -> Any:
     return pd.DataFrame(rows)
 
 
+def scenario_labels(study: Any) -> dict[str, str]:
+    """A study's scenario names → their arms' plain labels
+    (:func:`~experiments.analysis.catalog.arm_label`); empty for a folder that is no study.
+    """
+    from ..analysis.catalog import arm_label
+
+    if study is None:
+        return {}
+    return {a["name"]: arm_label(a["kind"], a["subject"], a["headline"]) for a in study.arms}
+
+
+def plain_table(table: Any, study: Any) -> Any:
+    """The table as the page shows it: barrier, reform, arm and metric keys replaced by their
+    plain labels, headers in words (the CSV download keeps the keys).
+    """
+    from ..analysis.catalog import plain_label, subject_label
+
+    out = table.copy()
+    names = scenario_labels(study)
+    if {"subject", "kind"} <= set(out.columns):
+        out["subject"] = [subject_label(str(k), str(s)) for k, s in zip(out["kind"], out["subject"])]
+    for col in ("arm", "scenario", "baseline"):
+        if col in out:
+            out[col] = out[col].map(lambda v: names.get(v, v))
+    if "metric" in out:
+        out["metric"] = out["metric"].map(plain_label)
+    out = out.drop(columns=[c for c, twin in (("label", "arm"), ("metric_label", "metric"))
+                            if c in out and twin in out])
+    return out.rename(columns=lambda c: "barrier or reform" if c == "subject"
+                      else str(c).replace("_", " "))
+
+
 def show(plot: str, folder: Any, study: Any, metric: str, arms: list[str], headline: str | None,
          baseline: str | None) -> Shown:
     """Draw a plot of :data:`PLOTS` with its table."""

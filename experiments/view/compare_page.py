@@ -65,7 +65,7 @@ def choose_folder() -> Path | None:
         import pandas as pd
 
         with st.expander("the ensemble's combined answer"):
-            st.dataframe(pd.read_csv(ensemble), hide_index=True)
+            st.dataframe(core.plain_table(pd.read_csv(ensemble), None), hide_index=True)
     names = [p.name for p in found]
     pick = st.selectbox(f"{len(found)} results folders inside: choose one", names, key="subfolder")
     return found[names.index(pick)]
@@ -97,7 +97,8 @@ def render() -> None:
     scenarios = list(dict.fromkeys(folder.runs["scenario"].astype(str)))
     if plot == "tornado":
         by_head = core.tornado_metrics(study)
-        headline = st.selectbox("headline scenario", list(by_head), key="headline")
+        headline = st.selectbox("headline scenario", list(by_head), key="headline",
+                                format_func=lambda h: h.replace("_", " "))
         options = by_head[headline]
     else:
         options = core.metrics(folder)
@@ -105,14 +106,20 @@ def render() -> None:
         st.warning("No metric of the model is filled in these runs.")
         return
     metric = st.selectbox("metric", options, key="metric", format_func=metric_label)
+    names = core.scenario_labels(study)
+
+    def named(scenario: str) -> str:
+        return names.get(scenario, scenario)
+
     if plot == "forest":
-        baseline = st.selectbox("baseline", scenarios, key="baseline")
+        baseline = st.selectbox("baseline", scenarios, key="baseline", format_func=named)
         rest = [s for s in scenarios if s != baseline]
-        arms = st.multiselect("arms", rest, default=rest[:12], key="arms")
+        arms = st.multiselect("arms", rest, default=rest[:12], key="arms", format_func=named)
     elif plot in ("fans", "surge by system", "deterrence by region"):
         from dibsim.experiments.analysis.plots.contract_data import chosen_scenarios
 
-        arms = st.multiselect("arms", scenarios, default=chosen_scenarios(folder), key="arms")
+        arms = st.multiselect("arms", scenarios, default=chosen_scenarios(folder), key="arms",
+                              format_func=named)
     try:
         with st.spinner("drawing …"):
             shown = _show(str(path), _stamp(path), plot, metric, tuple(arms), headline, baseline)
@@ -126,7 +133,7 @@ def render() -> None:
         st.info(shown.note)
     if shown.figure is not None:
         st.image(shown.figure.png, caption=shown.figure.caption)
-    st.dataframe(shown.table, hide_index=True)
+    st.dataframe(core.plain_table(shown.table, study), hide_index=True)
     st.download_button("download table (CSV)", shown.table.to_csv(index=False).encode("utf-8"),
                        file_name=f"{plot.replace(' ', '_')}_{metric}.csv", mime="text/csv",
                        key="download")
