@@ -12,7 +12,8 @@ between two marker comments of ``docs/metrics.md``; the prose around it is hand-
 
 The tables of ``docs/calibration.md`` are generated from the stored calibration records
 (:mod:`experiments.validation.calib_record`; ``--store-calibration results/<name>`` stores a
-finished calibration first).
+finished calibration first) and cross-validations (:mod:`experiments.validation.cv_record`;
+``--store-cross-validation results/<name>-cv``).
 
 Usage: ``python -m dibsim.experiments.docs_gen`` (writes the files under ``docs/``, or under the
 folder after ``--docs``) or ``--check``.
@@ -256,10 +257,13 @@ def render_readme(current: str) -> str:
 
 
 def render_calibration(current: str) -> str:
-    """docs/calibration.md with the tables generated from the stored calibration records."""
+    """docs/calibration.md with the tables generated from the stored calibration records and
+    cross-validations.
+    """
     from .validation.calib_record import render_doc
+    from .validation.cv_record import render_cv
 
-    return render_doc(current)
+    return render_cv(render_doc(current))
 
 
 CALIBRATION_FILE = "calibration.md"
@@ -272,20 +276,43 @@ GENERATORS: dict[str, Callable[[str], str]] = {
 README_FILE = "README.md"
 
 
+def _store_calibration(folder: str) -> Path:
+    from .validation.calib_record import store
+
+    return store(folder)
+
+
+def _store_cross_validation(folder: str) -> Path:
+    from .validation.cv_record import store_cv
+
+    return store_cv(folder)
+
+
+#: Flag → how it stores the finished results folder named after it.
+STORES: dict[str, Callable[[str], Path]] = {"--store-calibration": _store_calibration,
+                                            "--store-cross-validation": _store_cross_validation}
+
+
+def _store(flag: str, store: Callable[[str], Path], argv: list[str]) -> bool:
+    """Store the folder after ``flag``; False (after one line on stderr) when it cannot."""
+    from .errors import UserError
+
+    try:
+        print(f"stored {store(argv[argv.index(flag) + 1])}")
+    except (UserError, IndexError) as exc:
+        print(f"{flag}: {exc or 'give a finished results folder'}", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write docs/parameters.md and the table of docs/metrics.md (under the folder after
     ``--docs``), or with ``--check`` exit 1 when either is out of date.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     folder = Path(argv[argv.index("--docs") + 1]) if "--docs" in argv else DOCS
-    if "--store-calibration" in argv:  # a finished calibration folder becomes the stored record
-        from .errors import UserError
-        from .validation.calib_record import store
-
-        try:
-            print(f"stored {store(argv[argv.index('--store-calibration') + 1])}")
-        except (UserError, IndexError) as exc:
-            print(f"--store-calibration: {exc or 'give a calibration results folder'}", file=sys.stderr)
+    for flag, store in STORES.items():  # a finished folder becomes the stored record
+        if flag in argv and not _store(flag, store, argv):
             return 2
     stale = []
     for name, generate in GENERATORS.items():

@@ -1,5 +1,6 @@
 """The documentation an analyst audits stays in step with the code."""
 
+import json
 import re
 from pathlib import Path
 
@@ -127,3 +128,67 @@ def test_calibration_md_drift_from_the_stored_record_is_caught(tmp_path):
     stale = committed.replace("| fitted | yes |", "| fitted | no |", 1)
     (tmp_path / docs_gen.CALIBRATION_FILE).write_text(stale, encoding="utf-8")
     assert docs_gen.main(["--check", "--docs", str(tmp_path)]) == 1
+
+
+def test_calibration_md_cross_validation_is_generated_from_its_stored_record():
+    import copy
+
+    from dibsim.experiments.validation.cv_record import CV_BEGIN, render_cv, stored_cv_records
+
+    committed = (DOCS / "calibration.md").read_text(encoding="utf-8")
+    records = stored_cv_records()
+    assert records, "no stored cross-validation under scenarios/calibration/results/cross_validation"
+    for record in records:
+        assert CV_BEGIN.format(name=record["name"]) in committed, record["name"]
+    assert render_cv(committed, records) == committed, "run: python -m dibsim.experiments.docs_gen"
+    moved = copy.deepcopy(records[0])
+    moved["replays"][0]["out_of_sample"]["error"] += 0.5  # the stored result moved; the page did not
+    assert render_cv(committed, [moved]) != committed
+
+
+def _fit(folder, name, fitted, rows, values):
+    """A finished calibration fit as dibsim calibrate leaves it (the files the record reads)."""
+    import csv
+    import json
+
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({
+        "name": name, "completed": True, "fingerprint": "f00d", "trials": 12, "root_seed": 5,
+        "config": {"loss": {"seeds": 2}}, "code_revision": {"commit": "abcdef1234567", "dirty": False},
+        "finished_at": "2026-12-07T10:00:00", "fitted": fitted}))
+    (folder / "best.json").write_text(json.dumps({"trial": 3, "loss": 0.2, "values": values}))
+    with open(folder / "summary.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["replay", "role", "reached", "error", "rate_error",
+                                           "targets_ok", "targets"])
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _row(replay, role, error, rate, ok, n=4, reached=True):
+    return {"replay": replay, "role": role, "reached": str(reached), "error": error,
+            "rate_error": rate, "targets_ok": ok, "targets": n}
+
+
+def test_a_finished_cross_validation_folder_becomes_the_generated_table(tmp_path, capsys):
+    from dibsim.experiments.validation.cv_record import CV_BEGIN, CV_END, cv_table, render_cv, store_cv
+
+    cv = tmp_path / "demo-cv"
+    _fit(cv / "all", "demo", ["a", "b"], [_row("a", "fitted", 0.1, 0.02, 4), _row("b", "fitted", 0.3, 0.07, 3),
+                                          _row("c", "out of sample", 0.5, "nan", 1, 2, False)], {"lag": 80})
+    _fit(cv / "without-a", "demo", ["b"], [_row("a", "out of sample", 0.9, 0.25, 2)], {"lag": 61})
+    _fit(cv / "without-b", "demo", ["a"], [_row("b", "out of sample", 0.4, 0.1, 4)], {"lag": 77.5})
+    path = store_cv(cv, tmp_path / "stored")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["format"] == "dibsim-cross-validation/1" and path.name == "demo.json"
+    text = cv_table(record)
+    assert "each fit 12 trials × 2 seeds, root seed 5, code abcdef1234, finished 2026-12-07" in text
+    assert ("| `a` | 0.10 (2.0 %), 4/4 targets met | 0.90 (25 %), 2/4 targets met "
+            "(fit on `b`: `lag` 61) | yes |") in text
+    assert "| `c` | — | 0.50, 1/2 targets met | **no** |" in text
+    page = f"intro\n{CV_BEGIN.format(name='demo')}\nstale\n{CV_END.format(name='demo')}\nafter\n"
+    assert render_cv(page, [record]) == page.replace("stale", text)
+    (cv / "without-b" / "best.json").unlink()  # a fit that did not finish: one line, exit 2
+    assert docs_gen.main(["--store-cross-validation", str(cv), "--docs", str(tmp_path / "no")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--store-cross-validation: ") and "without-b" in err
+    assert len(err.strip().splitlines()) == 1

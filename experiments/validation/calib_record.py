@@ -155,9 +155,16 @@ def table(record: dict[str, Any]) -> str:
 def render_doc(current: str, records: list[dict[str, Any]] | None = None) -> str:
     """docs/calibration.md with each record's generated block replaced (between its markers)."""
     for record in stored_records() if records is None else records:
-        begin, end = BEGIN.format(name=record["name"]), END.format(name=record["name"])
-        pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-        found = pattern.search(current)
-        if found:
-            current = current[:found.start()] + f"{begin}\n{table(record)}\n{end}" + current[found.end():]
+        current = replace_block(current, BEGIN.format(name=record["name"]),
+                                END.format(name=record["name"]), table(record))
     return current
+
+
+def replace_block(current: str, begin: str, end: str, body: str) -> str:
+    """``current`` with the text between the marker lines ``begin`` and ``end`` set to
+    ``body`` (unchanged when the markers are not both there).
+    """
+    found = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S).search(current)
+    if not found:
+        return current
+    return current[:found.start()] + f"{begin}\n{body}\n{end}" + current[found.end():]
