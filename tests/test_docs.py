@@ -192,3 +192,18 @@ def test_a_finished_cross_validation_folder_becomes_the_generated_table(tmp_path
     err = capsys.readouterr().err
     assert err.startswith("--store-cross-validation: ") and "without-b" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_readmes_other_numbers_are_those_of_the_makefile_and_the_fuzz():
+    """The README's make run budget is the Makefile's, its fuzz sizes the fuzz test's."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    run = re.search(r"^run:.*\n\t(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert run, "the Makefile has no run target"
+    budget = re.search(r"--budget-minutes (\d+)", run.group(1))
+    assert budget and f"within a {budget.group(1)}-minute budget" in readme
+    fuzz = (ROOT / "tests" / "test_loader_fuzz.py").read_text(encoding="utf-8")
+    full = re.search(r"^FUZZ = settings\(max_examples=(\d+)", fuzz, re.M)
+    quick = re.search(r"^QUICK_EXAMPLES = (\d+)", fuzz, re.M)
+    assert full and quick
+    assert (f"the {full.group(1)}-example input fuzz (`make test` runs {quick.group(1)} other "
+            "examples of it)") in " ".join(readme.split())
