@@ -315,13 +315,14 @@ def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
 
 def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:
     """What the study is about to do, in a few lines."""
+    from ..analysis.catalog import subject_label
     from ..study import stricter_rule
 
     lines = []
     for head in dict.fromkeys(a.headline for a in arms):
         mine = [a for a in arms if a.headline == head]
         count = {k: sum(a.kind == k for a in mine) for k in ("removed", "stricter", "reform")}
-        reforms = ", ".join(a.subject for a in mine if a.kind == "reform") or "none"
+        reforms = ", ".join(subject_label(a.kind, a.subject) for a in mine if a.kind == "reform") or "none"
         lines.append(f"dibsim study: {head}: the status quo, {count['removed']} barriers removed, "
                      f"{count['stricter']} made stricter ({stricter_rule()}) and "
                      f"{count['reform']} reforms ({reforms})")
