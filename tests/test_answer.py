@@ -86,8 +86,14 @@ def test_the_printed_table_shows_plain_labels_not_keys(planted, capsys):
     print_answer(study, table)
     printed = capsys.readouterr().out
     _no_key_in(printed, table)
-    assert "Foreign Military Sales" in printed and "ITAR export licence" in printed
-    assert "output value," in printed and "first 12 months" in printed and "($M)" in printed
+    rows = [line.rstrip() for line in printed.splitlines() if line[:1] in "┏┃┡│├└"]
+    assert rows and all(line[-1] in "┓┃┩│┤┘" for line in rows)  # the wider labels are not cropped
+    header = [[c.strip() for c in line[1:-1].split("┃")] for line in rows if line[0] == "┃"]
+    body = [[c.strip() for c in line[1:-1].split("│")] for line in rows if line[0] == "│"]
+    titles = [" ".join(h[i] for h in header if h[i]) for i in range(len(header[0]))]
+    assert "barrier or reform" in titles and "output value, first 12 months ($M)" in titles
+    names = " ".join(" ".join(cells[titles.index("barrier or reform")] for cells in body).split())
+    assert names.startswith(f"{FMS} {DSP5} fms reform")  # ranked, each name wrapped in its cell
 
 
 def test_written_answer_names_the_planted_largest_cost_and_gain(planted):

@@ -332,7 +332,7 @@ def print_answer(study: Study, table: pd.DataFrame) -> None:
                 caption=reading_note(study), show_lines=True)
     for c in wide.columns:
         out.add_column(titles.get(c, c), justify="right" if c == "rank" else "left",
-                       no_wrap=c in ("rank", "what"), min_width=22 if c == "label" else None)
+                       no_wrap=c in ("rank", "what"), overflow="fold")
     for row in wide.itertuples(index=False):
         out.add_row(*(_styled(str(v)) for v in row))
     console = Console(width=CONSOLE_WIDTH)
