@@ -156,6 +156,10 @@ class CooperationModel(mesa.Model):
         for n in self.nation_list:  # only what a nation can ever hold counts toward its points
             n.weighted_items = [(k, w) for k, w in self.weights.items()
                                 if n.stock[k] > 0 or n.base_requirement.get(k, 0) > 0]
+        #: (nation, family) → the nation's weighted items of that requirement family, listed once.
+        self.family_items: dict[tuple[str, str], list[tuple[str, float]]] = {
+            (n.iso, f): [(k, w) for k, w in n.weighted_items if self.families[k] == f]
+            for n in self.nation_list for f in set(self.families.values())}
 
     def _create_producer(self, pid: str, spec) -> Producer:
         cp = self.scenario_spec.items[spec.item].coproduction
@@ -395,9 +399,7 @@ class CooperationModel(mesa.Model):
         """Deterrence-weighted stock a nation holds in each region where it holds any (points),
         of the items of requirement ``family`` (None = every weighted item).
         """
-        items = nation.weighted_items
-        if family is not None:
-            items = [(k, w) for k, w in items if self.families[k] == family]
+        items = nation.weighted_items if family is None else self.family_items.get((nation.iso, family), [])
         out = {}
         for region, at in nation.held.items():
             held = 0.0
