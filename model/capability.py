@@ -59,22 +59,44 @@ def under_review(model: "CooperationModel") -> dict["Producer", dict[int, float]
     at and then by the queue index there of their buyer, cached for the week. A buyer's order
     under review is signed and bound for its line; it stands in the line's queue the week it
     clears (model/nation.py ``_sale_done``).
+
+    The cases are scanned every week in pipeline order (so the sums add in the same order), but
+    what each case claims is worked out once per case (:func:`_claim`) and kept while it is open.
     """
     cached = model._factor_cache.get(("under_review",))
     if cached is not None and cached[0] == model.week:
         return cached[1]
     out: dict[Producer, dict[int, float]] = {}
+    known, kept = model.review_claims, {}
     for b in model.pipeline.barriers:
         for case in (*b.queue, *b.waiting, *b.in_process):
-            payload = case.payload
-            if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], Order) \
-                    and isinstance(payload[1], Producer):
-                order, line = payload
+            claim = known.get(case, _UNSEEN)
+            if claim is _UNSEEN:
+                claim = _claim(case)
+            kept[case] = claim
+            if claim is not None:
+                line, i, qty = claim
                 by_class = out.setdefault(line, {})
-                i = line.class_of_buyer(order.buyer)
-                by_class[i] = by_class.get(i, 0.0) + order.remaining
+                by_class[i] = by_class.get(i, 0.0) + qty
+    model.review_claims = kept  # finished cases drop out
     model._factor_cache[("under_review",)] = (model.week, out)
     return out
+
+
+_UNSEEN = object()  # a case not yet in ``model.review_claims``
+
+
+def _claim(case) -> tuple["Producer", int, float] | None:
+    """What a sale case under review claims at its line: (the line, its buyer's queue index
+    there, units), or None for a case that is no sale order. Fixed while the case is open: the
+    order's units are served only once it has cleared and joined the line's backlog.
+    """
+    payload = case.payload
+    if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], Order) \
+            and isinstance(payload[1], Producer):
+        order, line = payload
+        return line, line.class_of_buyer(order.buyer), order.remaining
+    return None
 
 
 def reviewed_ahead(model: "CooperationModel", line: "Producer", buyer) -> float:

@@ -107,6 +107,8 @@ class CooperationModel(mesa.Model):
         self._points_cache: dict[str | None, tuple[int, dict[Nation, dict[str, float]]]] = {}
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
+        #: case → what it claims at its line while under review (model/capability.py ``_claim``)
+        self.review_claims: dict[Any, Any] = {}
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self.collecting = False  # in a simultaneous phase: producers hold new orders until its end
         self.itar_free = {d.producer: d for d in self.scenario_spec.policies.itar_free}
@@ -154,6 +156,10 @@ class CooperationModel(mesa.Model):
         for n in self.nation_list:  # only what a nation can ever hold counts toward its points
             n.weighted_items = [(k, w) for k, w in self.weights.items()
                                 if n.stock[k] > 0 or n.base_requirement.get(k, 0) > 0]
+        #: (nation, family) → the nation's weighted items of that requirement family, listed once.
+        self.family_items: dict[tuple[str, str], list[tuple[str, float]]] = {
+            (n.iso, f): [(k, w) for k, w in n.weighted_items if self.families[k] == f]
+            for n in self.nation_list for f in set(self.families.values())}
 
     def _create_producer(self, pid: str, spec) -> Producer:
         cp = self.scenario_spec.items[spec.item].coproduction
@@ -393,9 +399,7 @@ class CooperationModel(mesa.Model):
         """Deterrence-weighted stock a nation holds in each region where it holds any (points),
         of the items of requirement ``family`` (None = every weighted item).
         """
-        items = nation.weighted_items
-        if family is not None:
-            items = [(k, w) for k, w in items if self.families[k] == family]
+        items = nation.weighted_items if family is None else self.family_items.get((nation.iso, family), [])
         out = {}
         for region, at in nation.held.items():
             held = 0.0
