@@ -96,8 +96,8 @@ class Nation(mesa.Agent):
         if len(self.held) == 1:
             (at,) = self.held.values()
             for item, qty in self.use.items():
-                left = max(0.0, stock[item] - qty)
-                stock[item] = at[item] = left
+                left = stock[item] - qty
+                stock[item] = at[item] = left if left > 0.0 else 0.0  # max(0.0, left)
             return
         for item, qty in self.use.items():
             have = stock[item]
@@ -112,7 +112,12 @@ class Nation(mesa.Agent):
         """A shipment arrives in the order's destination region."""
         retransfer.on_delivery(self, order, qty)
         item, region = order.item, order.dest_region
-        self._add(region, item, qty)
+        at = self.held.get(region)
+        if at is None:
+            self._add(region, item, qty)
+        else:  # as _add
+            at[item] += qty
+            self.stock[item] += qty
         self.on_order[item] -= qty
         (self.inbound.get(region) or self._inbound(region))[item] -= qty
 
