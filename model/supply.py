@@ -147,7 +147,8 @@ def inflow(p: "Producer", comp: str, week: int, horizon: float) -> float:
     need = need_rate(p, comp)
     is_open = week >= p.active_from
     epoch = p.model.supply_epoch
-    for link, weight in zip(p.arrangements[comp], link_weights(p, comp)):
+    links = p.arrangements[comp]
+    for link, weight in zip(links, _ONE if len(links) == 1 else link_weights(p, comp)):
         mine = need * weight  # the share as supply_share(p, comp, i, week) has it
         if mine <= 0.0:
             continue
