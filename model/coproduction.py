@@ -87,7 +87,7 @@ def seek_licences(model: "CooperationModel", week: int) -> None:
     """
     cfg = model.scenario_spec.sourcing
     for nation in model.licence_seekers:
-        u = nation.coproduction_stream.random()
+        u = nation.coproduction_draw()
         if nation.licence_pending:
             continue
         rate = cfg.coproduction_seek_probability * (cfg.crisis_seek_multiplier if nation.in_crisis else 1.0)

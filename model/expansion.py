@@ -167,8 +167,10 @@ def consider(p: "Producer", week: int, standing: bool) -> None:
     else:
         p.streak = p.streak + 1 if demand_signal(p, week) else 0
         decide = p.streak >= e.sustain_weeks
+    if not decide:  # the usual week: no need to look at the funding
+        return
     funded, allowed = funding(p, week, standing)
-    if not decide or not funded or p.awaiting_review:
+    if not funded or p.awaiting_review:
         return
     if len(p.pending) >= allowed or week - p.last_decision < e.sustain_weeks:
         return

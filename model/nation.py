@@ -55,6 +55,8 @@ class Nation(mesa.Agent):
         self.requirement_keys = sorted(self.base_requirement)  # the order of a list changes nothing
         self.earmark: dict[str, float] = {}  # item → money saved toward its next order ($M)
         self._coproduction_stream: np.random.Generator | None = None
+        self._coproduction_draws: list[float] = []  # a block of its draws, read in order
+        self._coproduction_next = 0  # index of the next unread draw in the block
         self.budget = self.budget_per_year * model.scenario_spec.sourcing.initial_budget_share
         self.requirement_mult = 1.0
         self.budget_mult = 1.0
@@ -73,6 +75,17 @@ class Nation(mesa.Agent):
         if self._coproduction_stream is None:
             self._coproduction_stream = self.model.streams[f"coproduction.{self.iso}"]
         return self._coproduction_stream
+
+    def coproduction_draw(self) -> float:
+        """The next uniform draw of :attr:`coproduction_stream` (its only reader), taken from
+        blocks of a horizon's draws: the same sequence as one draw at a time, for an array read.
+        """
+        i = self._coproduction_next
+        if i >= len(self._coproduction_draws):
+            self._coproduction_draws = self.coproduction_stream.random(self.model.horizon + 1).tolist()
+            i = 0
+        self._coproduction_next = i + 1
+        return self._coproduction_draws[i]
 
     # -- stocks -------------------------------------------------------------------------------
     def held_in(self, region: str, item: str) -> float:
@@ -96,8 +109,8 @@ class Nation(mesa.Agent):
         if len(self.held) == 1:
             (at,) = self.held.values()
             for item, qty in self.use.items():
-                left = max(0.0, stock[item] - qty)
-                stock[item] = at[item] = left
+                left = stock[item] - qty
+                stock[item] = at[item] = left if left > 0.0 else 0.0  # max(0.0, left)
             return
         for item, qty in self.use.items():
             have = stock[item]
@@ -112,7 +125,12 @@ class Nation(mesa.Agent):
         """A shipment arrives in the order's destination region."""
         retransfer.on_delivery(self, order, qty)
         item, region = order.item, order.dest_region
-        self._add(region, item, qty)
+        at = self.held.get(region)
+        if at is None:
+            self._add(region, item, qty)
+        else:  # as _add
+            at[item] += qty
+            self.stock[item] += qty
         self.on_order[item] -= qty
         (self.inbound.get(region) or self._inbound(region))[item] -= qty
 

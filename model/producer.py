@@ -183,15 +183,19 @@ class Producer(mesa.Agent):
             return
         rate = self.capacity * self.efficiency  # stock up before a new line opens, too
         cover = self._pipeline_weeks
+        licensed = self.licensor is not None  # only a licensed line has a rated share
+        bom, inputs, on_order_of = self.bom, self.inputs, self.inputs_on_order
         for comp, links in self.arrangements.items():
-            if self.licensor is not None:  # only a licensed line accrues a rated share
+            if licensed:
                 licence_share.accrue(self, comp)
             weeks = cover.get(comp)
             if weeks is None:  # fixed once the input's suppliers are connected
                 weeks = cover[comp] = licence_share.pipeline_weeks(self, comp)
-            target = rate * self.bom[comp] * weeks
-            on_order = self.inputs_on_order[comp] - licence_share.waiting_beyond_share(self, comp)
-            need = target - self.inputs[comp] - on_order
+            target = rate * bom[comp] * weeks
+            on_order = on_order_of[comp]
+            if licensed:  # orders beyond the share (none elsewhere) do not count
+                on_order -= licence_share.waiting_beyond_share(self, comp)
+            need = target - inputs[comp] - on_order
             if need > 1e-9:
                 self._order_component(comp, links, need, week)
 
@@ -394,10 +398,13 @@ class Producer(mesa.Agent):
 
     def deliver(self, order: Order, qty: float) -> None:
         """A shipment of components ordered by this line arrives."""
-        self.receive(order.item, qty)
-        if order.link is not None:
-            order.link.on_order -= qty
-            licence_share.delivered(order, qty)
+        item, link = order.item, order.link
+        self.inputs[item] += qty  # as receive
+        self.inputs_on_order[item] -= qty
+        if link is not None:
+            link.on_order -= qty
+            if link.waiting_unrated > 0.0:  # only a licensed line orders beyond its share
+                licence_share.delivered(order, qty)
 
     def receive(self, item: str, qty: float) -> None:
         """Components arrive into the input inventory."""
@@ -407,26 +414,35 @@ class Producer(mesa.Agent):
     def produce(self, week: int) -> float:
         """Make what capacity, inputs and backlog allow, and ship it by priority class."""
         amount = min(self.effective_capacity(week), self.backlog_qty)
-        self._note_unmet(amount)
-        for comp in self.suppliers:
-            amount = min(amount, self.inputs[comp] / self.bom[comp])
+        if self.suppliers:
+            amount = self._input_limited(amount)
         if amount <= 1e-9:
             self.output = 0.0
             return 0.0
+        inputs, bom = self.inputs, self.bom
         for comp in self.suppliers:
-            self.inputs[comp] -= amount * self.bom[comp]
+            inputs[comp] -= amount * bom[comp]
         self._ship(amount, week)
         self.output = amount
         self.made_value += amount * self.unit_cost
         self.last_output_week = week
         return amount
 
-    def _note_unmet(self, wanted: float) -> None:
+    def _input_limited(self, wanted: float) -> float:
         """Record, per supplied input, what making ``wanted`` units needs beyond the inputs on
-        hand (its supplier's shortage signal, ``model/expansion.py``).
+        hand (its supplier's shortage signal, ``model/expansion.py``); returns how many of them
+        the inputs on hand allow.
         """
+        inputs, bom, unmet = self.inputs, self.bom, self.unmet
+        amount = wanted
         for comp in self.suppliers:
-            self.unmet[comp] = max(0.0, wanted * self.bom[comp] - self.inputs[comp])
+            have, per_unit = inputs[comp], bom[comp]
+            short = wanted * per_unit - have
+            unmet[comp] = short if short > 0.0 else 0.0  # max(0.0, short)
+            allowed = have / per_unit
+            if allowed < amount:  # min(amount, allowed)
+                amount = allowed
+        return amount
 
     def _ship(self, amount: float, week: int) -> None:
         """Serve the queues in priority order (P88: rated orders go first even when unrated
@@ -450,25 +466,34 @@ class Producer(mesa.Agent):
         """
         head = queue[0]
         if len(queue) == 1 or queue[1].queued_week != head.queued_week:
-            cohort = [head]  # the usual case: one order joined that week (its fsum is itself)
+            # the usual case: one order joined that week (its fsum is itself)
             total = head.remaining
-        else:
-            joined = head.queued_week
-            cohort = list(takewhile(lambda o: o.queued_week == joined, queue))
-            total = math.fsum(o.remaining for o in cohort)
+            if amount >= total - 1e-9:
+                self._ship_part(head, total, i, week)
+                queue.popleft()
+                left = amount - total
+                return left if left > 0.0 else 0.0  # max(0.0, left)
+            self._ship_part(head, total * (amount / total), i, week)
+            return 0.0
+        joined = head.queued_week
+        cohort = list(takewhile(lambda o: o.queued_week == joined, queue))
+        total = math.fsum(o.remaining for o in cohort)
         share = 1.0 if amount >= total - 1e-9 else amount / total
         for order in cohort:
-            part = order.remaining if share == 1.0 else order.remaining * share
-            order.remaining -= part
-            self.class_qty[i] -= part
-            if order.book:
-                self.book = max(0.0, self.book - part)
-            self.model.ship(order, part, self.region, week)
+            self._ship_part(order, order.remaining if share == 1.0 else order.remaining * share, i, week)
         if share < 1.0:
             return 0.0
         for _ in cohort:
             queue.popleft()
         return max(0.0, amount - total)
+
+    def _ship_part(self, order: Order, part: float, i: int, week: int) -> None:
+        """Ship ``part`` of an order in queue ``i``."""
+        order.remaining -= part
+        self.class_qty[i] -= part
+        if order.book:
+            self.book = max(0.0, self.book - part)
+        self.model.ship(order, part, self.region, week)
 
     def learn(self) -> None:
         """Efficiency closes a fixed share of its gap to 1 each week (learning curve)."""

@@ -114,8 +114,11 @@ def options(buyer: "Nation", item: str, qty: float, week: int, model: "Cooperati
     """The open options for an order of ``qty`` this week, with expected delivery time."""
     out = []
     expect = buyer.expect
+    last, wait = None, math.inf
     for opt in candidate_options(buyer, item, model):
-        wait = production_wait(opt.producer, qty, week, buyer)
+        if opt.producer is not last:  # sorted by line: a line's routes (FMS, DCS) share one wait
+            last = opt.producer
+            wait = production_wait(last, qty, week, buyer)
         if wait == math.inf:
             continue
         reg = expect.get((opt.route, item))  # the buyer's learned time, else its prior

@@ -121,8 +121,10 @@ def open_need(supplier: "Producer", week: int) -> float:
     cached = supplier._need_cache
     if cached is not None and cached[0] == epoch:
         return cached[1]
-    total = plain_sum(need_rate(c, comp) * link_weights(c, comp)[i]
-                for c, comp, i in supplier.customers if week >= c.active_from)
+    # need_rate × link weight, written out: it is summed for every supplier twice a week
+    total = plain_sum([c.capacity * c.efficiency * c.bom[comp]
+                       * (1.0 if len(c.arrangements[comp]) == 1 else link_weights(c, comp)[i])
+                       for c, comp, i in supplier.customers if week >= c.active_from])
     supplier._need_cache = (epoch, total)
     return total
 
@@ -143,18 +145,24 @@ def inflow(p: "Producer", comp: str, week: int, horizon: float) -> float:
     """Units of ``comp`` line ``p`` can expect over the next ``horizon`` weeks (all links)."""
     total = 0.0
     need = need_rate(p, comp)
-    weights = link_weights(p, comp)
     is_open = week >= p.active_from
-    for i, link in enumerate(p.arrangements[comp]):
-        mine = need * weights[i]  # the share as supply_share(p, comp, i, week) has it
+    epoch = p.model.supply_epoch
+    links = p.arrangements[comp]
+    for link, weight in zip(links, _ONE if len(links) == 1 else link_weights(p, comp)):
+        mine = need * weight  # the share as supply_share(p, comp, i, week) has it
         if mine <= 0.0:
             continue
-        others = open_need(link.supplier, week) - (mine if is_open else 0.0)
-        counted = mine + max(0.0, others)
+        supplier = link.supplier
+        cached = supplier._need_cache  # open_need(supplier, week), its cache read here
+        others = (cached[1] if cached is not None and cached[0] == epoch
+                  else open_need(supplier, week)) - (mine if is_open else 0.0)
+        counted = mine + others if others > 0.0 else mine  # mine + max(0.0, others)
         share = mine / counted if counted > 1e-12 else 1.0
         if share <= 0.0:
             continue
-        expected = share * link.supplier.deliverable_rate(week) * horizon
+        rate = supplier._deliverable_cache  # supplier.deliverable_rate(week), its cache read here
+        expected = share * (rate[1] if rate is not None and rate[0] == epoch
+                            else supplier.deliverable_rate(week)) * horizon
         if link.cross_border:
             expected = min(expected, link.on_order + max(0.0, link.licensed))
         total += expected
