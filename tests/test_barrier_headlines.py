@@ -5,13 +5,18 @@ paired intervals on hand-made values.
 import math
 
 import pytest
+from dibsim.experiments.errors import UserError
 from dibsim.experiments.validation.barrier_headlines import (
+    BEGIN,
+    END,
     HEADLINES,
     arm_name,
+    docs_block,
     headline_plan,
     main,
     summarise,
     table,
+    write_block,
 )
 from scipy import stats as st
 
@@ -67,3 +72,20 @@ def test_bad_flags_exit_2_with_one_line(capsys, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["--seeds", "1", "--out", str(tmp_path)])
     assert exc.value.code == 2
+
+
+def test_the_docs_block_replaces_only_the_text_between_its_markers(tmp_path):
+    values = {}
+    for m in HEADLINES:
+        values[(arm_name("s", None), m)] = {0: 1.0, 1: 2.0, 2: 3.0}
+        values[(arm_name("s", "b"), m)] = {0: 2.0, 1: 3.1, 2: 3.9}
+    block = docs_block(summarise(values, ["s"], ["b"]), ["s"], 3, 7)
+    assert block.startswith(BEGIN) and block.endswith(END)
+    assert "3 paired replicate seeds of root seed 7" in block and "(1 of 1 barriers" in block
+    doc = tmp_path / "ODD.md"
+    doc.write_text(f"before\n{BEGIN}\nold\n{END}\nafter\n", encoding="utf-8")
+    write_block(doc, block)
+    assert doc.read_text(encoding="utf-8") == f"before\n{block}\nafter\n"
+    doc.write_text("no markers\n", encoding="utf-8")
+    with pytest.raises(UserError, match="marker"):
+        write_block(doc, block)
