@@ -107,18 +107,18 @@ def handle(args: argparse.Namespace) -> int:
 
 def counts_line(table: Any) -> str:
     """How many ranked effects (primary metric, barriers removed and reforms) are resolved,
-    negligible, hold in the checks made (robust), both resolved and robust, and neither, and
-    how many do not hold.
+    hold in the checks made (robust), both, and neither (and how many of those the sequential
+    rule showed negligible), and how many do not hold.
     """
     rows = table[table["primary"] & table["kind"].isin(["removed", "reform"])]
     checked = rows[[c for c in rows.columns if c.startswith("holds_")]].eq("yes").any(axis=1)
     robust = rows["robust"] & checked
     both = int((rows["resolved"] & robust).sum())
     neither = int((~rows["resolved"] & ~robust).sum())
-    small = int(rows["negligible"].sum()) if "negligible" in rows else 0
-    return (f"{len(rows)} ranked effects: {int(rows['resolved'].sum())} resolved, {small} negligible, "
-            f"{int(robust.sum())} robust (checked and held), {both} both, "
-            f"{neither} neither; {int((~rows['robust']).sum())} do not hold")
+    small = int((rows["negligible"] & ~robust).sum()) if "negligible" in rows else 0
+    return (f"{len(rows)} ranked effects: {int(rows['resolved'].sum())} resolved, "
+            f"{int(robust.sum())} robust (checked and held), {both} both, {neither} neither "
+            f"(of which {small} shown negligible); {int((~rows['robust']).sum())} do not hold")
 
 
 def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> Any:
@@ -128,7 +128,7 @@ def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> A
     """
     from dataclasses import replace
 
-    from ..study_budget import MIN_FIRST, first_look_replications
+    from ..study_budget import FIRST_SHARE, MIN_FIRST, first_look_replications
 
     plan = _at_least_stored(plan, out)
     if not budget.limited:
@@ -142,7 +142,7 @@ def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> A
     _run(_at_least_stored(pilot, out), out, args, budget)
     reps = first_look_replications(budget, len(plan.scenarios), asked)
     _say(args, f"{budget.stamp()} first look: {len(plan.scenarios)} arms × {reps} replications "
-               f"(pace {budget.pace:.2f} s a run; the first look ends by 45% of the run budget)")
+               f"(pace {budget.pace:.2f} s a run; the first look ends by {FIRST_SHARE:.0%} of the run budget)")
     return _at_least_stored(replace(plan, scenarios=tuple(replace(s, replications=reps)
                                                           for s in plan.scenarios)), out)
 
