@@ -105,15 +105,35 @@ def test_the_study_runs_its_top_effects_in_every_check_world_and_flags_them(tmp_
     assert main(["study", "--scenario", "baseline", "--steps", "6", "--replications", "3",
                  "--no-timeseries", "--quiet", "--out", str(out)]) == 0
     plan = json.loads((out / "robustness" / "plan.json").read_text())
-    assert len(plan["arms"]) == TOP_CHECKED and plan["replications"] == 3 and not plan["skipped"]
-    assert {w["group"] for w in plan["run"]} == {"structure", "assumptions", "plausible_set"}
-    assert len(plan["run"]) == len(check_worlds())
     answer = pd.read_csv(out / "answer.csv")
     ranked_rows = answer[answer["primary"] & answer["kind"].isin(["removed", "reform"])]
+    # the checks run the top resolved effects only (an unresolved one has no sign to hold)
+    expected = list(ranked_rows[ranked_rows["resolved"]].assign(m=lambda t: t["effect"].abs())
+                    .sort_values("m", ascending=False)["arm"].head(TOP_CHECKED))
+    assert plan["arms"] == expected and not plan["skipped"]
+    if expected:
+        assert plan["replications"] == 3
+        assert {w["group"] for w in plan["run"]} == {"structure", "assumptions", "plausible_set"}
+        assert len(plan["run"]) == len(check_worlds())
+    else:
+        assert plan["run"] == []
     top = ranked_rows[ranked_rows["arm"].isin(plan["arms"])]
     assert (top[["holds_structure", "holds_assumptions", "holds_plausible_set"]] != "not checked").all().all()
     rest = ranked_rows[~ranked_rows["arm"].isin(plan["arms"])]
     assert (rest["standing"] == "not checked").all()
+
+
+def test_the_checks_take_the_top_resolved_effects_of_each_headline():
+    from dibsim.experiments.study_checks import top_arms
+
+    rows = [("a", "a~big_open", "removed", 900.0, False), ("a", "a~r1", "reform", -500.0, True),
+            ("a", "a~r2", "removed", 300.0, True), ("a", "a~r3", "removed", 100.0, True),
+            ("a", "a~r4", "removed", 50.0, True), ("a", "a~strict", "stricter", 5000.0, True),
+            ("b", "b~open", "removed", 10.0, False), ("b", "b~r", "reform", 2.0, True)]
+    table = pd.DataFrame(rows, columns=["headline", "arm", "kind", "effect", "resolved"]).assign(primary=True)
+    # largest |effect| among the resolved, three a headline; stricter arms are not ranked
+    assert top_arms(table) == ["a~r1", "a~r2", "a~r3", "b~r"]
+    assert top_arms(table.assign(resolved=False)) == []
 
 
 def _effect(effect, resolved, arm="baseline~no_x", metric="output_value_12m"):
