@@ -208,7 +208,7 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _holds_text(r: Any) -> str:
-    """'yes' when the effect holds in every check made, 'not checked', or 'no: why'."""
+    """'yes' when the effect holds in the checks made, 'not checked', or 'no: why'."""
     checked = [r[c] for c in r.index if str(c).startswith("holds_")]
     if not r["robust"]:
         return f"no: {r['fragile_because']}"
