@@ -232,3 +232,7 @@ def test_a_study_run_until_resolved_reads_its_intervals_at_the_rule_s_levels(pla
     assert zero["negligible"] and not zero["resolved"] and cell_text(zero).endswith("negligible")
     assert not _row(plain, "removed", "congressional_review")["negligible"]  # no rule: no threshold
     assert not _row(table, "removed", "fms_case")["negligible"]
+    from dibsim.experiments.analysis.answer import reading_note
+
+    assert "Run until resolved" in reading_note(load_study(folder))
+    assert "Run until resolved" not in reading_note(planted[0])

@@ -318,7 +318,18 @@ def reading_note(study: Study) -> str:
             "(its gain: reform minus status quo). 'not resolved': the interval includes zero; "
             "'no run changed': every paired difference is exactly zero. "
             f"Made stricter: {study.stricter_rule}; its extra cost is status quo minus stricter, "
-            "oriented the same way. Ranked by the first metric.")
+            "oriented the same way. Ranked by the first metric." + sequential_note(study))
+
+
+def sequential_note(study: Study) -> str:
+    """What the intervals of a study run until resolved are (empty for any other study)."""
+    rule = study.rule
+    if rule is None:
+        return ""
+    return (" Run until resolved: each interval is at the level the stopping rule spent on the "
+            f"look its replications reached ({min(rule.levels()):.1%} to {max(rule.levels()):.2%}, "
+            "the 'level' column of answer.csv), so the repeated looks are accounted for; "
+            f"'negligible': inside ±{rule.threshold:.1%} of the status quo.")
 
 
 def write_answer(study: Study, table: pd.DataFrame | None = None,
