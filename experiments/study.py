@@ -250,10 +250,11 @@ def study_plan(replications: int | None = None, steps: int | None = None,
 
 
 def study_file_data(arms: Sequence[StudyArm], headlines: Sequence[str],
-                    contested: dict[str, str | None]) -> dict[str, Any]:
+                    contested: dict[str, str | None], rule: Any = None) -> dict[str, Any]:
     """What ``study.json`` holds: the arms, the headline metrics, the stricter factors, each
-    headline's contested region (the region whose adversary decides for itself) and the
-    structural alternatives.
+    headline's contested region (the region whose adversary decides for itself), the
+    structural alternatives and, for a study run until resolved, the stopping rule (its looks
+    and error spending: the answer's intervals take their levels from it).
     """
     from ..model.barrier_base import (
         STRICTER_DENIAL_FACTOR,
@@ -271,6 +272,7 @@ def study_file_data(arms: Sequence[StudyArm], headlines: Sequence[str],
                      "min_days": STRICTER_MIN_DAYS, "denial_step": STRICTER_DENIAL_STEP,
                      "rule": stricter_rule()},
         "arms": [asdict(a) for a in arms],
+        "sequential": None if rule is None else rule.describe(),
     }
 
 
@@ -281,12 +283,14 @@ def contested_region(scenario: Any) -> str | None:
     return (deciding or regions or [None])[0]
 
 
-def write_study_file(out: Path, plan: Any, arms: Sequence[StudyArm]) -> Path:
-    """Write ``study.json`` into the results folder (atomically)."""
+def write_study_file(out: Path, plan: Any, arms: Sequence[StudyArm], rule: Any = None) -> Path:
+    """Write ``study.json`` into the results folder (atomically); ``rule``: the
+    :class:`~experiments.sequential.StoppingRule` of a study run until resolved.
+    """
     from .engine.results import write_json_atomic
 
     heads = list(dict.fromkeys(a.headline for a in arms))
     contested = {h: contested_region(plan.scenario(h).scenario) for h in heads}
     target = Path(out) / STUDY_FILE
-    write_json_atomic(json.loads(json.dumps(study_file_data(arms, heads, contested))), target)
+    write_json_atomic(json.loads(json.dumps(study_file_data(arms, heads, contested, rule))), target)
     return target

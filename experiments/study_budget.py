@@ -6,16 +6,23 @@ analysis, report and plots):
 
 1. **first look** — every arm at the same replications, chosen from the pace of a pilot (the
    status quos at :data:`MIN_FIRST` replications) so the look ends by :data:`FIRST_SHARE` of the
-   run budget; never fewer than :data:`MIN_FIRST`, never more than asked (``--replications``);
-2. **sequential additions** (``--until-resolved``) — batches to the arms still open, until
-   :data:`SEQUENTIAL_SHARE`; the maximum number of looks is fixed *before* the first look from
-   the pace and the budget (not from the data), so the adjusted intervals stay valid;
-3. **robustness checks** — the top effects in each check world (experiments.study_checks) at
-   reduced replications, one world at a time while the next fits before the run budget ends;
+   run budget; never fewer than :data:`MIN_FIRST`, never more than asked (``--replications``).
+   It ranks the effects; it is not meant to resolve them (its intervals spend little error);
+2. **sequential additions** (``--until-resolved``) — batches to the open arms that lead each
+   headline's ranking, until :data:`SEQUENTIAL_SHARE`. The rule's last look, its batch and how
+   many arms get a batch at each step (:func:`sequential_plan`) are fixed *after* the first look
+   has run and *before* it is judged, from the arm counts, the pace and the budget only (never
+   from the data), so the error-spending intervals stay valid;
+3. **robustness checks** — the top resolved effects in each check world
+   (experiments.study_checks) at reduced replications, one world at a time while the next fits
+   before the run budget ends (:data:`SEQUENTIAL_SHARE` to 1: a quarter of the run budget, or
+   more when the additions finish early);
 4. **answer and report** — in the reserve.
 
 Without a budget every phase runs in full: the first look at ``--replications`` (20), the
-sequential rule's default looks, every check world at :data:`~experiments.study_checks.CHECK_REPLICATIONS`.
+sequential rule's default looks with every open arm extended at each, every check world at
+:data:`~experiments.study_checks.CHECK_REPLICATIONS`. Every share is of the time, not of a run
+count, so a faster model (or a quieter machine) gets more replications in every phase.
 """
 
 from __future__ import annotations
@@ -25,8 +32,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-#: Shares of the run budget by which the first look and the sequential additions end.
-FIRST_SHARE, SEQUENTIAL_SHARE = 0.45, 0.65
+#: Shares of the run budget by which the first look and the sequential additions end
+#: (assumption, from the measured runs of docs/experiments.md: a first look that only ranks,
+#: then half the run budget on the top of the ranking, then a quarter on the checks).
+FIRST_SHARE, SEQUENTIAL_SHARE = 0.25, 0.75
+#: Arms per headline that get a batch at each step of the additions: the top of its ranking
+#: (the answer names the three that matter most; two more keep the next in line moving).
+FOCUS_PER_HEADLINE = 5
+#: Looks after the first, at most, when the budget sets the batch: each look re-reads the
+#: results and restarts the engine on the grown plan (a few seconds), and each look's interval
+#: spends some of the error, so a few large batches beat many small ones.
+ADDED_LOOKS = 4
 #: The fewest replications of a first look (a paired t interval needs a few pairs; three
 #: give it two degrees of freedom).
 MIN_FIRST = 3
@@ -110,17 +126,40 @@ def first_look_replications(budget: Budget, n_scenarios: int, asked: int) -> int
     return max(MIN_FIRST, min(asked, fit))
 
 
-def planned_looks(budget: Budget, n_arms: int, initial: int, batch: int, max_reps: int,
-                  open_share: float = 0.5) -> int:
-    """The maximum replications of the sequential rule, fixed after the first look has run and
-    before it is judged: as many batches as fit by :data:`SEQUENTIAL_SHARE` if about
-    ``open_share`` of the arms stay open, within ``max_reps``.
+@dataclass(frozen=True)
+class SequentialPlan:
+    """The sequential rule's shape under the budget: its last look, batch and width."""
+
+    max_reps: int
+    batch: int
+    width: int
+
+
+def sequential_plan(budget: Budget, n_arms: int, heads: int, initial: int, max_reps: int,
+                    batch: int | None = None) -> SequentialPlan:
+    """The rule's maximum replications, batch and width (arms extended per step), fixed after
+    the first look has run and before it is judged, from counts and the pace only.
+
+    The width is :data:`FOCUS_PER_HEADLINE` arms per headline; the last look is as far as those
+    arms and their status quos can go by :data:`SEQUENTIAL_SHARE`, within ``max_reps``. When the
+    top can reach ``max_reps`` with time to spare, more arms get a batch per step instead. The
+    batch divides the way to the last look into :data:`ADDED_LOOKS` steps (``batch`` given:
+    that one). Without a budget: ``max_reps``, the batch (default 10) and every arm.
     """
     if not budget.limited or not budget.pace:
-        return max_reps
-    per_batch = max(1.0, open_share * n_arms) * batch * budget.pace
-    batches = int(max(0.0, budget.left_until(SEQUENTIAL_SHARE)) // per_batch)
-    return max(initial, min(max_reps, initial + batches * batch))
+        return SequentialPlan(max(max_reps, initial), batch or DEFAULT_BATCH, n_arms)
+    width = min(n_arms, FOCUS_PER_HEADLINE * heads)
+    window = max(0.0, budget.left_until(SEQUENTIAL_SHARE))
+    reach = initial + int(window / ((width + heads) * budget.pace))
+    top = max(initial, min(max_reps, reach))
+    if reach > max_reps > initial:
+        width = min(n_arms, max(width, int(window / ((max_reps - initial) * budget.pace)) - heads))
+    step = batch or max(1, math.ceil((top - initial) / ADDED_LOOKS))
+    return SequentialPlan(initial + (top - initial) // step * step, step, width)
+
+
+#: Replications added per look without a budget (``--batch`` replaces it).
+DEFAULT_BATCH = 10
 
 
 def check_replications(budget: Budget, runs_per_rep: int, worlds: int, main_reps: int | None = None) -> int:

@@ -12,9 +12,13 @@ reads the folders and flags each effect):
   record of :data:`PLAUSIBLE_CALIBRATION`, :mod:`experiments.validation.calib_record`), spread
   across the set.
 
-Only the **top effects** are checked: the first :data:`TOP_CHECKED` barriers removed or reforms
-of each headline's ranking, run with their status quo at reduced replications on the main
-study's seeds. The worlds are run in :func:`priority` order (one of each group in turn) so a
+Only the **top resolved effects** are checked: the first :data:`TOP_CHECKED` barriers removed or
+reforms of each headline's ranking whose primary effect the main study resolved (an unresolved
+effect has no sign to hold), run with their status quo at reduced replications on the main
+study's seeds; a headline with no resolved effect runs no check. Each world is read by the sign
+rule of :mod:`experiments.analysis.robustness`, so 3–5 replications can say something: a world
+fails an effect only by resolving it the other way, or with the group's other worlds by showing
+the other sign too often. The worlds are run in :func:`priority` order (one of each group in turn) so a
 budget that ends early still leaves each group some checks; what was skipped is listed in
 ``robustness/plan.json`` and said in the printed answer.
 """
@@ -105,14 +109,13 @@ def check_worlds() -> list[CheckWorld]:
 
 
 def top_arms(table: pd.DataFrame, k: int = TOP_CHECKED) -> list[str]:
-    """The arms of the first ``k`` rows of each headline's ranking (barriers removed and reforms
-    by their primary effect, largest first), resolved effects before unresolved ones.
+    """The arms of the first ``k`` resolved rows of each headline's ranking (barriers removed and
+    reforms by their primary effect, largest |effect| first); fewer when fewer are resolved.
     """
-    rows = table[table["primary"] & table["kind"].isin(["removed", "reform"])]
+    rows = table[table["primary"] & table["kind"].isin(["removed", "reform"]) & table["resolved"]]
     out: list[str] = []
     for _, group in rows.groupby("headline", sort=False):
-        order = group.assign(_mag=group["effect"].abs()).sort_values(
-            ["resolved", "_mag"], ascending=[False, False], na_position="last")
+        order = group.assign(_mag=group["effect"].abs()).sort_values("_mag", ascending=False)
         out += list(order["arm"].head(k))
     return out
 
@@ -130,7 +133,7 @@ def run_checks(out: Any, main_plan: Any, table: pd.DataFrame, budget: Any, run: 
         run: (plan, folder) → the engine's summary.
         say: prints one progress line.
         root_seed: the main study's root seed.
-        headlines: the main study's headline scenarios.
+        headlines: the main study's headline scenarios (those with a checked effect are run).
         steps: the main study's horizon.
 
     Returns:
@@ -144,13 +147,18 @@ def run_checks(out: Any, main_plan: Any, table: pd.DataFrame, budget: Any, run: 
     from .study_budget import check_replications
 
     arms = top_arms(table)
-    worlds = check_worlds()
-    heads = len(dict.fromkeys(table["headline"]))
-    per_rep = len(arms) + heads
+    worlds = check_worlds() if arms else []
+    if not arms:
+        say(f"{budget.stamp()} robustness checks: none (no ranked effect is resolved, so none has "
+            "a sign to check)")
+    mine = set(table.loc[table["arm"].isin(arms), "headline"])
+    headlines = [h for h in (headlines or dict.fromkeys(table["headline"])) if h in mine]
+    per_rep = len(arms) + len(headlines)
     reps = check_replications(budget, per_rep, len(worlds),
                               min(s.replications for s in main_plan.scenarios))
-    say(f"{budget.stamp()} robustness checks: {len(arms)} top effects ({', '.join(arms)}) in "
-        f"{len(worlds)} worlds × {reps} replications = up to {per_rep * reps * len(worlds)} runs")
+    if arms:
+        say(f"{budget.stamp()} robustness checks: {len(arms)} top resolved effects ({', '.join(arms)}) "
+            f"in {len(worlds)} worlds × {reps} replications = up to {per_rep * reps * len(worlds)} runs")
     done, skipped = [], []
     for w in worlds:
         cost = per_rep * reps * (budget.pace or 0.0)

@@ -248,3 +248,31 @@ def test_stricter_is_capped_at_certain_denial():
     out = stricter_overrides(DomesticContent(denial_probability=0.7), "domestic_content")
     assert out["barriers.domestic_content.denial_probability"] == 1.0
     assert math.isclose(out["barriers.domestic_content.waiver_median_days"], 4 * 14.0)
+
+
+def test_a_study_run_until_resolved_reads_its_intervals_at_the_rule_s_levels(planted, tmp_path):
+    import shutil
+
+    from dibsim.experiments.analysis.answer import cell_text
+    from dibsim.experiments.sequential import StoppingRule
+
+    _, plain = planted
+    folder = tmp_path / "sequential"
+    shutil.copytree(planted[0].folder.path, folder)
+    rule = StoppingRule(initial=4, batch=4, max_reps=16)  # 16 replications: the last look
+    data = json.loads((folder / "study.json").read_text())
+    (folder / "study.json").write_text(json.dumps(data | {"sequential": rule.describe()}))
+    table = effects(load_study(folder))
+    assert set(table["level"]) == {rule.levels()[-1]} and set(plain["level"]) == {0.95}
+    # each interval is the rule's, wider than the plain 95% one around the same estimate
+    assert (table["effect_high"] - table["effect_low"] >= plain["effect_high"] - plain["effect_low"]).all()
+    assert (table["effect"] == plain["effect"]).all()
+    # the planted zero effect is shown inside ±0.5% of the status quo: negligible, not open
+    zero = _row(table, "removed", "congressional_review")
+    assert zero["negligible"] and not zero["resolved"] and cell_text(zero).endswith("negligible")
+    assert not _row(plain, "removed", "congressional_review")["negligible"]  # no rule: no threshold
+    assert not _row(table, "removed", "fms_case")["negligible"]
+    from dibsim.experiments.analysis.answer import reading_note
+
+    assert "Run until resolved" in reading_note(load_study(folder))
+    assert "Run until resolved" not in reading_note(planted[0])

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import synthetic
 from dibsim.experiments.analysis.answer import effects, load_study, ranked, write_answer
-from dibsim.experiments.analysis.robustness import fragile_lines
+from dibsim.experiments.analysis.robustness import HOLD_SHARE, fragile_lines, judge_group
 
 
 def _study_with_checks(tmp_path):
@@ -79,7 +79,7 @@ def test_checks_of_the_top_effects_only_rank_checked_robust_then_unchecked_then_
         {"group": "assumptions", "name": "sourcing.choice_temperature@low", "what": ""}]}))
     table = effects(load_study(main))
     primary = table[table["primary"] & (table["kind"] != "stricter")].set_index("subject")
-    assert primary.loc["fms_case", "standing"] == "holds in every check"  # the stale folder is not read
+    assert primary.loc["fms_case", "standing"] == "holds in the checks"  # the stale folder is not read
     assert primary.loc["technology_release", "standing"] == "not checked"
     assert primary.loc["export_licence", "standing"] == "does not hold"
     assert "three-year order books" in primary.loc["export_licence", "fragile_because"].replace("_", " ")
@@ -105,12 +105,60 @@ def test_the_study_runs_its_top_effects_in_every_check_world_and_flags_them(tmp_
     assert main(["study", "--scenario", "baseline", "--steps", "6", "--replications", "3",
                  "--no-timeseries", "--quiet", "--out", str(out)]) == 0
     plan = json.loads((out / "robustness" / "plan.json").read_text())
-    assert len(plan["arms"]) == TOP_CHECKED and plan["replications"] == 3 and not plan["skipped"]
-    assert {w["group"] for w in plan["run"]} == {"structure", "assumptions", "plausible_set"}
-    assert len(plan["run"]) == len(check_worlds())
     answer = pd.read_csv(out / "answer.csv")
     ranked_rows = answer[answer["primary"] & answer["kind"].isin(["removed", "reform"])]
+    # the checks run the top resolved effects only (an unresolved one has no sign to hold)
+    expected = list(ranked_rows[ranked_rows["resolved"]].assign(m=lambda t: t["effect"].abs())
+                    .sort_values("m", ascending=False)["arm"].head(TOP_CHECKED))
+    assert plan["arms"] == expected and not plan["skipped"]
+    if expected:
+        assert plan["replications"] == 3
+        assert {w["group"] for w in plan["run"]} == {"structure", "assumptions", "plausible_set"}
+        assert len(plan["run"]) == len(check_worlds())
+    else:
+        assert plan["run"] == []
     top = ranked_rows[ranked_rows["arm"].isin(plan["arms"])]
     assert (top[["holds_structure", "holds_assumptions", "holds_plausible_set"]] != "not checked").all().all()
     rest = ranked_rows[~ranked_rows["arm"].isin(plan["arms"])]
     assert (rest["standing"] == "not checked").all()
+
+
+def test_the_checks_take_the_top_resolved_effects_of_each_headline():
+    from dibsim.experiments.study_checks import top_arms
+
+    rows = [("a", "a~big_open", "removed", 900.0, False), ("a", "a~r1", "reform", -500.0, True),
+            ("a", "a~r2", "removed", 300.0, True), ("a", "a~r3", "removed", 100.0, True),
+            ("a", "a~r4", "removed", 50.0, True), ("a", "a~strict", "stricter", 5000.0, True),
+            ("b", "b~open", "removed", 10.0, False), ("b", "b~r", "reform", 2.0, True)]
+    table = pd.DataFrame(rows, columns=["headline", "arm", "kind", "effect", "resolved"]).assign(primary=True)
+    # largest |effect| among the resolved, three a headline; stricter arms are not ranked
+    assert top_arms(table) == ["a~r1", "a~r2", "a~r3", "b~r"]
+    assert top_arms(table.assign(resolved=False)) == []
+
+
+def _effect(effect, resolved, arm="baseline~no_x", metric="output_value_12m"):
+    return pd.Series({"arm": arm, "metric": metric, "effect": effect, "resolved": resolved})
+
+
+def _world(effect, resolved):
+    return pd.DataFrame([_effect(effect, resolved)])
+
+
+def test_the_sign_rule_reads_a_few_replications_for_their_sign_only():
+    main = _effect(100.0, True)
+    # one of three worlds shows the other sign, unresolved (noise at 3 replications): holds
+    assert pytest.approx(2 / 3) == HOLD_SHARE
+    worlds = {"w1": _world(80.0, False), "w2": _world(-10.0, False), "w3": _world(120.0, True)}
+    assert judge_group(main, worlds) == ("yes", "")
+    # one world resolves the other sign: that alone fails the group, and says where
+    worlds["w2"] = _world(-90.0, True)
+    verdict, why = judge_group(main, worlds)
+    assert verdict == "no" and "resolved the other way in 1 of 3" in why and "w2: -90" in why
+    # two of three the other way, none resolved: too few share the sign
+    verdict, why = judge_group(main, {"w1": _world(-5.0, False), "w2": _world(-8.0, False),
+                                      "w3": _world(50.0, False)})
+    assert verdict == "no" and "only 1 of 3" in why
+    # an unresolved main effect has no sign to hold; a world without the effect is no check
+    assert judge_group(_effect(100.0, False), worlds)[0] == "not checked"
+    assert judge_group(main, {"w": _world(50.0, True).assign(arm="other")})[0] == "not checked"
+    assert judge_group(main, {})[0] == "not checked"

@@ -2,13 +2,16 @@
 
 import pytest
 from dibsim.experiments.study_budget import (
+    ADDED_LOOKS,
     FIRST_SHARE,
+    FOCUS_PER_HEADLINE,
     MIN_FIRST,
+    SEQUENTIAL_SHARE,
     Budget,
     check_replications,
     first_look_replications,
-    planned_looks,
     reserve,
+    sequential_plan,
 )
 from dibsim.experiments.study_checks import CHECK_REPLICATIONS, MIN_CHECK_REPLICATIONS
 
@@ -46,14 +49,32 @@ def test_the_first_look_takes_what_fits_by_its_share_within_the_floor_and_what_w
     assert first_look_replications(slow, 54, 20) == MIN_FIRST  # a loaded machine: the floor
 
 
-def test_the_looks_are_fixed_from_the_budget_before_the_first_look_is_judged():
+def test_the_rule_is_shaped_from_counts_and_pace_before_the_first_look_is_judged():
     b, clock = _budget(7)
     clock.now = 100.0  # the first look has run
-    top = planned_looks(b, 52, 3, 3, 60)
-    assert 3 < top < 60 and (top - 3) % 3 == 0
+    window = SEQUENTIAL_SHARE * b.run_budget() - 100.0
+    plan = sequential_plan(b, 52, 2, 3, 60)
+    width = FOCUS_PER_HEADLINE * 2
+    # the top of each ranking (5 arms a headline) and the status quos go as far as the window
+    reach = 3 + int(window / (width + 2))
+    assert plan.width == width and 3 < plan.max_reps <= reach < 60
+    assert plan.batch == -(-(reach - 3) // ADDED_LOOKS) and (plan.max_reps - 3) % plan.batch == 0
+    assert plan.max_reps > reach - plan.batch  # the last look is as far as a whole batch allows
     clock.now = 400.0  # nothing left: one look only
-    assert planned_looks(b, 52, 3, 3, 60) == 3
-    assert planned_looks(Budget(None), 52, 20, 10, 60) == 60  # no budget: the rule as asked
+    assert sequential_plan(b, 52, 2, 3, 60).max_reps == 3
+    none = sequential_plan(Budget(None), 52, 2, 20, 60)  # no budget: the rule as asked, every arm
+    assert (none.max_reps, none.batch, none.width) == (60, 10, 52)
+    assert sequential_plan(Budget(None), 52, 2, 20, 60, batch=5).batch == 5
+
+
+def test_a_faster_pace_reaches_the_maximum_and_then_widens_the_steps():
+    fast, clock = _budget(7, pace=0.02)
+    clock.now = 50.0
+    plan = sequential_plan(fast, 52, 2, 3, 60)
+    assert plan.max_reps == 3 + (60 - 3) // plan.batch * plan.batch and plan.width > 2 * FOCUS_PER_HEADLINE
+    slow, clock = _budget(7, pace=0.5)
+    clock.now = 50.0
+    assert sequential_plan(slow, 52, 2, 3, 60).max_reps < plan.max_reps  # it scales with the pace
 
 
 def test_checks_are_reduced_to_fit_and_never_below_the_floor():

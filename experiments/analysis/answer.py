@@ -12,7 +12,12 @@ paired differences of :mod:`experiments.analysis.compare`, in the headline metri
 * its **stricter cost** = better × (status quo − stricter): what tightening it takes away more;
 * a reform's **gain** = better × (reform − status quo).
 
-An effect is *resolved* when its 95% interval excludes zero, and "not resolved" otherwise.
+An effect is *resolved* when its interval excludes zero, and "not resolved" otherwise. The
+interval is the 95% paired t interval, except in a study run until resolved (``study.json``
+records its rule, experiments.sequential): there each effect's interval is at the level the
+rule spent on the look its replications reached (at least 95%, so that every interval the rule
+may have looked at covers with 95% together), and an effect inside ± the rule's practical
+threshold is *negligible* (shown smaller than matters) rather than merely not resolved.
 The written answer on top of the report is generated from this table by
 :mod:`experiments.analysis.answer_text`.
 """
@@ -32,6 +37,7 @@ from ..errors import UserError
 from ..study import STUDY_FILE
 from .catalog import arm_label, better_direction, metric_label, metric_spec, plain_label, subject_label
 from .compare import Arm, build_arms, difference
+from .stats import LEVEL
 
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
 #: The verdict of an effect whose every paired difference is exactly zero.
@@ -53,6 +59,7 @@ class Study:
     stricter_rule: str
     metric_templates: tuple[str, ...] = ()
     alternatives: dict[str, dict[str, Any]] | None = None
+    rule: Any = None
 
     def arms_of(self, headline: str, kind: str) -> list[dict[str, Any]]:
         """The arms of one kind for one headline, in the study's order."""
@@ -79,12 +86,13 @@ def load_study(path: str | Path | ResultsFolder) -> Study | None:
     if missing:
         raise UserError(f"{target}: names scenarios that {folder.path} does not hold: "
                         f"{', '.join(missing[:5])}; rerun dibsim study into a new --out")
+    from ..sequential import rule_from
     from ..study import HEADLINE_METRICS
 
     templates = tuple(data.get("headline_metrics") or HEADLINE_METRICS)
     return Study(folder, arms, heads, dict(data.get("contested_region") or {}),
                  str((data.get("stricter") or {}).get("rule", "")), templates,
-                 dict(data.get("structural_alternatives") or {}))
+                 dict(data.get("structural_alternatives") or {}), rule_from(data.get("sequential")))
 
 
 def headline_metrics(runs: pd.DataFrame, region: str | None,
@@ -124,7 +132,8 @@ def effects(study: Study, checks: bool = True) -> pd.DataFrame:
             if arm["headline"] != head or arm["kind"] not in ORIENTATION:
                 continue
             for rank, metric in enumerate(metrics):
-                rows.append(_effect_row(arms[arm["name"]], arms[head], arm, metric, rank == 0))
+                rows.append(_effect_row(arms[arm["name"]], arms[head], arm, metric, rank == 0,
+                                        study.rule))
     if not rows:
         raise UserError(f"{study.folder.path}: the study holds no arm with a headline metric")
     from .robustness import flag, load_checks
@@ -132,13 +141,20 @@ def effects(study: Study, checks: bool = True) -> pd.DataFrame:
     return flag(pd.DataFrame(rows), load_checks(study.folder.path) if checks else {})
 
 
-def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary: bool) -> dict:
+def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary: bool,
+                rule: Any = None) -> dict:
+    """One effect: oriented, with its interval at the study's level (module docstring)."""
     d = difference(arm, base, metric)
+    level = LEVEL if rule is None else rule.level_at(int(d["n"]))
+    if rule is not None:
+        d = difference(arm, base, metric, level)
     sign = ORIENTATION[info["kind"]] * (better_direction(metric) or 1)
     ends = sorted((sign * d["ci_low"], sign * d["ci_high"]))
     effect = sign * d["difference"]
     resolved = bool(np.isfinite(ends[0]) and (ends[0] > 0 or ends[1] < 0))
     no_change = bool(d["n"] >= 2 and ends[0] == ends[1] == 0)
+    margin = np.nan if rule is None else rule.threshold * abs(d["baseline_mean"])
+    negligible = bool(not resolved and -margin < ends[0] and ends[1] < margin)  # NaN: never
     return {"headline": info["headline"], "kind": info["kind"], "subject": info["subject"],
             "label": arm_label(info["kind"], info["subject"], info["headline"]),
             "arm": info["name"], "metric": metric, "metric_label": plain_label(metric),
@@ -147,6 +163,7 @@ def _effect_row(arm: Arm, base: Arm, info: dict[str, Any], metric: str, primary:
             "difference": d["difference"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
             "effect": effect, "effect_low": ends[0], "effect_high": ends[1],
             "relative_pct": sign * d["relative_pct"], "resolved": resolved,
+            "negligible": negligible, "level": level,
             "verdict": verdict(effect, resolved, no_change, info["kind"]),
             "n": d["n"], "method": d["method"]}
 
@@ -196,7 +213,7 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _holds_text(r: Any) -> str:
-    """'yes' when the effect holds in every check made, 'not checked', or 'no: why'."""
+    """'yes' when the effect holds in the checks made, 'not checked', or 'no: why'."""
     checked = [r[c] for c in r.index if str(c).startswith("holds_")]
     if not r["robust"]:
         return f"no: {r['fragile_because']}"
@@ -235,6 +252,8 @@ def cell_text(r: Any) -> str:
         return interval(r)
     if r["verdict"] == NO_CHANGE:
         return "0, no run changed"
+    if bool(r.get("negligible", False)):
+        return f"{interval(r)} negligible"
     return f"{interval(r)} not resolved"
 
 
@@ -306,7 +325,18 @@ def reading_note(study: Study) -> str:
             "(its gain: reform minus status quo). 'not resolved': the interval includes zero; "
             "'no run changed': every paired difference is exactly zero. "
             f"Made stricter: {study.stricter_rule}; its extra cost is status quo minus stricter, "
-            "oriented the same way. Ranked by the first metric.")
+            "oriented the same way. Ranked by the first metric." + sequential_note(study))
+
+
+def sequential_note(study: Study) -> str:
+    """What the intervals of a study run until resolved are (empty for any other study)."""
+    rule = study.rule
+    if rule is None:
+        return ""
+    return (" Run until resolved: each interval is at the level the stopping rule spent on the "
+            f"look its replications reached ({min(rule.levels()):.1%} to {max(rule.levels()):.2%}, "
+            "the 'level' column of answer.csv), so the repeated looks are accounted for; "
+            f"'negligible': inside ±{rule.threshold:.1%} of the status quo.")
 
 
 def write_answer(study: Study, table: pd.DataFrame | None = None,

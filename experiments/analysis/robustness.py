@@ -11,11 +11,20 @@ arms run under a changed world: ``robustness/<group>/<name>/`` where the group i
   (``experiments.study.STRUCTURAL_ALTERNATIVES``: demand rule, initial order book, expansion
   response).
 
-An effect **holds** in a group when, in every check study of the group that has it, its
-estimate has the sign it has in the main study and no check resolves the opposite sign. The
-flags join ``answer.csv`` (``holds_<group>``: ``yes``, ``no`` or ``not checked``; ``robust``;
-``fragile_because``; ``standing``) and the ranked table leads with effects that held in every
-check made, then those not checked, then those that fail a check (one line each says why).
+**The rule** (a sign check, docs/experiments.md "Whether each effect holds"). Only an effect
+the main study *resolved* has a sign to hold; any other is "not checked". A check world runs
+at a few replications, so it is read for its sign, not as a new estimate. In a group, an
+effect
+
+* **does not hold** when one of the group's check worlds resolves it on the other side of
+  zero (its 95% interval there excludes zero with the opposite sign), or when fewer than
+  :data:`HOLD_SHARE` of the group's worlds that ran it estimate it with the main study's sign;
+* **holds** otherwise (at least one world ran it);
+* is **not checked** when no world of the group ran it.
+
+The flags join ``answer.csv`` (``holds_<group>``: ``yes``, ``no`` or ``not checked``; ``robust``;
+``fragile_because``; ``standing``) and the ranked table leads with effects that held in the
+checks made, then those not checked, then those that do not hold (one line each says why).
 ``robustness/plan.json`` (written by the study, experiments.study_checks) names the worlds
 the study ran; a folder it does not name (left from an earlier session) is not read.
 """
@@ -28,6 +37,10 @@ import numpy as np
 import pandas as pd
 
 ROBUSTNESS_DIR = "robustness"
+#: The share of a group's check worlds that must show the main study's sign (assumption: two
+#: in three, so one of a group's three worlds may come out the other way, unresolved, from
+#: noise at 3–5 replications; a world that resolves the other sign fails the group alone).
+HOLD_SHARE = 2 / 3
 GROUPS = ("plausible_set", "assumptions", "structure")
 GROUP_WORDS = {"plausible_set": "a calibrated plausible set", "assumptions": "an assumption's end",
                "structure": "a structural alternative"}
@@ -72,26 +85,35 @@ def _signed(x: float) -> str:
     return number(float(x), abs(float(x)), signed=True)
 
 
-def _effect_text(check: pd.DataFrame, row: pd.Series) -> str:
-    """The check's estimate of one effect, signed ('-2,950')."""
+def _check_row(row: pd.Series, check: pd.DataFrame) -> pd.Series | None:
+    """One check study's estimate of one effect (None when it did not run it or has no value)."""
     hit = check[(check["arm"] == row["arm"]) & (check["metric"] == row["metric"])]
-    return _signed(hit["effect"].iloc[0])
+    if hit.empty or not np.isfinite(hit["effect"].iloc[0]):
+        return None
+    return hit.iloc[0]
 
 
-def _has(row: pd.Series, check: pd.DataFrame) -> bool:
-    """Whether a check study ran this effect (the checks run the top effects only)."""
-    return bool(((check["arm"] == row["arm"]) & (check["metric"] == row["metric"])).any())
+def judge_group(row: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str]:
+    """The flag of one effect in one group by the sign rule (module docstring), and why not.
 
-
-def _fails(row: pd.Series, check: pd.DataFrame) -> bool:
-    """Whether one check study contradicts one effect (opposite sign, or opposite resolved)."""
-    hit = check[(check["arm"] == row["arm"]) & (check["metric"] == row["metric"])]
-    if hit.empty or not np.isfinite(hit["effect"].iloc[0]) or not np.isfinite(row["effect"]):
-        return False
-    other = hit.iloc[0]
-    if np.sign(other["effect"]) != np.sign(row["effect"]) and row["effect"] != 0:
-        return True
-    return bool(other["resolved"] and np.sign(other["effect"]) == -np.sign(row["effect"]))
+    Returns:
+        (``yes`` | ``no`` | ``not checked``, the reason when ``no``: the worlds that disagree).
+    """
+    sign = np.sign(row["effect"]) if np.isfinite(row["effect"]) else 0.0
+    if not bool(row["resolved"]) or sign == 0:
+        return "not checked", ""
+    seen = {name: got for name, t in tables.items() if (got := _check_row(row, t)) is not None}
+    if not seen:
+        return "not checked", ""
+    against = {n: g for n, g in seen.items() if bool(g["resolved"]) and np.sign(g["effect"]) == -sign}
+    same = sum(np.sign(g["effect"]) == sign for g in seen.values())
+    if not against and same >= HOLD_SHARE * len(seen):
+        return "yes", ""
+    other = against or {n: g for n, g in seen.items() if np.sign(g["effect"]) != sign}
+    listed = "; ".join(f"{n}: {_signed(g['effect'])}" for n, g in list(other.items())[:3])
+    how = (f"resolved the other way in {len(against)} of {len(seen)} worlds" if against else
+           f"the same sign in only {same} of {len(seen)} worlds")
+    return "no", f"{how} ({listed}, against {_signed(row['effect'])} here)"
 
 
 def flag(table: pd.DataFrame, checks: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
@@ -101,17 +123,10 @@ def flag(table: pd.DataFrame, checks: dict[str, dict[str, pd.DataFrame]]) -> pd.
     for group in GROUPS:
         col = []
         for i, (_, row) in enumerate(out.iterrows()):
-            tables = checks.get(group, {})
-            if not tables:
-                col.append("not checked")
-                continue
-            having = {name: t for name, t in tables.items() if _has(row, t)}
-            failed = [name for name, t in having.items() if _fails(row, t)]
-            col.append("no" if failed else "yes" if having else "not checked")
-            if failed:
-                seen = "; ".join(f"{name}: {_effect_text(having[name], row)}" for name in failed[:3])
-                why[i].append(f"its sign does not hold under {GROUP_WORDS[group]} ({seen}, "
-                              f"against {_signed(row['effect'])} here)")
+            verdict, reason = judge_group(row, checks.get(group, {}))
+            col.append(verdict)
+            if reason:
+                why[i].append(f"its sign does not hold under {GROUP_WORDS[group]}: {reason}")
         out[f"holds_{group}"] = col
     out["robust"] = [all(out.loc[i, f"holds_{g}"] != "no" for g in GROUPS) for i in out.index]
     out["fragile_because"] = ["; ".join(w) for w in why]
@@ -120,13 +135,13 @@ def flag(table: pd.DataFrame, checks: dict[str, dict[str, pd.DataFrame]]) -> pd.
 
 
 #: How a flagged effect stands, in the order the ranking shows them.
-HOLDS_EVERYWHERE, NOT_CHECKED, FRAGILE = "holds in every check", "not checked", "does not hold"
+HOLDS_EVERYWHERE, NOT_CHECKED, FRAGILE = "holds in the checks", "not checked", "does not hold"
 STANDING_ORDER = {HOLDS_EVERYWHERE: 0, NOT_CHECKED: 1, FRAGILE: 2}
 
 
 def standing(row: pd.Series) -> str:
-    """An effect's standing: it held in every check made (at least one), it was not checked,
-    or it failed a check.
+    """An effect's standing: it held in every group that checked it (at least one), it was
+    not checked, or it does not hold in a group.
     """
     if not row["robust"]:
         return FRAGILE

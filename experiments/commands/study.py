@@ -41,7 +41,8 @@ def register(sub: Any) -> None:
                    "added, robustness checks, report) plans its runs to end within M minutes")
     p.add_argument("--batch", type=int, default=None, metavar="B",
                    help="with --until-resolved: replications added per look (default 10; with "
-                   "--budget-minutes the first look's replications, at most 10)")
+                   "--budget-minutes a quarter of the way from the first look to the last one "
+                   "the budget allows)")
     p.add_argument("--no-checks", action="store_true",
                    help="skip the robustness checks of the top effects (structural alternatives, "
                    "assumption ends, plausible set; docs/experiments.md)")
@@ -70,11 +71,12 @@ def handle(args: argparse.Namespace) -> int:
         return _run_shard(plan, out, args)
     _say(args, describe(plan, arms, notes, out))
     plan = first_look(plan, out, args, budget)
+    rule = None
     if args.until_resolved:
-        summary = run_until_resolved(plan, arms, out, args, budget)
+        summary, rule = run_until_resolved(plan, arms, out, args, budget)
     else:
         summary = _run(plan, out, args, budget)
-    write_study_file(out, plan, arms)
+    write_study_file(out, plan, arms, rule)
     _say(args, f"{budget.stamp()} analysing: paired differences of every arm from its status quo …")
     from ..analysis.answer import effects, load_study, print_answer, write_answer
     from ..analysis.answer_text import written_answer
@@ -109,16 +111,18 @@ def handle(args: argparse.Namespace) -> int:
 
 def counts_line(table: Any) -> str:
     """How many ranked effects (primary metric, barriers removed and reforms) are resolved,
-    hold in every check made, both, and neither.
+    hold in the checks made (robust), both, and neither (and how many of those the sequential
+    rule showed negligible), and how many do not hold.
     """
     rows = table[table["primary"] & table["kind"].isin(["removed", "reform"])]
     checked = rows[[c for c in rows.columns if c.startswith("holds_")]].eq("yes").any(axis=1)
     robust = rows["robust"] & checked
     both = int((rows["resolved"] & robust).sum())
     neither = int((~rows["resolved"] & ~robust).sum())
+    small = int((rows["negligible"] & ~robust).sum()) if "negligible" in rows else 0
     return (f"{len(rows)} ranked effects: {int(rows['resolved'].sum())} resolved, "
-            f"{int(robust.sum())} robust (checked and held in every check), {both} both, "
-            f"{neither} neither; {int((~rows['robust']).sum())} fail a check")
+            f"{int(robust.sum())} robust (checked and held), {both} both, {neither} neither "
+            f"(of which {small} shown negligible); {int((~rows['robust']).sum())} do not hold")
 
 
 def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> Any:
@@ -128,7 +132,7 @@ def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> A
     """
     from dataclasses import replace
 
-    from ..study_budget import MIN_FIRST, first_look_replications
+    from ..study_budget import FIRST_SHARE, MIN_FIRST, first_look_replications
 
     plan = _at_least_stored(plan, out)
     if not budget.limited:
@@ -142,7 +146,7 @@ def first_look(plan: Any, out: Path, args: argparse.Namespace, budget: Any) -> A
     _run(_at_least_stored(pilot, out), out, args, budget)
     reps = first_look_replications(budget, len(plan.scenarios), asked)
     _say(args, f"{budget.stamp()} first look: {len(plan.scenarios)} arms × {reps} replications "
-               f"(pace {budget.pace:.2f} s a run; the first look ends by 45% of the run budget)")
+               f"(pace {budget.pace:.2f} s a run; the first look ends by {FIRST_SHARE:.0%} of the run budget)")
     return _at_least_stored(replace(plan, scenarios=tuple(replace(s, replications=reps)
                                                           for s in plan.scenarios)), out)
 
@@ -209,32 +213,34 @@ def handle_ensemble(args: argparse.Namespace) -> int:
 
 
 def run_until_resolved(plan: Any, arms: list[Any], out: Path, args: argparse.Namespace,
-                       budget: Any) -> Any:
+                       budget: Any) -> tuple[Any, Any]:
     """Run the study by the sequential rule (experiments.sequential) within the sequential
-    phase of the budget (experiments.study_budget); the last run's summary.
+    phase of the budget (experiments.study_budget); the last run's summary and the rule.
     """
     from collections.abc import Mapping
     from dataclasses import replace
 
     from ..errors import UserError
-    from ..sequential import StoppingRule, until_resolved
-    from ..study_budget import SEQUENTIAL_SHARE, planned_looks
+    from ..sequential import StoppingRule, ranking_priority, until_resolved
+    from ..study_budget import SEQUENTIAL_SHARE, sequential_plan
 
-    max_reps = args.max_replications or MAX_REPLICATIONS
     initial = min(s.replications for s in plan.scenarios)
     state: dict[str, Any] = {"summary": _run(plan, out, args, budget), "runs": None}
-    batch = args.batch or (min(BATCH, initial) if budget.limited else BATCH)
     studied = [a.name for a in arms if a.kind != "status quo"]
-    if budget.limited:
-        max_reps = planned_looks(budget, len(studied), initial, batch, max(max_reps, initial))
+    heads = len({a.headline for a in arms})
+    shape = sequential_plan(budget, len(studied), heads, initial,
+                            args.max_replications or MAX_REPLICATIONS, args.batch)
     try:
-        rule = StoppingRule(initial, batch, max(max_reps, initial))
+        rule = StoppingRule(initial, shape.batch, max(shape.max_reps, initial))
     except ValueError as exc:
         raise UserError(f"--until-resolved: {exc} (--replications {initial}, "
-                        f"--max-replications {max_reps})") from None
+                        f"--max-replications {shape.max_reps})") from None
+    levels = rule.levels()
     _say(args, f"{budget.stamp()} until resolved: looks at {', '.join(map(str, rule.schedule()))} "
-               f"replications, fixed now from the budget ({rule.looks} looks, intervals at "
-               f"{rule.level:.2%} each)")
+               f"replications, fixed now from the budget ({rule.looks} looks; intervals at "
+               f"{levels[0]:.2%} at the first, {levels[-1]:.2%} at the last, error spent as "
+               f"{rule.alpha:g}·(n/{rule.max_reps})^{rule.power:g}); up to {shape.width} open arms "
+               "a step, the top of each headline's ranking first")
     reps = {s.name: s.replications for s in plan.scenarios}
     head_of = {a.name: a.headline for a in arms}
 
@@ -254,19 +260,21 @@ def run_until_resolved(plan: Any, arms: list[Any], out: Path, args: argparse.Nam
     window = None if not budget.limited else max(0.0, budget.left_until(SEQUENTIAL_SHARE))
     looks, why = until_resolved(studied, _templates(), rule,
                                 lambda a, m: _paired(out, state, arms, a, m), extend, window,
-                                per_run=budget.pace)
+                                per_run=budget.pace, priority=ranking_priority(
+                                    {a.name: (a.headline, a.kind) for a in arms}, _templates()[0]),
+                                width=shape.width)
     last = looks[-1]
     counts = {k: sum(s[0] == k for s in last.states.values())
               for k in ("resolved", "negligible", "open")}
-    _say(args, f"{budget.stamp()} until resolved: stopped after {len(looks)} of {rule.looks} looks ({why}); "
+    _say(args, f"{budget.stamp()} until resolved: stopped after {len(looks)} looks ({why}); "
                f"{counts['resolved']} effects resolved, {counts['negligible']} negligible "
-               f"(within ±{rule.threshold:.1%} of the status quo), {counts['open']} open; "
-               f"intervals at {rule.level:.2%} per look (Bonferroni over {rule.looks} looks)")
-    return state["summary"]
+               f"(within ±{rule.threshold:.1%} of the status quo), {counts['open']} open")
+    return state["summary"], rule
 
 
-#: --until-resolved defaults: replications per arm at most, and added per look.
-MAX_REPLICATIONS, BATCH = 60, 10
+#: --until-resolved default: replications per arm at most (the batch without a budget is
+#: experiments.study_budget.DEFAULT_BATCH).
+MAX_REPLICATIONS = 60
 
 
 def _templates() -> list[str]:
