@@ -161,9 +161,14 @@ def arm_scenario(arm: StudyArm) -> Any:
     """The validated scenario of an arm: the headline with the arm's change, renamed.
 
     A reform is applied as the settings its own file writes, merged onto the headline by the
-    variant rule (so it also works on a headline other than the one the file extends).
+    variant rule (so it also works on a headline other than the one the file extends). Every arm
+    keeps the headline's barriers and policies as ``warm_start.history`` (``loader.keep_history``):
+    the cases in flight at week 0 were opened under the rules before the run, so an arm's change
+    acts from week 0 on and does not remake its start-up state (a stricter FMS arm otherwise began
+    with three times the status quo's cases in flight; tests/test_study_arm_history.py).
     """
-    from ..model.loader import ScenarioError, load_raw, resolve_path, set_dotted, validate
+    from ..model.loader import (HISTORY_BLOCKS, ScenarioError, keep_history, load_raw, resolve_path,
+                                set_dotted, validate)
     from ..model.variants import MergeError, merge_variant
 
     base_path = resolve_path(arm.headline)
@@ -174,12 +179,14 @@ def arm_scenario(arm: StudyArm) -> Any:
     if arm.kind == "reform":
         path = resolve_path(arm.subject)
         own = {k: v for k, v in _own_settings(path).items() if k not in ("extends", "name")}
+        keep_history(data, {b: None for b in HISTORY_BLOCKS if b in own})
         try:
             data = merge_variant(data, own, str(path), str(base_path))
         except MergeError as exc:
             raise ScenarioError([str(exc)]) from None
         what = f"the reform '{arm.subject}' applied: {own.get('description', '')}".strip()
     else:
+        keep_history(data, arm.overrides)
         for dotted, value in arm.overrides.items():
             set_dotted(data, dotted, value, origin=origin)
         what = f"{arm.label}: " + ", ".join(f"{k} = {v:g}" if isinstance(v, float) else
