@@ -167,8 +167,15 @@ def arm_scenario(arm: StudyArm) -> Any:
     acts from week 0 on and does not remake its start-up state (a stricter FMS arm otherwise began
     with three times the status quo's cases in flight; tests/test_study_arm_history.py).
     """
-    from ..model.loader import (HISTORY_BLOCKS, ScenarioError, keep_history, load_raw, resolve_path,
-                                set_dotted, validate)
+    from ..model.loader import (
+        HISTORY_BLOCKS,
+        ScenarioError,
+        keep_history,
+        load_raw,
+        resolve_path,
+        set_dotted,
+        validate,
+    )
     from ..model.variants import MergeError, merge_variant
 
     base_path = resolve_path(arm.headline)

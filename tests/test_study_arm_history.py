@@ -10,10 +10,8 @@ status quo's cases in flight and its cost would be made by its start-up state).
 from __future__ import annotations
 
 import pytest
-
 from dibsim.experiments.study import arm_scenario, study_arms
 from dibsim.model import CooperationModel
-
 
 #: Reforms that add to the world itself, not only to its rules: a line the coproduction file adds
 #: claims its share of the order books (one more case at week 0), and the RSF file's policies open
