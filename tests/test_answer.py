@@ -233,9 +233,15 @@ def test_study_arms_remove_tighten_and_reform_the_headline():
         min(1.0, 2 * cr.denial_probability)
     removed = arm_scenario(next(a for a in arms if a.name == "baseline~no_fms_case"))
     assert not removed.barriers.fms_case.enabled and removed.name == "baseline~no_fms_case"
-    # a reform merged onto the headline is the shipped variant itself, but for its name
+    # a reform merged onto the headline is the shipped variant itself, but for its name and the
+    # week-0 history it keeps: the headline's rules, under which the cases in flight were opened
     reform = scenario_to_dict(arm_scenario(next(a for a in arms if a.kind == "reform")))
     shipped = scenario_to_dict(load_scenario("fms_reform"))
+    history = reform["warm_start"].pop("history")
+    from dibsim.model.loader import load_raw, resolve_path
+    raw = load_raw(resolve_path("baseline"))
+    assert history == {b: raw.get(b) or {} for b in ("barriers", "policies")}
+    shipped["warm_start"].pop("history")
     for d in (reform, shipped):
         d.pop("name"), d.pop("description")
     assert reform == shipped
