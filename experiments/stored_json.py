@@ -49,3 +49,11 @@ def read_versioned(path: Path, file_format: str, version: int, remedy: str) -> d
         raise UserError(f"{path}: version {data.get('version')!r} is not one this dibsim reads "
                         f"({version}); {remedy}")
     return data
+
+
+def write_record(record: dict[str, Any], where: Path) -> Path:
+    """Write a record to ``<where>/<record name>.json`` (the layout :func:`read_versioned` reads)."""
+    where.mkdir(parents=True, exist_ok=True)
+    path = where / f"{record['name']}.json"
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

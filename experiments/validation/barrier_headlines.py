@@ -190,11 +190,11 @@ def write_csv(results: Sequence[Headline], path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: run the arms through the engine and print one table per scenario."""
-    from ...model.barriers import BARRIERS
     from ...model.loader import ScenarioError
     from ..engine.executors import ProcessExecutor, SerialExecutor
     from ..engine.runner import run_experiment
     from ..errors import UserError
+    from .barrier_sweep import checked_barriers
 
     p = argparse.ArgumentParser(prog="python -m dibsim.experiments.validation.barrier_headlines",
                                 description=__doc__.splitlines()[0])
@@ -209,14 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--write-docs", type=Path, metavar="ODD_MD", help="replace the generated block "
                    "between the barrier-headlines markers of this file (docs/ODD.md)")
     args = p.parse_args(argv)
-    if args.seeds < 2:
-        p.error("--seeds must be at least 2 (a paired interval needs two)")
-    if args.workers < 1:
-        p.error("--workers must be at least 1")
-    keys = list(args.barrier or BARRIERS)
-    unknown = [k for k in keys if k not in BARRIERS]
-    if unknown:
-        print(f"error: --barrier: unknown barrier '{unknown[0]}' (one of {', '.join(BARRIERS)})", file=sys.stderr)
+    keys = checked_barriers(p, args)
+    if keys is None:
         return 2
     t0 = time.perf_counter()
     try:

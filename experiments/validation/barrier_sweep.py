@@ -187,9 +187,26 @@ def table(results: Sequence[BarrierSweep], factors: Sequence[float] = FACTORS, m
     return "\n".join(rows)
 
 
+def checked_barriers(p: argparse.ArgumentParser, args: argparse.Namespace) -> list[str] | None:
+    """The barriers a paired-seed command runs (``--barrier``, else all), after checking ``--seeds``
+    and ``--workers``; None (with one error line) when a barrier is unknown.
+    """
+    from ...model.barriers import BARRIERS
+
+    if args.seeds < 2:
+        p.error("--seeds must be at least 2 (a paired interval needs two)")
+    if args.workers < 1:
+        p.error("--workers must be at least 1")
+    keys = list(args.barrier or BARRIERS)
+    unknown = [k for k in keys if k not in BARRIERS]
+    if unknown:
+        print(f"error: --barrier: unknown barrier '{unknown[0]}' (one of {', '.join(BARRIERS)})", file=sys.stderr)
+        return None
+    return keys
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: run the sweep through the engine and print the table."""
-    from ...model.barriers import BARRIERS
     from ...model.loader import ScenarioError
     from ..engine.executors import ProcessExecutor, SerialExecutor
     from ..engine.runner import run_experiment
@@ -205,14 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=1, help="worker processes (1 = serial)")
     p.add_argument("--out", type=Path, help="results folder (default: a new temporary folder)")
     args = p.parse_args(argv)
-    if args.seeds < 2:
-        p.error("--seeds must be at least 2 (a paired interval needs two)")
-    if args.workers < 1:
-        p.error("--workers must be at least 1")
-    keys = list(args.barrier or BARRIERS)
-    unknown = [k for k in keys if k not in BARRIERS]
-    if unknown:
-        print(f"error: --barrier: unknown barrier '{unknown[0]}' (one of {', '.join(BARRIERS)})", file=sys.stderr)
+    keys = checked_barriers(p, args)
+    if keys is None:
         return 2
     out = args.out or Path(tempfile.mkdtemp(prefix="barrier_sweep_")) / "results"
     t0 = time.perf_counter()

@@ -91,11 +91,9 @@ def _ranges(sets: list[dict[str, Any]]) -> dict[str, list[float]]:
 
 def store(folder: Path | str, where: Path = RECORD_DIR) -> Path:
     """Write the record of ``folder`` to ``<where>/<name>.json``."""
-    record = make_record(folder)
-    where.mkdir(parents=True, exist_ok=True)
-    path = where / f"{record['name']}.json"
-    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    from ..stored_json import write_record
+
+    return write_record(make_record(folder), where)
 
 
 def read_record(name: str, where: Path = RECORD_DIR) -> dict[str, Any] | None:

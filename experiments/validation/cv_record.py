@@ -87,11 +87,9 @@ def make_cv_record(folder: Path | str) -> dict[str, Any]:
 
 def store_cv(folder: Path | str, where: Path = CV_DIR) -> Path:
     """Write the record of a cross-validation folder to ``<where>/<name>.json``."""
-    record = make_cv_record(folder)
-    where.mkdir(parents=True, exist_ok=True)
-    path = where / f"{record['name']}.json"
-    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    from ..stored_json import write_record
+
+    return write_record(make_cv_record(folder), where)
 
 
 def read_cv(name: str, where: Path = CV_DIR) -> dict[str, Any] | None:
