@@ -210,7 +210,7 @@ def test_reforms_are_discovered_from_what_the_shipped_files_change():
 
     found = set(reform_variants())
     assert {"aukus_exemption_widened", "fms_reform", "rdp_reciprocity",
-            "indo_pacific_coproduction"} <= found
+            "indo_pacific_fast_track", "japan_lines_investment"} <= found
     assert not found & {"baseline", "status_quo", "us_alone", "europe_contingency",
                         "indo_pacific_contingency", "sweep_export_licence"}
 

@@ -28,9 +28,11 @@ VARIANTS = {
         "barriers.information_security.denial_probability",
         "barriers.information_security.median_days",
     },
-    "indo_pacific_coproduction": {
+    "indo_pacific_fast_track": {
         "barriers.technical_assistance.fast_track",
         "barriers.technology_release.fast_track",
+    },
+    "japan_lines_investment": {
         "producers.jpn_mhi_pac3.planned_expansions",
         "producers.jpn_mhi_amraam",
     },

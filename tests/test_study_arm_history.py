@@ -13,11 +13,11 @@ import pytest
 from dibsim.experiments.study import arm_scenario, study_arms
 from dibsim.model import CooperationModel
 
-#: Reforms that add to the world itself, not only to its rules: a line the coproduction file adds
+#: Reforms that add to the world itself, not only to its rules: a line the Japanese-lines file adds
 #: claims its share of the order books (one more case at week 0), and the RSF file's policies open
 #: 27 more cases at week 0 in the baseline (seed 3; not traced further). Their week-0 pipeline
 #: differs by what the reform adds, not by the rules the status quo's cases were opened under.
-OWN_WEEK_0_CASES = ("indo_pacific_coproduction", "rsf_sustainment")
+OWN_WEEK_0_CASES = ("japan_lines_investment", "rsf_sustainment")
 
 
 def _open_at_start(scn) -> int:
