@@ -177,12 +177,10 @@ class Producer(mesa.Agent):
             return 0.0
         return max(0.0, self.deliverable_rate(week) * open_weeks - self.backlog_qty)
 
-    def order_inputs(self, week: int) -> None:
-        """Top up each supplied component to ``input_cover`` weeks of production (plus transit):
-        the ordering rule and the licence and qualification cases it opens are in
-        ``model/input_orders.py``.
-        """
-        input_orders.order_inputs(self, week)
+    #: ``order_inputs(week)``: top up each supplied input to ``input_cover`` weeks of production
+    #: (plus transit); the rule and the cases it opens are in ``model/input_orders.py`` (the
+    #: function itself as the method, so the weekly pass pays no extra call).
+    order_inputs = input_orders.order_inputs
 
     def accept(self, order: Order) -> None:
         """Take an approved order into the backlog, in the queue of its priority class; in a
