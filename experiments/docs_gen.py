@@ -33,6 +33,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .errors import UserError
+
 #: Where the references are written by default: docs/ of the checkout in the current directory
 #: (the installed package carries no docs folder).
 DOCS = Path("docs")
@@ -230,12 +232,34 @@ def metrics_table() -> str:
     return "\n".join([*lines, "", METRICS_END])
 
 
+def replace_block(current: str, begin: str, end: str, block: str, where: str) -> str:
+    """``current`` with its text from the ``begin`` marker through the ``end`` marker replaced
+    by ``block`` (which carries the markers): the one splice of every generated block of the
+    docs (metrics.md's table, ODD.md's barrier headlines and deterrence facts).
+
+    Raises:
+        UserError: when either marker is missing or they stand in the wrong order; the message
+            starts with ``where`` (the file and the block).
+    """
+    start, stop = current.find(begin), current.find(end)
+    if start < 0 or stop < start:
+        raise UserError(f"{where}: the marker comments are missing (or out of order)")
+    return current[:start] + block + current[stop + len(end):]
+
+
+def write_block(path: Path, begin: str, end: str, block: str, name: str) -> None:
+    """Write ``block`` over the text between the markers of ``path`` (:func:`replace_block`).
+
+    Raises:
+        UserError: when ``path`` lacks the markers of block ``name``.
+    """
+    current = path.read_text(encoding="utf-8")
+    path.write_text(replace_block(current, begin, end, block, f"{path} ({name})"), encoding="utf-8")
+
+
 def render_metrics(current: str) -> str:
     """docs/metrics.md with the text between the markers replaced by :func:`metrics_table`."""
-    begin, end = current.find(METRICS_BEGIN), current.find(METRICS_END)
-    if begin < 0 or end < begin:
-        raise ValueError(f"{METRICS_FILE}: the marker comments of the generated table are missing")
-    return current[:begin] + metrics_table() + current[end + len(METRICS_END):]
+    return replace_block(current, METRICS_BEGIN, METRICS_END, metrics_table(), f"{METRICS_FILE} (metrics table)")
 
 
 #: Generated file → its text from the current text (parameters.md is generated whole).
@@ -295,8 +319,6 @@ STORES: dict[str, Callable[[str], Path]] = {"--store-calibration": _store_calibr
 
 def _store(flag: str, store: Callable[[str], Path], argv: list[str]) -> bool:
     """Store the folder after ``flag``; False (after one line on stderr) when it cannot."""
-    from .errors import UserError
-
     try:
         print(f"stored {store(argv[argv.index(flag) + 1])}")
     except (UserError, IndexError) as exc:

@@ -344,7 +344,8 @@ class CooperationModel(mesa.Model):
         """
         self.collecting = False
         for p in self.producer_list:
-            p.take_incoming()
+            if p.incoming:  # most lines took no order this phase: skip the call
+                p.take_incoming()
         self.pipeline.admit(week)
 
     def _apply_crises(self, week: int) -> None:

@@ -2,7 +2,8 @@
 
 Each week, in order: order inputs from each input's suppliers in order of preference (a
 supplier with no room passes the order down the list; cross-border flows need a supply licence
-that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it),
+that covers the quantity, a foreign-owned US plant must be qualified before a US line uses it;
+``model/input_orders.py``),
 produce ``min(capacity × efficiency, inputs, backlog)``, ship by priority class
 (``model/allocation.py``), then earlier weeks first and the orders of one week pro rata, with
 transit time, learn, and decide
@@ -20,10 +21,9 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from . import expansion, licence_share, supply
+from . import expansion, input_orders, licence_share, supply
 from .cases import Case, CaseKind, CaseStatus
 from .orders import Order, buyer_key
-from .sourcing import production_wait
 from .summation import plain_sum
 from .supply import SupplyArrangement
 
@@ -177,154 +177,10 @@ class Producer(mesa.Agent):
             return 0.0
         return max(0.0, self.deliverable_rate(week) * open_weeks - self.backlog_qty)
 
-    def order_inputs(self, week: int) -> None:
-        """Top up each supplied component to ``input_cover`` weeks of production (plus transit)."""
-        if not self.suppliers or self.awaiting_licence:
-            return
-        rate = self.capacity * self.efficiency  # stock up before a new line opens, too
-        cover = self._pipeline_weeks
-        licensed = self.licensor is not None  # only a licensed line has a rated share
-        bom, inputs, on_order_of = self.bom, self.inputs, self.inputs_on_order
-        for comp, links in self.arrangements.items():
-            if licensed:
-                licence_share.accrue(self, comp)
-            weeks = cover.get(comp)
-            if weeks is None:  # fixed once the input's suppliers are connected
-                weeks = cover[comp] = licence_share.pipeline_weeks(self, comp)
-            target = rate * bom[comp] * weeks
-            on_order = on_order_of[comp]
-            if licensed:  # orders beyond the share (none elsewhere) do not count
-                on_order -= licence_share.waiting_beyond_share(self, comp)
-            need = target - inputs[comp] - on_order
-            if need > 1e-9:
-                self._order_component(comp, links, need, week)
-
-    def _order_component(self, comp: str, links: list[SupplyArrangement], qty: float, week: int) -> None:
-        """Spread an order over the input's suppliers in order of preference.
-
-        Down the list, each open link takes what its supplier has room for within this line's
-        input cover (``supply_room``) and what its licence still allows; a link not yet open
-        is applied for when its turn comes and its supplier has room (the first link always).
-        What no supplier has room for queues at the open link with the shortest wait.
-        """
-        use = self.capacity * self.efficiency * self.bom[comp]
-        if len(links) == 1:  # one supplier takes it all, as far as its link allows
-            plan = [min(qty, self._link_allowance(comp, links[0], qty, use, True, week))]
-        else:
-            plan = self._spread(comp, links, qty, use, week)
-        unit_cost = self.model.scenario_spec.items[comp].unit_cost_musd
-        for link, wanted in zip(links, plan):
-            if wanted <= 1e-9:
-                continue
-            rated, rest = licence_share.split(self, link, wanted, week)
-            amount = rated + rest
-            if link.cross_border:
-                link.licensed -= amount
-            self.inputs_on_order[comp] += amount
-            link.on_order += amount
-            for part, licensed in ((rated, True), (rest, False)):
-                if part > 1e-12:
-                    link.supplier.accept(Order(self, comp, part, part, self.region, week, "component",
-                                               unit_cost, link, licensed=licensed))
-
-    def _spread(self, comp: str, links: list[SupplyArrangement], qty: float, use: float,
-                week: int) -> list[float]:
-        """Quantities for each link: down the list by room and allowance, the rest to the open
-        link with the shortest wait. A supplier's room is shared among its customers pro rata
-        to their input need (``supply.supply_share``), so no customer takes it by acting first.
-        """
-        plan = [0.0] * len(links)
-        allowed = [0.0] * len(links)
-        left = qty
-        for i, link in enumerate(links):
-            if left <= 1e-9:
-                break
-            room = link.supplier.supply_room(week, self.input_cover) * self._room_share(comp, i, week)
-            allowed[i] = self._link_allowance(comp, link, left, use, i == 0 or room > 1e-9, week)
-            plan[i] = min(left, allowed[i], room)
-            left -= plan[i]
-        if left > 1e-9:
-            open_links = [i for i in range(len(links)) if allowed[i] - plan[i] > 1e-9]
-            if open_links:
-                best = min(open_links, key=lambda i: production_wait(links[i].supplier, 0.0, week))
-                plan[best] += min(left, allowed[best] - plan[best])
-        return plan
-
-    def _room_share(self, comp: str, i: int, week: int) -> float:
-        """This line's share of the room of the supplier on its link ``i`` of ``comp``: its full
-        need of the input against the need the supplier's other customers count there (a link
-        not in use yet is counted as if this line turned to it).
-        """
-        mine = supply.need_rate(self, comp)
-        if mine <= 0.0:
-            return 0.0
-        counted = mine * supply.link_weights(self, comp)[i] if week >= self.active_from else 0.0
-        others = max(0.0, supply.open_need(self.arrangements[comp][i].supplier, week) - counted)
-        return mine / (mine + others)
-
-    def _link_allowance(self, comp: str, link: SupplyArrangement, wanted: float, use: float,
-                        sought: bool, week: int) -> float:
-        """What a link may carry now; opens the licence or qualification case it still needs.
-
-        A cross-border link asks for more licensed quantity once what is left after ``wanted``
-        covers fewer than ``industry.licence_renewal_weeks`` of current use; a link never licensed asks
-        only when ``sought`` (its supplier has room, or it is the line's first choice).
-        """
-        if link.cross_border:
-            low = link.licensed - wanted < max(use * self.licence_renewal, 0.0)
-            if not link.pending and low and (sought or link.licensed > 1e-9):
-                self._request_supply_licence(comp, link, wanted, week)
-            return link.licensed
-        supplier = link.supplier
-        if not self._needs_qualification(supplier) or supplier.qualified:
-            return math.inf
-        if sought and not supplier.qualifying:
-            self._request_qualification(comp, supplier, wanted, week)
-        return 0.0
-
-    def _request_qualification(self, comp: str, supplier: "Producer", qty: float, week: int) -> None:
-        per_week = self.capacity * self.bom[comp]
-        value = max(qty, per_week * self.licence_cover) * self.model.scenario_spec.items[comp].unit_cost_musd
-        case = Case(CaseKind.QUALIFICATION, comp, supplier.owner, "USA", value, week,
-                    supplier.us_content_share, on_finish=self._qualification_done, payload=supplier,
-                    key=f"{self.pid}:{comp}:{supplier.pid}")
-        supplier.qualifying = True
-        self.model.pipeline.submit(case, week)
-
-    @staticmethod
-    def _qualification_done(case: Case, week: int) -> None:
-        supplier = case.payload
-        supplier.qualifying = False
-        supplier.qualified = supplier.qualified or case.status is CaseStatus.APPROVED
-
-    def _request_supply_licence(self, comp: str, arr: SupplyArrangement, qty: float, week: int) -> None:
-        per_week = self.capacity * self.bom[comp]
-        amount = max(qty, per_week * self.licence_cover)
-        cost = self.model.scenario_spec.items[comp].unit_cost_musd
-        seller = arr.supplier.nation.iso
-        case = Case(CaseKind.COMPONENT_SUPPLY, comp, seller, self.nation.iso,
-                    amount * cost, week, arr.supplier.us_content_share,
-                    on_finish=self._supply_licence_done, payload=(arr, amount, self.nation),
-                    new_technology=seller == "USA" and comp not in self.nation.released,
-                    key=f"{self.pid}:{comp}:{arr.supplier.pid}",
-                    share_of_end_item=self._value_share(comp))
-        arr.pending = True
-        self.model.pipeline.submit(case, week)
-
-    def _value_share(self, comp: str) -> float:
-        """The share of a unit's value that its ``comp`` inputs make up (1 for a free item)."""
-        if self.unit_cost <= 0.0:
-            return 1.0
-        return min(1.0, self.bom[comp] * self.model.scenario_spec.items[comp].unit_cost_musd / self.unit_cost)
-
-    @staticmethod
-    def _supply_licence_done(case: Case, week: int) -> None:
-        arr, amount, nation = case.payload
-        arr.pending = False
-        if case.status is CaseStatus.APPROVED:
-            arr.licensed += amount
-            if case.seller == "USA":
-                nation.released.add(case.item)
+    #: ``order_inputs(week)``: top up each supplied input to ``input_cover`` weeks of production
+    #: (plus transit); the rule and the cases it opens are in ``model/input_orders.py`` (the
+    #: function itself as the method, so the weekly pass pays no extra call).
+    order_inputs = input_orders.order_inputs
 
     def accept(self, order: Order) -> None:
         """Take an approved order into the backlog, in the queue of its priority class; in a

@@ -25,7 +25,7 @@ them as a customer. The links it *uses* are the open ones — a domestic link (t
 foreign-owned US plant only once qualified for a US line), or a cross-border link with licensed
 quantity left or goods on order through it — and, if none is open, the first (the link a line
 turns to first, whose licence or qualification is in its case: it authorises nothing yet). The
-ordering rule (``Producer._order_component``) fills the first supplier with room before the
+ordering rule (``input_orders._order_component``) fills the first supplier with room before the
 next, so the even split of need over used links is an approximation of where the line's
 orders go; it counts each used supplier's spare output as reachable, which is what the line
 can draw on. With one supplier per input it is the single-link formula: the line's share of

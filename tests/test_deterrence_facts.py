@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dibsim.experiments.errors import UserError
 from dibsim.experiments.validation import deterrence_facts as df
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
@@ -29,7 +30,7 @@ def test_write_block_replaces_only_the_text_between_the_markers(tmp_path):
     assert page.read_text(encoding="utf-8") == f"before\n{df.BEGIN}\nnew\n{df.END}\nafter\n"
     bare = tmp_path / "bare.md"
     bare.write_text("no markers\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="marker"):
+    with pytest.raises(UserError, match="marker"):
         df.write_block(bare, "x")
 
 

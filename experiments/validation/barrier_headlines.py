@@ -162,18 +162,15 @@ def docs_block(results: Sequence[Headline], scenarios: Sequence[str], seeds: int
 
 
 def write_block(path: Path, block: str) -> None:
-    """Replace the text between the markers of ``path`` with ``block``.
+    """Replace the text between the barrier-headlines markers of ``path`` with ``block``
+    (the docs' one block writer, ``docs_gen.write_block``).
 
     Raises:
         UserError: when the markers are missing.
     """
-    from ..errors import UserError
+    from ..docs_gen import write_block as write_marked
 
-    current = path.read_text(encoding="utf-8")
-    begin, end = current.find(BEGIN), current.find(END)
-    if begin < 0 or end < begin:
-        raise UserError(f"{path}: the barrier-headlines marker comments are missing")
-    path.write_text(current[:begin] + block + current[end + len(END):], encoding="utf-8")
+    write_marked(path, BEGIN, END, block, "barrier headlines")
 
 
 def write_csv(results: Sequence[Headline], path: Path) -> None:

@@ -154,16 +154,15 @@ def render_block(f: CalibrationFacts) -> str:
 
 
 def write_block(path: Path, block: str) -> None:
-    """Replace the text between the markers of ``path`` with ``block``.
+    """Replace the text between the deterrence-facts markers of ``path`` with ``block``
+    (the docs' one block writer, ``docs_gen.write_block``).
 
     Raises:
-        ValueError: when the markers are missing.
+        UserError: when the markers are missing.
     """
-    current = path.read_text(encoding="utf-8")
-    begin, end = current.find(BEGIN), current.find(END)
-    if begin < 0 or end < begin:
-        raise ValueError(f"{path}: the deterrence-facts marker comments are missing")
-    path.write_text(current[:begin] + block + current[end + len(END):], encoding="utf-8")
+    from ..docs_gen import write_block as write_marked
+
+    write_marked(path, BEGIN, END, block, "deterrence facts")
 
 
 def committed_block(path: Path) -> str:
