@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 import synthetic
-from dibsim.experiments.analysis.answer import effects, load_study, to_markdown
+from dibsim.experiments.analysis.answer import NOT_MEASURED, effects, load_study, ranked, to_markdown
 from dibsim.experiments.analysis.answer_text import probability_change, written_answer
 from dibsim.experiments.analysis.contest import UNMEASURED, contest_of
 from dibsim.experiments.analysis.first_screen import first_screen_html, headline_sentences
@@ -72,7 +72,7 @@ def test_the_contingency_screen_gives_the_theatre_line_and_what_output_value_cou
     assert "delivered to the theatre, first 12 months ($M)" in theatre
     assert f"the largest {FMS} (+2,0" in theatre
     assert ("Output value counts all crisis systems worldwide, including those for the war in "
-            "Europe") in theatre
+            "Europe; the theatre line counts only what arrived in the Indo-Pacific theatre") in theatre
     assert screen.index(theatre) == 1  # next to the surge
 
 
@@ -143,3 +143,16 @@ def test_the_first_screen_html_carries_the_notes(scripted):
     study, table = scripted
     page = first_screen_html(table, None, lambda p: "", study.contests)
     assert "not measured here: the war is scripted" in page and "Indo-Pacific theatre" in page
+
+
+def test_tables_of_two_headlines_say_not_measured_where_one_leaves_a_metric_out(scripted,
+                                                                                 contested):
+    study, table = contested
+    both = pd.concat([table, scripted[1].assign(headline="contingency")], ignore_index=True)
+    wide = ranked(both)
+    gone = wide.loc[wide["headline"] == "contingency", synthetic.PROBABILITY]
+    assert len(gone) and gone.eq(NOT_MEASURED).all()
+    assert wide.loc[wide["headline"] == "baseline", synthetic.PROBABILITY].ne(NOT_MEASURED).all()
+    text = to_markdown(both, study)  # the stricter table too: no missing cell raises
+    stricter = text.split("Barriers made stricter", 1)[1]
+    assert f"| contingency | {FMS} |" in stricter and NOT_MEASURED in stricter

@@ -43,6 +43,8 @@ from .stats import LEVEL
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
 #: The verdict of an effect whose every paired difference is exactly zero.
 NO_CHANGE = "not resolved (no run changed)"
+#: The cell of a metric a headline does not measure (a scripted war's failure probability).
+NOT_MEASURED = "not measured here"
 #: Width of the printed ranked table (characters; cells wrap inside it).
 CONSOLE_WIDTH = 160
 #: Arm kinds, and how each is oriented against the status quo.
@@ -217,7 +219,9 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
             if "robust" in primary:
                 row["holds"] = _holds_text(primary.loc[r.Index])
             out.append(row)
-    return pd.DataFrame(out)
+    wide = pd.DataFrame(out)
+    metrics = [m for m in dict.fromkeys(table["metric"]) if m in wide]
+    return wide.fillna(dict.fromkeys(metrics, NOT_MEASURED))
 
 
 def _holds_text(r: Any) -> str:
@@ -320,7 +324,8 @@ def stricter_markdown(table: pd.DataFrame, titles: dict[str, str]) -> str:
     for (head, subject), g in rows.groupby(["headline", "subject"], sort=False):
         cells = g.set_index("metric")
         lines.append(f"| {head.replace('_', ' ')} | {subject_label('stricter', subject)} | "
-                     + " | ".join(cell_text(cells.loc[m]) for m in metrics) + " |")
+                     + " | ".join(cell_text(cells.loc[m]) if m in cells.index else NOT_MEASURED
+                                  for m in metrics) + " |")
     return ("\n## Barriers made stricter: extra cost (status quo minus stricter)\n\n"
             + "\n".join(lines) + "\n")
 

@@ -163,4 +163,4 @@ def worldwide_note(contest: Contest | None) -> str | None:
         return None
     wars = " and ".join(f"the war in {name}" for name in contest.elsewhere)
     return (f"Output value counts all crisis systems worldwide, including those for {wars}; "
-            f"delivered to the theatre counts only what reached {contest.theatre}.")
+            f"the theatre line counts only what arrived in the {contest.theatre} theatre.")
