@@ -60,7 +60,7 @@ def test_a_scripted_war_leaves_failure_probability_out_and_says_so_once(scripted
     answer = written_answer(table, study.stricter_rule, None, study.contests).sentences
     for text in (screen, answer):
         assert sum(UNMEASURED in s for s in text) == 1
-        assert not any("Today's barriers cost in failure probability" in s for s in text)
+        assert not any("cost in failure probability" in s or "Barriers: " in s for s in text)
     assert "not measured here: the war is scripted (the adversary does not decide)" in UNMEASURED
     assert UNMEASURED in to_markdown(table, study)
 
@@ -68,22 +68,22 @@ def test_a_scripted_war_leaves_failure_probability_out_and_says_so_once(scripted
 def test_the_contingency_screen_gives_the_theatre_line_and_what_output_value_counts(scripted):
     study, table = scripted
     screen = headline_sentences(table, "baseline", study.contests["baseline"])
-    theatre = next(s for s in screen if s.startswith("In the Indo-Pacific theatre:"))
-    assert "delivered to the theatre, first 12 months ($M)" in theatre
-    assert f"the largest {FMS} (+2,0" in theatre
-    assert ("Output value counts all crisis systems worldwide, including those for the war in "
-            "Europe; the theatre line counts only what arrived in the Indo-Pacific theatre") in theatre
+    theatre = next(s for s in screen if s.startswith(
+        "Delivered to the Indo-Pacific theatre in the first 12 months: 3 of 4 have a resolved cost"))
+    assert f"the largest {FMS} (+2,0" in theatre and "$M)" in theatre
+    assert theatre.endswith("Output value counts all crisis systems worldwide, including those "
+                            "for the war in Europe.")
     assert screen.index(theatre) == 1  # next to the surge
 
 
 def test_the_surge_is_given_at_12_and_36_months(contested):
     study, table = contested
     surge = headline_sentences(table, "baseline", study.contests["baseline"])[0]
-    assert surge.startswith("Today's barriers cost in surge:")
-    assert surge.index("first 12 months") < surge.index("first 36 months")
-    assert "2 of 4 have a resolved cost in output value, first 36 months ($M)" in surge
+    assert surge.startswith("Today's barriers cost in surge (output value, $M): in the first 12 "
+                            "months 3 of 4 have a resolved cost")
+    assert "; in the first 36 months 2 of 4 have a resolved cost, the largest" in surge
     # one war only: no theatre line
-    assert not any("theatre:" in s for s in headline_sentences(table, "baseline",
+    assert not any("theatre" in s for s in headline_sentences(table, "baseline",
                                                                 study.contests["baseline"]))
 
 
@@ -93,8 +93,8 @@ def test_the_failure_probability_stands_beside_the_ceiling_its_hazard_allows(con
     assert contest.ceiling == pytest.approx(1 - 0.997 ** 260) and round(contest.ceiling, 3) == 0.542
     line = next(s for s in headline_sentences(table, "baseline", contest)
                 if "failure probability" in s)
-    assert line.startswith("Deterrence failure probability (Indo-Pacific) under the status quo: "
-                           "0.302, of a ceiling of 0.542 = 1 − (1 − 0.003)^260")
+    assert line.startswith("Deterrence failure probability (Indo-Pacific), status quo: "
+                           "0.302, of a ceiling of 0.542 = 1 − (1 − 0.003)^260 over 260 weeks")
     assert "an assumption" in line
     answer = written_answer(table, study.stricter_rule, None, study.contests).sentences
     assert sum("of a ceiling of 0.542" in s for s in answer) == 1
@@ -114,8 +114,8 @@ def test_the_ceiling_counts_the_weeks_run():
 def test_a_barrier_s_cost_in_probability_says_what_it_adds(contested):
     study, table = contested
     line = next(s for s in headline_sentences(table, "baseline", study.contests["baseline"])
-                if "Today's barriers cost in failure probability" in s)
-    assert (f"1 of 4 has a resolved cost; the largest, {FMS}, adds 0.20 to the failure "
+                if ", status quo: " in s)
+    assert (f"Barriers: 1 of 4 has a resolved cost; the largest, {FMS}, adds 0.20 to the failure "
             "probability: 0.102 without it, 0.302 with it") in line
     assert "probability)" not in line.split("ceiling")[-1] and " have " not in line
     answer = written_answer(table, study.stricter_rule, None, study.contests).sentences

@@ -131,36 +131,35 @@ def unmeasured_note(contest: Contest | None) -> str | None:
 
 
 def ceiling_text(contest: Contest | None, status_quo: float) -> str:
-    """'0.419, of a ceiling of 0.542 = 1 − (1 − 0.003)^260 (the weekly hazard 0.003, an
-    assumption, over 260 weeks)'; the value alone when the ceiling is unknown.
+    """'0.419, of a ceiling of 0.542 = 1 − (1 − 0.003)^260 over 260 weeks (weekly hazard
+    0.003: an assumption)'; the value alone when the ceiling is unknown.
     """
     value = f"{status_quo:.3f}"
     ceiling = None if contest is None else contest.ceiling
     if ceiling is None or contest is None:
         return value
     return (f"{value}, of a ceiling of {ceiling:.3f} = 1 − (1 − {contest.hazard:g})^{contest.weeks} "
-            f"(the weekly hazard {contest.hazard:g}, an assumption, over {contest.weeks} weeks)")
+            f"over {contest.weeks} weeks (weekly hazard {contest.hazard:g}: an assumption)")
 
 
 def status_quo_failure(g: pd.DataFrame, contest: Contest | None) -> str | None:
-    """'Deterrence failure probability (Indo-Pacific) under the status quo: 0.419, of a ceiling
+    """'Deterrence failure probability (Indo-Pacific), status quo: 0.419, of a ceiling
     of 0.542 = …' for one headline's effects rows, or None without a failure probability.
     """
     rows = g[g["metric"].str.partition(".")[0] == DECISION_FAMILIES[0]]
     if rows.empty or not np.isfinite(rows["status_quo_mean"].iloc[0]):
         return None
     where = f" ({contest.region_name})" if contest is not None and contest.region_name else ""
-    return (f"Deterrence failure probability{where} under the status quo: "
+    return (f"Deterrence failure probability{where}, status quo: "
             f"{ceiling_text(contest, float(rows['status_quo_mean'].iloc[0]))}.")
 
 
 def worldwide_note(contest: Contest | None) -> str | None:
-    """'Output value counts all crisis systems worldwide, including those for the war in Europe;
-    …' when
+    """'Output value counts all crisis systems worldwide, including those for the war in
+    Europe.' when
     another region's scripted crisis runs beside the onset's, else None.
     """
     if contest is None or not contest.elsewhere or not contest.theatre:
         return None
     wars = " and ".join(f"the war in {name}" for name in contest.elsewhere)
-    return (f"Output value counts all crisis systems worldwide, including those for {wars}; "
-            f"the theatre line counts only what arrived in the {contest.theatre} theatre.")
+    return f"Output value counts all crisis systems worldwide, including those for {wars}."

@@ -29,7 +29,7 @@ SCREEN_ID, CHART_ID = "first-screen", "first-chart"
 CSS = ("h1{font-size:1.5em;margin:0.2em 0 0.4em}body{margin-top:0.5em}"
        f"#{SCREEN_ID}{{display:flex;gap:1.2em;align-items:flex-start}}"
        f"#{SCREEN_ID} ul{{flex:0 0 38%;margin:0;padding-left:1.1em;font-size:0.95em}}"
-       f"#{SCREEN_ID} li{{margin-bottom:0.5em}}"
+       f"#{SCREEN_ID} li{{margin-bottom:0.3em}}"
        f"#{CHART_ID}{{flex:1 1 0;min-width:0;width:60%;height:auto;max-height:540px;"
        "object-fit:contain}")
 
@@ -52,16 +52,14 @@ def _best(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["resolved"] & (rows["effect"] > 0)].sort_values("effect", ascending=False)
 
 
-def _costs(g: pd.DataFrame, metric: str, named: bool = True) -> str:
-    """'none of 10 has a resolved cost in X' / '3 of 10 have a resolved cost in X, the largest
-    Y (+1,200 $M)'; a probability's largest cost says what the barrier adds to it. ``named``:
-    with the metric's label.
+def _costs(g: pd.DataFrame, metric: str) -> str:
+    """'none of 10 has a resolved cost' / '3 of 10 have a resolved cost, the largest Y
+    (+1,200 $M)'; a probability's largest cost says what the barrier adds to it.
     """
     rows = g[(g["metric"] == metric) & (g["kind"] == "removed")]
     costs = _best(rows)
     n = len(costs)
-    text = (f"{n or 'none'} of {len(rows)} {agree(n or 1, 'has', 'have')} a resolved "
-            "cost" + (f" in {plain_label(metric)}" if named else ""))
+    text = f"{n or 'none'} of {len(rows)} {agree(n or 1, 'has', 'have')} a resolved cost"
     if not n:
         return text
     top = costs.iloc[0]
@@ -69,6 +67,27 @@ def _costs(g: pd.DataFrame, metric: str, named: bool = True) -> str:
     if probability_valued(metric):
         return f"{text}; the largest, {name}, {_effect(top)}"
     return f"{text}, the largest {name} ({_effect(top)})"
+
+
+def _when(metric: str) -> tuple[str, str]:
+    """(what, window) of a metric's label: ('output value', 'first 12 months')."""
+    spec = metric_spec(metric)
+    what, _, when = (plain_label(metric) if spec is None else spec.label).partition(", ")
+    return what, when
+
+
+def _surge(g: pd.DataFrame, metrics: list[str]) -> str:
+    """'Today's barriers cost in surge (output value, $M): in the first 12 months …; in the
+    first 36 months …' (each metric by its full label when they measure different things).
+    """
+    whats = {_when(m)[0] for m in metrics}
+    if len(whats) == 1 and all(_when(m)[1] for m in metrics):
+        spec = metric_spec(metrics[0])
+        unit = f", {spec.unit}" if spec is not None and spec.unit else ""
+        parts = [f"in the {_when(m)[1]} {_costs(g, m)}" for m in metrics]
+        return f"Today's barriers cost in surge ({whats.pop()}{unit}): {'; '.join(parts)}."
+    parts = [f"in {plain_label(m)} {_costs(g, m)}" for m in metrics]
+    return f"Today's barriers cost in surge: {'; '.join(parts)}."
 
 
 def headline_sentences(table: pd.DataFrame, head: str, contest: Contest | None = None) -> list[str]:
@@ -81,20 +100,19 @@ def headline_sentences(table: pd.DataFrame, head: str, contest: Contest | None =
     if not metrics:
         return []
     primary = metrics[0]
-    surge = list(dict.fromkeys([primary] + [m for m in SURGE_METRICS if m in metrics]))
-    out = [f"Today's barriers cost in surge: {'; '.join(_costs(g, m) for m in surge)}."]
+    out = [_surge(g, list(dict.fromkeys([primary] + [m for m in SURGE_METRICS if m in metrics])))]
     if contest is not None and contest.elsewhere and THEATRE_METRIC in metrics:
-        out.append(f"In the {contest.theatre} theatre: {_costs(g, THEATRE_METRIC)}. "
-                   f"{worldwide_note(contest)}")
+        out.append(f"Delivered to the {contest.theatre} theatre in the {_when(THEATRE_METRIC)[1]}: "
+                   f"{_costs(g, THEATRE_METRIC)}. {worldwide_note(contest)}")
     failure = next((m for m in metrics if probability_valued(m)), None)
     if failure is not None:
         status = status_quo_failure(g[g["metric"] == failure], contest)
-        out.append((f"{status} " if status else "")
-                   + f"Today's barriers cost in failure probability: {_costs(g, failure, False)}.")
+        out.append(f"{status} Barriers: {_costs(g, failure)}." if status else
+                   f"Today's barriers cost in failure probability: {_costs(g, failure)}.")
     note = unmeasured_note(contest)
     out += [note] if note else []
     costs = _best(g[(g["metric"] == primary) & (g["kind"] == "removed")]).head(3)
-    if not costs.empty:
+    if len(costs) > 1:  # one is the surge sentence's largest already
         names = "; ".join(f"{subject_label('removed', r['subject'])} ({_effect(r)})"
                           for _, r in costs.iterrows())
         out.append(f"The barriers that matter most: {names}.")
@@ -126,7 +144,8 @@ def first_screen_html(table: pd.DataFrame, chart: Path | None, embed,
     heads = list(dict.fromkeys(table["headline"]))
     for head in heads:
         prefix = f"<b>{html.escape(head.replace('_', ' '))}:</b> " if len(heads) > 1 else ""
-        items += [f"<li>{prefix}{html.escape(s)}</li>"
-                  for s in headline_sentences(table, head, (contests or {}).get(head))]
+        lines = headline_sentences(table, head, (contests or {}).get(head))
+        items += [f"<li>{prefix if i == 0 else ''}{html.escape(s)}</li>"  # named once
+                  for i, s in enumerate(lines)]
     img = "" if chart is None else embed(chart).replace("<img ", f"<img id='{CHART_ID}' ", 1)
     return f"<div id='{SCREEN_ID}'><ul>{''.join(items)}</ul>{img}</div>"
