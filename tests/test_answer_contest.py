@@ -12,7 +12,7 @@ import synthetic
 from dibsim.experiments.analysis.answer import NOT_MEASURED, effects, load_study, ranked, to_markdown
 from dibsim.experiments.analysis.answer_text import probability_change, written_answer
 from dibsim.experiments.analysis.contest import UNMEASURED, contest_of
-from dibsim.experiments.analysis.first_screen import first_screen_html, headline_sentences
+from dibsim.experiments.analysis.first_screen import first_screen_html, headline_sentences, screen_text
 from dibsim.experiments.analysis.report import relative_text
 from dibsim.model.barriers import BARRIERS
 
@@ -156,3 +156,11 @@ def test_tables_of_two_headlines_say_not_measured_where_one_leaves_a_metric_out(
     text = to_markdown(both, study)  # the stricter table too: no missing cell raises
     stricter = text.split("Barriers made stricter", 1)[1]
     assert f"| contingency | {FMS} |" in stricter and NOT_MEASURED in stricter
+
+
+def test_dibsim_study_ends_on_the_first_screen_as_text(scripted):
+    study, table = scripted
+    text = screen_text(table, study.contests)
+    assert text.splitlines()[1:3] == ["In short:", "baseline:"]
+    assert f"  - {UNMEASURED}" in text.splitlines()
+    assert "Today's barriers cost in surge (output value, $M)" in text
