@@ -25,7 +25,7 @@ The written answer on top of the report is generated from this table by
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +37,14 @@ from ..errors import UserError
 from ..study import STUDY_FILE
 from .catalog import arm_label, better_direction, metric_label, metric_spec, plain_label, subject_label
 from .compare import Arm, build_arms, difference
+from .contest import Contest, contest_of
 from .stats import LEVEL
 
 ANSWER_CSV, ANSWER_MD = "answer.csv", "answer.md"
 #: The verdict of an effect whose every paired difference is exactly zero.
 NO_CHANGE = "not resolved (no run changed)"
+#: The cell of a metric a headline does not measure (a scripted war's failure probability).
+NOT_MEASURED = "not measured here"
 #: Width of the printed ranked table (characters; cells wrap inside it).
 CONSOLE_WIDTH = 160
 #: Arm kinds, and how each is oriented against the status quo.
@@ -60,6 +63,7 @@ class Study:
     metric_templates: tuple[str, ...] = ()
     alternatives: dict[str, dict[str, Any]] | None = None
     rule: Any = None
+    contests: dict[str, Contest] = field(default_factory=dict)
 
     def arms_of(self, headline: str, kind: str) -> list[dict[str, Any]]:
         """The arms of one kind for one headline, in the study's order."""
@@ -90,9 +94,12 @@ def load_study(path: str | Path | ResultsFolder) -> Study | None:
     from ..study import HEADLINE_METRICS
 
     templates = tuple(data.get("headline_metrics") or HEADLINE_METRICS)
-    return Study(folder, arms, heads, dict(data.get("contested_region") or {}),
+    contested = dict(data.get("contested_region") or {})
+    contests = {h: contest_of(folder.manifest, h, contested.get(h), templates) for h in heads}
+    return Study(folder, arms, heads, contested,
                  str((data.get("stricter") or {}).get("rule", "")), templates,
-                 dict(data.get("structural_alternatives") or {}), rule_from(data.get("sequential")))
+                 dict(data.get("structural_alternatives") or {}), rule_from(data.get("sequential")),
+                 contests)
 
 
 def headline_metrics(runs: pd.DataFrame, region: str | None,
@@ -119,7 +126,8 @@ def effects(study: Study, checks: bool = True) -> pd.DataFrame:
     """One row per (headline, arm, headline metric): the paired difference from the status
     quo and the oriented effect (cost, stricter cost or gain) with its 95% interval, flagged
     by the check studies under ``robustness/`` (``checks=False``: not read, every effect
-    "not checked").
+    "not checked"). A metric that measures nothing in a headline (its failure probability
+    when its war is scripted: :mod:`experiments.analysis.contest`) is left out of it.
     """
     arms = {a.scenario: a for a in build_arms([study.folder])}
     rows = []
@@ -128,6 +136,8 @@ def effects(study: Study, checks: bool = True) -> pd.DataFrame:
             continue
         metrics = headline_metrics(arms[head].runs, study.contested.get(head),
                                    study.metric_templates or None)
+        contest = study.contests.get(head)
+        metrics = [m for m in metrics if contest is None or m not in contest.left_out]
         for arm in study.arms:
             if arm["headline"] != head or arm["kind"] not in ORIENTATION:
                 continue
@@ -209,7 +219,9 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
             if "robust" in primary:
                 row["holds"] = _holds_text(primary.loc[r.Index])
             out.append(row)
-    return pd.DataFrame(out)
+    wide = pd.DataFrame(out)
+    metrics = [m for m in dict.fromkeys(table["metric"]) if m in wide]
+    return wide.fillna(dict.fromkeys(metrics, NOT_MEASURED))
 
 
 def _holds_text(r: Any) -> str:
@@ -292,7 +304,7 @@ def to_markdown(table: pd.DataFrame, study: Study, dec: pd.DataFrame | None = No
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in wide.itertuples(index=False)]
     from .answer_text import written_answer
 
-    answer = written_answer(table, study.stricter_rule, dec).markdown()
+    answer = written_answer(table, study.stricter_rule, dec, study.contests).markdown()
     from .robustness import fragile_lines
 
     fragile = "".join(f"\n{line}\n" for line in fragile_lines(table))
@@ -312,7 +324,8 @@ def stricter_markdown(table: pd.DataFrame, titles: dict[str, str]) -> str:
     for (head, subject), g in rows.groupby(["headline", "subject"], sort=False):
         cells = g.set_index("metric")
         lines.append(f"| {head.replace('_', ' ')} | {subject_label('stricter', subject)} | "
-                     + " | ".join(cell_text(cells.loc[m]) for m in metrics) + " |")
+                     + " | ".join(cell_text(cells.loc[m]) if m in cells.index else NOT_MEASURED
+                                  for m in metrics) + " |")
     return ("\n## Barriers made stricter: extra cost (status quo minus stricter)\n\n"
             + "\n".join(lines) + "\n")
 

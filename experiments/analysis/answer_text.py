@@ -8,6 +8,7 @@ where ``docs/`` explains it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from .answer import NO_CHANGE, interval
 from .catalog import metric_spec, subject_label
+from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
 
 #: The main assumptions the answer rests on: (assumption, where it is explained, and the
 #: metric whose use makes it apply, or None when it always applies).
@@ -66,15 +68,59 @@ def label(metric: str) -> str:
 
 
 def amount(r: pd.Series) -> str:
-    """'+12,300 units [9,000, 15,000], +2.1% of the status quo'."""
+    """'+12,300 units [9,000, 15,000], +2.1% of the status quo'; a probability's change in
+    words and absolute terms, never as a percentage of it (:func:`probability_change`).
+    """
+    if probability_valued(r["metric"]):
+        return probability_change(r)
     spec = metric_spec(r["metric"])
-    unit = "" if spec is None else (" in probability" if spec.probability else f" {spec.unit}")
+    unit = "" if spec is None else f" {spec.unit}"
     effect, bounds = interval(r).split(" ", 1)
     text = f"{effect}{unit} {bounds}"
     pct = r["relative_pct"]
-    if np.isfinite(pct) and not (spec is not None and spec.probability):
+    if np.isfinite(pct):
         text += f", {percent(pct)} of the status quo"
     return text
+
+
+def probability_valued(metric: str) -> bool:
+    """A metric measured as a probability: a 0/1 outcome per run, or a probability per run."""
+    spec = metric_spec(metric)
+    return spec is not None and (bool(spec.probability) or spec.unit == "probability")
+
+
+def agree(n: int, one: str, many: str) -> str:
+    """The verb or noun that agrees with a count: ``one`` for 1, ``many`` otherwise."""
+    return one if n == 1 else many
+
+
+def probability_change(r: pd.Series, what: str = "the probability", bounds: bool = True) -> str:
+    """What an arm does to a probability, in absolute terms: a barrier 'adds 0.0013 [0.0004,
+    0.0022] to the probability: 0.418 without it, 0.419 with it'; a reform or a stricter
+    barrier 'lowers the probability by 0.0021 [...]: 0.419 → 0.417'.
+    """
+    sq, arm, d = r["status_quo_mean"], r["arm_mean"], r["difference"]
+    if not np.isfinite(d):
+        return "no values"
+    lo, hi = r["ci_low"], r["ci_high"]
+    if r["kind"] == "removed":  # the barrier's own share: with it minus without it
+        d, lo, hi = -d, -hi, -lo
+    ends = (lo, hi) if d >= 0 else (-hi, -lo)
+    scale = max((abs(v) for v in (d, lo, hi) if np.isfinite(v)), default=0.0)
+    places = max(0, 1 - int(np.floor(np.log10(scale)))) if scale > 0 else 3
+    size = _fixed(abs(d), places)
+    if bounds and np.isfinite(lo):
+        size += f" [{_fixed(ends[0], places)}, {_fixed(ends[1], places)}]"
+    before, after = _fixed(sq, max(3, places)), _fixed(arm, max(3, places))
+    if r["kind"] == "removed":
+        verb = f"adds {size} to {what}" if d >= 0 else f"takes {size} off {what}"
+        return f"{verb}: {after} without it, {before} with it"
+    return f"{'raises' if d >= 0 else 'lowers'} {what} by {size}: {before} → {after}"
+
+
+def _fixed(x: float, places: int) -> str:
+    """``x`` with ``places`` decimals, never '-0'."""
+    return f"{round(x, places) + 0.0:.{places}f}"
 
 
 def percent(pct: float) -> str:
@@ -109,7 +155,7 @@ def barrier_sentences(g: pd.DataFrame, metric: str) -> list[str]:
         out = [f"No barrier has a resolved cost in {what}: removing any one of them changes it "
                "by less than the runs can tell from no change."]
     elif len(costs) < min(TOP_BARRIERS, len(rows)):
-        out = [f"Only {len(costs)} of {len(rows)} barriers {'has' if len(costs) == 1 else 'have'} "
+        out = [f"Only {len(costs)} of {len(rows)} barriers {agree(len(costs), 'has', 'have')} "
                f"a resolved cost in {what}: {_named(costs)}."]
     else:
         top = costs.head(TOP_BARRIERS)
@@ -199,7 +245,8 @@ def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:
                                  for _, r in rows[still].iterrows()) + ".")
     if not names and not still.any():
         parts.append(f"Every barrier and reform effect in {label(metric)} is resolved.")
-    parts.append(f"Across the table, {open_} of {total} effects are not resolved.")
+    parts.append(f"Across the table, {open_} of {total} effects {agree(open_, 'is', 'are')} "
+                 "not resolved.")
     return " ".join(p for p in parts if p)
 
 
@@ -223,8 +270,8 @@ def where_sentences(g: pd.DataFrame, dec: pd.DataFrame | None) -> list[str]:
     return [s for s in out if s]
 
 
-def written_answer(table: pd.DataFrame, rule: str = "",
-                   dec: pd.DataFrame | None = None) -> WrittenAnswer:
+def written_answer(table: pd.DataFrame, rule: str = "", dec: pd.DataFrame | None = None,
+                   contests: Mapping[str, Contest] | None = None) -> WrittenAnswer:
     """The written answer for every headline of an effects table.
 
     Args:
@@ -232,6 +279,9 @@ def written_answer(table: pd.DataFrame, rule: str = "",
         rule: how "made stricter" was defined (the study file's rule).
         dec: the decomposition (:func:`experiments.analysis.decomposition.decomposition`);
             with it the answer says where the top effects are made.
+        contests: headline → its :class:`~experiments.analysis.contest.Contest` (the study's
+            ``contests``); with it the answer says what a scripted war leaves unmeasured, the
+            failure probability's ceiling and what output value counts.
     """
     sentences: list[str] = []
     metrics_used: set[str] = set()
@@ -249,6 +299,9 @@ def written_answer(table: pd.DataFrame, rule: str = "",
         sentences += where_sentences(g, None if dec is None or dec.empty
                                      else dec[dec["headline"] == head])
         sentences += [secondary_sentence(g, m) for m in metrics[1:]]
+        contest = (contests or {}).get(str(head))
+        sentences += [s for s in (status_quo_failure(g, contest), unmeasured_note(contest),
+                                  worldwide_note(contest)) if s]
         sentences.append(unresolved_sentence(g, primary))
     rests = tuple((text, where) for text, where, when in ASSUMPTIONS
                   if when is None or when in metrics_used)

@@ -31,7 +31,7 @@ from .answer import (
     shown_columns,
     write_answer,
 )
-from .answer_text import written_answer
+from .answer_text import probability_valued, written_answer
 from .catalog import better_direction, design_info, metric_columns, metric_label, scenario_descriptions
 from .compare import compare, write_comparison
 from .plots import make_plots
@@ -157,8 +157,8 @@ def comparison_section(folders: list[ResultsFolder], baseline: str | None,
     shown = table[table["metric"].isin(metrics)]
     cells = shown.assign(difference=[interval_text(r.difference, r.ci_low, r.ci_high)
                                      for r in shown.itertuples()],
-                         relative=[f"{v:+.1f}%" if np.isfinite(v) else "NA"
-                                   for v in shown["relative_pct"]])
+                         relative=[relative_text(r.metric, r.difference, r.relative_pct)
+                                   for r in shown.itertuples()])
     cells = cells[["scenario", "metric", "difference", "relative", "n", "method"]]
     base = table["baseline"].iloc[0]
     headlines = headlines_html(table)
@@ -183,7 +183,16 @@ def headline(table: pd.DataFrame, metric: str) -> str | None:
                "but the 95% interval includes no change, so the runs cannot tell it from none")
     return (f"Largest gain in <b>{metric}</b>: <b>{html.escape(best['scenario'])}</b>, "
             f"{interval_text(best['difference'], best['ci_low'], best['ci_high'])} "
-            f"({best['relative_pct']:+.1f}%); {verdict}.")
+            f"({relative_text(metric, best['difference'], best['relative_pct'])}); {verdict}.")
+
+
+def relative_text(metric: str, difference: float, pct: float) -> str:
+    """'+2.1%' of the baseline; a probability's change in percentage points instead (a share
+    of a probability reads as a change of the probability itself).
+    """
+    if probability_valued(metric):
+        return f"{100 * difference:+.2g} points" if np.isfinite(difference) else "NA"
+    return f"{pct:+.1f}%" if np.isfinite(pct) else "NA"
 
 
 def headlines_html(table: pd.DataFrame) -> str:
@@ -203,7 +212,7 @@ def answer_section(study: Study, tornadoes: list[PlotRecord],
     dec = decomposition(study)
     write_answer(study, table, dec)
     write_decomposition(study, dec)
-    answer = written_answer(table, study.stricter_rule, dec)
+    answer = written_answer(table, study.stricter_rule, dec, study.contests)
     text = "".join(f"<p>{html.escape(s)}</p>" for s in answer.sentences)
     rests = "".join(f"<li>{html.escape(t)} <span class='note'>({html.escape(w)})</span></li>"
                     for t, w in answer.assumptions)
@@ -334,7 +343,8 @@ def build_report(paths: list[str | Path], out: str | Path | None = None,
         from .first_screen import first_screen_html
 
         table = effects(study)
-        screen = first_screen_html(table, tornadoes[0].path if tornadoes else None, embed)
+        screen = first_screen_html(table, tornadoes[0].path if tornadoes else None, embed,
+                                   study.contests)
         body = [answer_section(study, tornadoes, table)]
     body += [scenarios_section(folders), key_metrics_section(folders),
              comparison_section(folders, baseline, folders[0].path / "plots")]

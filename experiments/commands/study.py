@@ -97,7 +97,10 @@ def handle(args: argparse.Namespace) -> int:
     where = write_decomposition(study, dec)
     if not args.quiet:
         print_answer(study, table)
-        print("\n".join(written_answer(table, study.stricter_rule, dec).sentences))
+        print("\n".join(written_answer(table, study.stricter_rule, dec, study.contests).sentences))
+        from ..analysis.first_screen import screen_text
+
+        print(screen_text(table, study.contests))
     _say(args, counts_line(table))
     if where is not None:
         _say(args, f"wrote {where}")
