@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine.results import ResultsFolder
+from ..engine.results import ResultsFolder, read_timeseries
 from .catalog import better_direction
 
 DECOMPOSITION_CSV = "decomposition.csv"
@@ -100,38 +100,69 @@ def producer_values(folder: ResultsFolder, scenario: str, metric: str,
 
 
 def _producer_series(folder: ResultsFolder, cache: dict[Any, Any]) -> pd.DataFrame | None:
-    """The producer series of the folder (long format, with a ``producer`` column), read once."""
+    """The producer series of the folder (long format; ``run_id`` and ``series`` as
+    categories, so a whole study's windows are cut in one pass), read once.
+    """
     if "series" not in cache:
         names = [n for n in folder.series_names() if n.startswith(SERIES_PREFIX)]
-        ts = folder.timeseries(names) if names else None
-        if ts is not None:
-            ts = ts.assign(producer=ts["series"].str.slice(len(SERIES_PREFIX)))
-        cache["series"] = ts
+        cache["series"] = read_timeseries(folder.path, names, categories=True) if names else None
     return cache["series"]
+
+
+def _window_units(folder: ResultsFolder, metric: str, cache: dict[Any, Any]) -> pd.Series | None:
+    """Every finished run's units per producer inside the metric's window from its onset
+    (each run's scenario sets the window's length), indexed by (run_id, producer); a pair
+    with no week in the window is left out. One pass over the series for the whole study.
+    """
+    key = ("units", metric)
+    if key not in cache:
+        cache[key] = _cut_windows(folder, metric, _producer_series(folder, cache))
+    return cache[key]
+
+
+def _cut_windows(folder: ResultsFolder, metric: str, ts: pd.DataFrame | None) -> pd.Series | None:
+    if ts is None or ts.empty:
+        return None
+    field, default = WINDOWS[metric]
+    runs = folder.runs[(folder.runs["status"] == "ok") & folder.runs[metric].notna()]
+    weeks = {name: int((_resolved(folder, name).get("measurement") or {}).get(field) or default)
+             for name in runs["scenario"].unique()}
+    by_run = runs.set_index("run_id")
+    runs_cat = ts["run_id"].cat.categories
+    start = by_run["onset_week"].reindex(runs_cat).to_numpy(dtype=float)  # NaN: not counted
+    length = by_run["scenario"].map(weeks).reindex(runs_cat).to_numpy(dtype=float)
+    code = ts["run_id"].cat.codes.to_numpy()
+    week = ts["week"].to_numpy(dtype=float)
+    inside = (week >= start[code]) & (week < start[code] + length[code])
+    n_series = len(ts["series"].cat.categories)
+    pair = code[inside].astype(np.int64) * n_series + ts["series"].cat.codes.to_numpy()[inside]
+    units = np.bincount(pair, weights=ts["value"].to_numpy()[inside],
+                        minlength=len(runs_cat) * n_series)
+    seen = np.flatnonzero(np.bincount(pair, minlength=len(runs_cat) * n_series))
+    producers = ts["series"].cat.categories.str.slice(len(SERIES_PREFIX))
+    index = pd.MultiIndex.from_arrays([runs_cat[seen // n_series], producers[seen % n_series]],
+                                      names=["run_id", "producer"])
+    return pd.Series(units[seen], index=index, name="units")
 
 
 def _producer_values(folder: ResultsFolder, scenario: str, metric: str,
                      cache: dict[Any, Any]) -> pd.DataFrame:
     resolved = _resolved(folder, scenario)
-    field, default = WINDOWS[metric]
-    weeks = int((resolved.get("measurement") or {}).get(field) or default)
     runs = folder.runs[(folder.runs["scenario"] == scenario) & (folder.runs["status"] == "ok")
                        & folder.runs[metric].notna()]
     empty = pd.DataFrame({"replicate": [], "producer": [], "value": []})
-    every = None if runs.empty else _producer_series(folder, cache)
-    if every is None:
+    units = None if runs.empty else _window_units(folder, metric, cache)
+    if units is None:
         return empty
-    ts = every[every["run_id"].isin(runs["run_id"])]
-    known = lines(resolved, ts["producer"].unique())
-    onset = runs.set_index("run_id")["onset_week"]
-    ts = ts[ts["producer"].isin(known)]
-    start = ts["run_id"].map(onset)
-    ts = ts[(ts["week"] >= start) & (ts["week"] < start + weeks)]
-    cost = ts["producer"].map({k: ln.unit_cost for k, ln in known.items()})
-    value = (ts["value"] * cost).groupby([ts["run_id"], ts["producer"]]).sum().rename("value")
-    out = value.reset_index()
+    units = units[units.index.get_level_values("run_id").isin(runs["run_id"])]
+    known = lines(resolved, units.index.get_level_values("producer").unique())  # per key
+    units = units[units.index.get_level_values("producer").isin(known)]
+    if units.empty:
+        return empty
+    out = units.reset_index()
+    out["value"] = out["units"] * out["producer"].map({k: ln.unit_cost for k, ln in known.items()})
     out["replicate"] = out["run_id"].map(runs.set_index("run_id")["replicate"])
-    return out[["replicate", "producer", "value"]] if not out.empty else empty
+    return out[["replicate", "producer", "value"]]
 
 
 def decompose_arm(folder: ResultsFolder, arm: dict[str, Any], metric: str,

@@ -321,6 +321,8 @@ class ResultsFolder:
     path: Path
     runs: "pd.DataFrame"
     manifest: dict[str, Any] = field(default_factory=dict)
+    _series_names: tuple[Any, list[str]] | None = field(default=None, init=False, repr=False,
+                                                        compare=False)
 
     @property
     def name(self) -> str:
@@ -332,8 +334,14 @@ class ResultsFolder:
         return read_timeseries(self.path, series)
 
     def series_names(self) -> list[str]:
-        """The distinct series names stored in ``timeseries.parquet`` (empty when absent)."""
-        return list_series(self.path)
+        """The distinct series names stored in ``timeseries.parquet`` (empty when absent), read
+        again only when the file changed (a report asks for them from several plots).
+        """
+        file = self.path / TIMESERIES_FILE
+        stamp = (file.stat().st_mtime_ns, file.stat().st_size) if file.is_file() else None
+        if self._series_names is None or self._series_names[0] != stamp:
+            self._series_names = (stamp, list_series(self.path))
+        return list(self._series_names[1])
 
 
 def _require_folder(path: Path) -> Path:
@@ -385,21 +393,32 @@ def read_runs(path: str | Path) -> "pd.DataFrame":
     return runs.reset_index(drop=True)
 
 
-def read_timeseries(path: str | Path, series: Iterable[str] | None = None) -> "pd.DataFrame":
+def read_timeseries(path: str | Path, series: Iterable[str] | None = None,
+                    categories: bool = False) -> "pd.DataFrame":
     """``timeseries.parquet`` (the columns of :data:`TIMESERIES_SCHEMA`), filtered on read.
 
-    Returns an empty frame with those columns when the file is absent.
+    Args:
+        path: the results folder.
+        series: only these series (all when None).
+        categories: ``run_id`` and ``series`` as pandas categories (read as the file's
+            dictionaries: much faster and smaller for a whole study's series) instead of text.
+
+    Returns:
+        The long table; an empty frame with those columns when the file is absent.
     """
     import pandas as pd
 
     file = Path(path) / TIMESERIES_FILE
     types = {f.name: _pandas_type(f.type) for f in TIMESERIES_SCHEMA}
+    coded = ["run_id", "series"] if categories else []
+    types |= dict.fromkeys(coded, "category")
     if not file.is_file():
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
     wanted = None if series is None else list(series)
     filters = None if wanted is None else [("series", "in", wanted)]
     try:
-        ts = pd.read_parquet(file, columns=list(types), filters=filters)
+        ts = pd.read_parquet(file, columns=list(types), filters=filters,
+                             **({"read_dictionary": coded} if coded else {}))
     except Exception as exc:
         raise UserError(f"cannot read '{file}': {exc}") from exc
     return ts.astype(types)
@@ -410,13 +429,17 @@ def list_series(path: str | Path) -> list[str]:
     file = Path(path) / TIMESERIES_FILE
     if not file.is_file():
         return []
-    import pandas as pd
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
-    try:
-        col = pd.read_parquet(file, columns=["series"])["series"]
+    try:  # read as a dictionary column: its chunks' dictionaries hold the distinct names
+        col = pq.read_table(file, columns=["series"], read_dictionary=["series"]).column("series")
     except Exception as exc:
         raise UserError(f"cannot read '{file}': {exc}") from exc
-    return sorted(col.astype(str).unique().tolist())
+    names: set[str] = set()
+    for chunk in col.chunks:  # a chunk's dictionary may hold a name its rows no longer use
+        names.update(chunk.dictionary.take(pc.unique(chunk.indices)).to_pylist())
+    return sorted(n for n in names if n is not None)
 
 
 def load_results(path: str | Path) -> ResultsFolder:
