@@ -202,16 +202,21 @@ def headlines_html(table: pd.DataFrame) -> str:
 
 
 def answer_section(study: Study, tornadoes: list[PlotRecord],
-                   table: pd.DataFrame | None = None) -> str:
+                   table: pd.DataFrame | None = None, dec: pd.DataFrame | None = None) -> str:
     """The written answer, the primary metric's tornado chart, the ranked table, then the
     other headline metrics' tornado charts.
+
+    ``table`` and ``dec`` are the study's effects and decomposition when the caller has
+    already made and written them (``dibsim study``); otherwise they are made here and
+    ``answer.csv``, ``answer.md`` and ``decomposition.csv`` are written.
     """
     from .decomposition import decomposition, write_decomposition
 
     table = effects(study) if table is None else table
-    dec = decomposition(study)
-    write_answer(study, table, dec)
-    write_decomposition(study, dec)
+    if dec is None:
+        dec = decomposition(study)
+        write_answer(study, table, dec)
+        write_decomposition(study, dec)
     answer = written_answer(table, study.stricter_rule, dec, study.contests)
     text = "".join(f"<p>{html.escape(s)}</p>" for s in answer.sentences)
     rests = "".join(f"<li>{html.escape(t)} <span class='note'>({html.escape(w)})</span></li>"
@@ -320,13 +325,16 @@ def earlier_discoveries(where: Path, done: set[str]) -> list[str]:
 
 
 def build_report(paths: list[str | Path], out: str | Path | None = None,
-                 baseline: str | None = None) -> Path:
+                 baseline: str | None = None,
+                 answer: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Path:
     """Write the self-contained HTML report of one or several results folders.
 
     Args:
         paths: results folders.
         out: the HTML file (default ``<first folder>/report.html``).
         baseline: the comparison's baseline (see :func:`experiments.analysis.compare.pick_baseline`).
+        answer: the first folder's study effects and decomposition, already written by the
+            caller (``dibsim study`` has them; made again here when None).
 
     Returns:
         The path of the report.
@@ -342,10 +350,10 @@ def build_report(paths: list[str | Path], out: str | Path | None = None,
     if study is not None:
         from .first_screen import first_screen_html
 
-        table = effects(study)
+        table, dec = answer if answer is not None else (effects(study), None)
         screen = first_screen_html(table, tornadoes[0].path if tornadoes else None, embed,
                                    study.contests)
-        body = [answer_section(study, tornadoes, table)]
+        body = [answer_section(study, tornadoes, table, dec)]
     body += [scenarios_section(folders), key_metrics_section(folders),
              comparison_section(folders, baseline, folders[0].path / "plots")]
     for f in folders:

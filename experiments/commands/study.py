@@ -107,7 +107,7 @@ def handle(args: argparse.Namespace) -> int:
     _say(args, f"{budget.stamp()} wrote {csv} and {md}; drawing plots and the report …")
     from ..analysis.report import build_report
 
-    print(f"report: {build_report([out]).resolve()}")
+    print(f"report: {build_report([out], answer=(table, dec)).resolve()}")
     _say(args, f"{budget.stamp()} study done")
     return summary.exit_code
 
