@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # plots are files, never windows; decided before pyplot is imported
 
@@ -115,6 +116,18 @@ def record(fig, path: Path, formats: Iterable[str], title: str, caption: str,
     """Save a figure and describe it."""
     main, extra = save(fig, path, formats)
     return PlotRecord(main, title, caption, kind, extra)
+
+
+def week_quantiles(values: np.ndarray, q: list[float]) -> np.ndarray:
+    """Percentiles ``q`` across runs (rows) for each week (column), NaN where no run has a
+    value that week (e.g. a relative surge with no weeks before an onset at week 0); such
+    weeks are left as gaps without numpy's 'All-NaN slice' warning on the user's console.
+    """
+    out = np.full((len(q), values.shape[1]), np.nan)
+    has = ~np.isnan(values).all(axis=0)
+    if has.any():
+        out[:, has] = np.nanpercentile(values[:, has], q, axis=0)
+    return out
 
 
 def safe_name(text: str) -> str:

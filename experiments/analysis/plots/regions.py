@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ...engine.results import ResultsFolder
-from .common import PlotRecord, colour, grid_figure, label_panel, record
+from .common import PlotRecord, colour, grid_figure, label_panel, record, week_quantiles
 from .contract_data import (
     chosen_scenarios,
     first_active_week,
@@ -87,7 +87,7 @@ def plot_deterrence_by_region(folder: ResultsFolder, out_dir: Path,
             m = det.reindex(g["run_id"].astype(str)).dropna(how="all")
             if m.empty:
                 continue
-            q = np.nanpercentile(m.to_numpy(dtype=float), [25, 50, 75], axis=0)
+            q = week_quantiles(m.to_numpy(dtype=float), [25, 50, 75])
             x = m.columns.to_numpy(dtype=float)
             ax.fill_between(x, q[0], q[2], color=colour(i), alpha=0.2, lw=0)
             ax.plot(x, q[1], color=colour(i), lw=1.5, label=names[scenario])

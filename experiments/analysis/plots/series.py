@@ -23,6 +23,7 @@ from .common import (
     line_style,
     record,
     safe_name,
+    week_quantiles,
 )
 
 OUTPUT_SERIES = ("output_us", "output_allied")
@@ -77,7 +78,7 @@ def mark_onset(ax, onsets: pd.Series) -> None:
 
 def fan(ax, matrix: pd.DataFrame, col: str, label: str = "median") -> None:
     """Median line with 50% and 90% bands across runs, week by week."""
-    q = np.nanpercentile(matrix.to_numpy(dtype=float), [5, 25, 50, 75, 95], axis=0)
+    q = week_quantiles(matrix.to_numpy(dtype=float), [5, 25, 50, 75, 95])
     weeks = matrix.columns.to_numpy(dtype=float)
     ax.fill_between(weeks, q[0], q[4], color=col, alpha=0.15, lw=0, label="90% band")
     ax.fill_between(weeks, q[1], q[3], color=col, alpha=0.35, lw=0, label="50% band")
@@ -134,7 +135,7 @@ def relative_to_pre_onset(aligned: pd.DataFrame) -> pd.DataFrame:
 
 
 def _surge_lines(ax, aligned: pd.DataFrame, col: str, label: str | None) -> None:
-    q = np.nanpercentile(aligned.to_numpy(dtype=float), [25, 50, 75], axis=0)
+    q = week_quantiles(aligned.to_numpy(dtype=float), [25, 50, 75])
     weeks = aligned.columns.to_numpy()
     ax.fill_between(weeks, q[0], q[2], color=col, alpha=0.15, lw=0)
     ax.plot(weeks, q[1], color=col, lw=1.8, label=label)

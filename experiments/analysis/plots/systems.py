@@ -13,13 +13,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ...engine.results import ResultsFolder
-from .common import ONSET_COLOUR, PlotRecord, colour, grid_figure, label_panel, plt, record
+from .common import ONSET_COLOUR, PlotRecord, colour, grid_figure, label_panel, plt, record, week_quantiles
 from .contract_data import (
     chosen_scenarios,
     crisis_systems,
@@ -40,7 +39,7 @@ SINCE_ONSET = "weeks since crisis onset (weeks)"
 
 def bands(ax, m: pd.DataFrame, col: str, label: str | None) -> None:
     """Median line with light 90% and darker 50% bands across runs, week by week."""
-    q = np.nanpercentile(m.to_numpy(dtype=float), [5, 25, 50, 75, 95], axis=0)
+    q = week_quantiles(m.to_numpy(dtype=float), [5, 25, 50, 75, 95])
     x = m.columns.to_numpy(dtype=float)
     ax.fill_between(x, q[0], q[4], color=col, alpha=0.10, lw=0)
     ax.fill_between(x, q[1], q[3], color=col, alpha=0.25, lw=0)
