@@ -33,8 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Checkout folder → the package it is installed as (pyproject's package-dir).
 ROOMS = {"src/dibsim": "dibsim", "model": "dibsim/model", "experiments": "dibsim/experiments",
          "scenarios": "dibsim/scenarios"}
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "results",
-                                    "__pycache__", ".pytest_cache", "dask-worker-space", "*.pyc")
+_NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                     "__pycache__", ".pytest_cache", "dask-worker-space", "*.pyc")
+
+
+def not_source(folder: str, names: list[str]) -> set[str]:
+    """What the copy of the checkout leaves out: build output anywhere, and the top-level
+    ``results/`` (run output); ``scenarios/calibration/results`` is package data and stays.
+    """
+    top = {"results"} if Path(folder) == ROOT else set()
+    return set(_NOT_SOURCE(folder, names)) | (top & set(names))
 PIP_TIMEOUT = 600
 TIMINGS: dict[str, float] = {}
 
@@ -53,7 +61,7 @@ def wheel(tmp_path_factory):
     """The wheel built by ``pip wheel --no-deps`` from a clean copy of the working tree."""
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"
-    shutil.copytree(ROOT, src, ignore=NOT_SOURCE)
+    shutil.copytree(ROOT, src, ignore=not_source)
     start = time.perf_counter()
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp / "dist", src],
          cwd=tmp, timeout=PIP_TIMEOUT)
@@ -97,7 +105,7 @@ def test_wheel_holds_only_the_dibsim_package_with_every_module_and_scenario(whee
     expected = set()
     for room, package in ROOMS.items():
         for path in (ROOT / room).rglob("*"):
-            if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".yaml", ".json") and "__pycache__" not in path.parts:
                 expected.add(f"{package}/{path.relative_to(ROOT / room).as_posix()}")
     scenario_files = {f"dibsim/scenarios/{p.relative_to(ROOT / 'scenarios').as_posix()}"
                       for p in (ROOT / "scenarios").rglob("*.yaml")}
