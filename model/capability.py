@@ -61,29 +61,28 @@ def under_review(model: "CooperationModel") -> dict["Producer", dict[int, float]
     clears (model/nation.py ``_sale_done``).
 
     The cases are scanned every week in pipeline order (so the sums add in the same order), but
-    what each case claims is worked out once per case (:func:`_claim`) and kept while it is open.
+    what each case claims is worked out once per case (:func:`_claim`) and kept on the case
+    (``Case.claim``) while it is open.
     """
     cached = model._factor_cache.get(("under_review",))
     if cached is not None and cached[0] == model.week:
         return cached[1]
     out: dict[Producer, dict[int, float]] = {}
-    known, kept = model.review_claims, {}
     for b in model.pipeline.barriers:
-        for case in (*b.queue, *b.waiting, *b.in_process):
-            claim = known.get(case, _UNSEEN)
-            if claim is _UNSEEN:
-                claim = _claim(case)
-            kept[case] = claim
-            if claim is not None:
-                line, i, qty = claim
-                by_class = out.setdefault(line, {})
-                by_class[i] = by_class.get(i, 0.0) + qty
-    model.review_claims = kept  # finished cases drop out
+        for section in (b.queue, b.waiting, b.in_process):
+            for case in section:
+                claim = case.claim
+                if claim is False:  # not yet worked out
+                    claim = case.claim = _claim(case)
+                if claim is not None:
+                    line, i, qty = claim
+                    by_class = out.get(line)
+                    if by_class is None:
+                        out[line] = {i: qty}
+                    else:
+                        by_class[i] = by_class.get(i, 0.0) + qty
     model._factor_cache[("under_review",)] = (model.week, out)
     return out
-
-
-_UNSEEN = object()  # a case not yet in ``model.review_claims``
 
 
 def _claim(case) -> tuple["Producer", int, float] | None:

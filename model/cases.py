@@ -66,6 +66,9 @@ class Case:
         fms: the FMS milestones (``model.fms.FmsTimes``) once the FMS stage has planned it.
         share_of_end_item: for a component supply, the component's share of the value of the
             end item it goes into (de minimis rules); 1 otherwise.
+        claim: what a sale case claims at its line while under review (line, its buyer's
+            queue index there, units; None for a case that is no sale order), worked out the
+            first week it is seen there (``model/capability.py``); False until then.
     """
 
     kind: CaseKind
@@ -94,6 +97,7 @@ class Case:
     elapsed_days: float = 0.0
     fms: Any = None
     share_of_end_item: float = 1.0
+    claim: Any = False
 
     @property
     def partner(self) -> str:

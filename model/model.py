@@ -107,8 +107,6 @@ class CooperationModel(mesa.Model):
         self._points_cache: dict[str | None, tuple[int, dict[Nation, dict[str, float]]]] = {}
         self._reinforcer_cache: dict[str, list[Nation]] = {}
         self._factor_cache: dict[tuple[Any, ...], tuple[int, Any]] = {}  # per-region line lists
-        #: case → what it claims at its line while under review (model/capability.py ``_claim``)
-        self.review_claims: dict[Any, Any] = {}
         self.supply_epoch = 0  # bumped whenever deliverable capacities must be recomputed
         self.collecting = False  # in a simultaneous phase: producers hold new orders until its end
         self.itar_free = {d.producer: d for d in self.scenario_spec.policies.itar_free}

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from itertools import takewhile
 from typing import TYPE_CHECKING
 
 import mesa
@@ -332,8 +331,12 @@ class Producer(mesa.Agent):
             self._ship_part(head, total * (amount / total), i, week)
             return 0.0
         joined = head.queued_week
-        cohort = list(takewhile(lambda o: o.queued_week == joined, queue))
-        total = math.fsum(o.remaining for o in cohort)
+        cohort = []
+        for o in queue:  # the orders at the head that joined in the same week
+            if o.queued_week != joined:
+                break
+            cohort.append(o)
+        total = math.fsum([o.remaining for o in cohort])
         share = 1.0 if amount >= total - 1e-9 else amount / total
         for order in cohort:
             self._ship_part(order, order.remaining if share == 1.0 else order.remaining * share, i, week)

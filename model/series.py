@@ -133,6 +133,23 @@ class SeriesKeys:
         self.stock_region = {r: f"stock_region.{r}" for r in s.regions}
         self.crisis_active = [(r, f"crisis_active.{r}") for r in s.regions]
         self.shortfall = [f"shortfall.{r}.{k}" for r in model.theatres for k in model.crisis_systems]
+        self.open_cases = [(b, f"open_cases.{b.key}") for b in model.pipeline.barriers]
+        self.deterrence = [(a, f"deterrence.{a.region}") for a in model.adversary_list]
+        self._lines: list[tuple] = []
+        self._lines_version = -1
+
+    def lines(self, model: "CooperationModel") -> list[tuple]:
+        """Per line, in acting order: (the line, its output series, its unit cost if it makes a
+        system else None, whether its item is a crisis system); listed again when a line is added.
+        """
+        if self._lines_version != model.lines_version:
+            items = model.scenario_spec.items
+            self._lines = [(p, self.producer(p),
+                            items[p.item].unit_cost_musd if items[p.item].kind == "system" else None,
+                            p.item in self.crisis_systems)
+                           for p in model.producer_list]
+            self._lines_version = model.lines_version
+        return self._lines
 
     def producer(self, p) -> str:
         """The series of line ``p``'s output."""
@@ -153,28 +170,25 @@ def observe(model: "CooperationModel", week: int) -> None:
     cap = dict.fromkeys(systems, 0.0)
     deliverable = dict.fromkeys(systems, 0.0)
     us = allied = us_value = allied_value = 0.0
-    items = model.scenario_spec.items
     # per nation: value of system lines' capacity × learning, deliverable capacity and output
     cap_n = dict.fromkeys(model.nations, 0.0)
     deliverable_n = dict(cap_n)
     out_n = dict(cap_n)
     for key in keys.producers:
         now[key] = 0.0
-    for p in model.producer_list:
-        key = keys.producer(p)
+    for p, key, cost, crisis in keys.lines(model):
         now[key] = now.get(key, 0.0) + float(p.output)
-        item = items[p.item]
-        if item.kind != "system":
+        if cost is None:  # not a system line
             continue
         effective, possible = p.effective_capacity(week), p.deliverable_capacity(week)
-        iso, cost = p.nation.iso, item.unit_cost_musd
+        iso = p.nation.iso
         cap_n[iso] += effective * cost
         deliverable_n[iso] += possible * cost
         out_n[iso] += p.output * cost
         out[p.item] += p.output
         cap[p.item] += effective
         deliverable[p.item] += possible
-        if p.item in keys.crisis_systems:
+        if crisis:
             if iso == "USA":
                 us += p.output
                 us_value += p.output * cost
@@ -200,10 +214,10 @@ def observe(model: "CooperationModel", week: int) -> None:
     _observe_arrivals(model, keys)
     for r, pts in model.regional_points().items():
         now[keys.stock_region[r]] = pts
-    for b in model.pipeline.barriers:
-        now[f"open_cases.{b.key}"] = float(b.open_cases())
-    for a in model.adversary_list:
-        now[f"deterrence.{a.region}"] = a.deterrence
+    for b, key in keys.open_cases:
+        now[key] = float(b.open_cases())
+    for a, key in keys.deterrence:
+        now[key] = a.deterrence
     for r, key in keys.crisis_active:
         now[key] = 1.0 if model.crisis_active(r) else 0.0
     _observe_shortfall(model, week, keys)

@@ -143,7 +143,7 @@ def choose(buyer: "Nation", opts: list[Option], urgency: float, model: "Cooperat
         if aversion > 0.0 and buyer.iso != "USA":  # the survey's ITAR-free preference
             o.utility -= aversion * (1.0 if o.producer.nation.iso == "USA"
                                      else retransfer.content_share(o.producer, model.week))
-    best = max(o.utility for o in opts)
+    best = max([o.utility for o in opts])
     weights = [math.exp((o.utility - best) / cfg.choice_temperature) for o in opts]
     u = rng.random() * plain_sum(weights)
     for o, w in zip(opts, weights):
