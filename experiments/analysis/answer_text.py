@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .answer import NO_CHANGE, interval
-from .catalog import metric_spec, subject_label
+from .catalog import metric_spec, probability_valued, subject_label
 from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
 
 #: The main assumptions the answer rests on: (assumption, where it is explained, and the
@@ -81,12 +81,6 @@ def amount(r: pd.Series) -> str:
     if np.isfinite(pct):
         text += f", {percent(pct)} of the status quo"
     return text
-
-
-def probability_valued(metric: str) -> bool:
-    """A metric measured as a probability: a 0/1 outcome per run, or a probability per run."""
-    spec = metric_spec(metric)
-    return spec is not None and (bool(spec.probability) or spec.unit == "probability")
 
 
 def agree(n: int, one: str, many: str) -> str:

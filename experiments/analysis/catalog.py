@@ -100,6 +100,14 @@ def is_probability(metric: str) -> bool:
     return bool(spec is not None and spec.probability)
 
 
+def probability_valued(metric: str) -> bool:
+    """Whether a metric column is measured as a probability: 0/1 per run (:func:`is_probability`)
+    or a probability in each run (unit ``probability``), so its change is said in absolute terms.
+    """
+    spec = metric_spec(metric)
+    return spec is not None and (bool(spec.probability) or spec.unit == "probability")
+
+
 def better_direction(metric: str) -> int | None:
     """+1 when higher is better, −1 when lower is better, ``None`` for an undeclared column."""
     spec = metric_spec(metric)
