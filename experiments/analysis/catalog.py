@@ -9,6 +9,7 @@ runs table itself.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -275,6 +276,18 @@ def design_info(folder: ResultsFolder, scenario: str | None = None) -> DesignInf
         cols = [c for c in cols if sub[c].notna().any()]
     return DesignInfo(kind="unknown" if cols else "none",
                       parameters=tuple(ParamSpec(name=c) for c in cols))
+
+
+def resolved_scenario(manifest: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The resolved scenario (every setting as run) a results folder's manifest records under
+    ``name`` (an empty dict when it holds none of that name): what the analysis reads of one
+    scenario's settings (decomposition, contract plots, a headline's contest).
+    """
+    for entry in manifest.get("scenarios") or ():
+        if isinstance(entry, dict) and entry.get("name") == name:
+            found = entry.get("resolved") or entry.get("scenario") or {}
+            return found if isinstance(found, dict) else {}
+    return {}
 
 
 def scenario_descriptions(folder: ResultsFolder) -> dict[str, dict[str, str]]:

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .catalog import resolved_scenario
+
 #: Metric families measured from the adversary's own decision to act: with a scripted war
 #: they are 0 in every run, so they measure nothing.
 DECISION_FAMILIES: tuple[str, ...] = ("failure_probability", "deterrence_failure")
@@ -79,21 +81,19 @@ def contest_of(manifest: Mapping[str, Any], headline: str, region: str | None,
     when the manifest does not hold the headline's resolved scenario); ``templates``: the
     study's headline metrics (``{region}`` filled with ``region``), for ``left_out``.
     """
-    found = _contest(manifest, headline, region)
+    found = _contest(resolved_scenario(manifest, headline), manifest.get("steps"), region)
     metrics = [t.format(region=region) for t in templates if region or "{region}" not in t]
     return replace(found, left_out=tuple(m for m in metrics if not found.measures(m)))
 
 
-def _contest(manifest: Mapping[str, Any], headline: str, region: str | None) -> Contest:
-    entry = next((s for s in manifest.get("scenarios") or () if isinstance(s, dict)
-                  and s.get("name") == headline), None)
-    scn = entry.get("resolved") if entry else None
-    if not isinstance(scn, dict):
+def _contest(scn: dict[str, Any], steps: Any, region: str | None) -> Contest:
+    """The contest the resolved scenario ``scn`` sets (run ``steps`` weeks, when given)."""
+    if not scn:
         return Contest(region, _words(region))
     names = {k: str(v.get("name") or _words(k)) for k, v in (scn.get("regions") or {}).items()
              if isinstance(v, dict)}
     adv = (scn.get("adversaries") or {}).get(region) if region else None
-    steps, horizon = manifest.get("steps"), scn.get("horizon_weeks")
+    horizon = scn.get("horizon_weeks")
     weeks = steps if isinstance(steps, int) and steps > 0 else horizon
     crises = [c for c in scn.get("crises") or () if isinstance(c, dict)]
     onset = _onset(crises, (scn.get("measurement") or {}).get("onset_region"))
