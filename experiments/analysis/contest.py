@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..study import headline_metric_names
 from .catalog import resolved_scenario
 
 #: Metric families measured from the adversary's own decision to act: with a scripted war
@@ -82,8 +83,8 @@ def contest_of(manifest: Mapping[str, Any], headline: str, region: str | None,
     study's headline metrics (``{region}`` filled with ``region``), for ``left_out``.
     """
     found = _contest(resolved_scenario(manifest, headline), manifest.get("steps"), region)
-    metrics = [t.format(region=region) for t in templates if region or "{region}" not in t]
-    return replace(found, left_out=tuple(m for m in metrics if not found.measures(m)))
+    return replace(found, left_out=tuple(m for m in headline_metric_names(templates, region)
+                                         if not found.measures(m)))
 
 
 def _contest(scn: dict[str, Any], steps: Any, region: str | None) -> Contest:
