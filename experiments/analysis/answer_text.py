@@ -153,12 +153,14 @@ def barrier_sentences(g: pd.DataFrame, metric: str) -> list[str]:
                f"a resolved cost in {what}: {_named(costs)}."]
     else:
         top = costs.head(TOP_BARRIERS)
-        out = [f"The barrier{'s' if len(top) > 1 else ''} that cost{'' if len(top) > 1 else 's'} "
+        out = [f"The {agree(len(top), 'barrier', 'barriers')} that "
+               f"{agree(len(top), 'costs', 'cost')} "
                f"most in {what} (removed minus status quo): {_named(top)}."]
     helps = _resolved(rows, False)
     if not helps.empty:
-        out.append(f"Removing {'this barrier' if len(helps) == 1 else 'these barriers'} lowers "
-                   f"{what}, so in this model {'it helps' if len(helps) == 1 else 'they help'}: "
+        n = len(helps)
+        out.append(f"Removing {agree(n, 'this barrier', 'these barriers')} lowers "
+                   f"{what}, so in this model {agree(n, 'it helps', 'they help')}: "
                    f"{_named(helps)}.")
     return out
 
