@@ -45,7 +45,6 @@ class Contest:
         hazard: its weekly chance of acting at a certain success (an assumption), or None.
         weeks: the weeks each run lasted (the ``--steps`` given, else the horizon), or None.
         theatre: the onset crisis's region in words (where the theatre line counts), or None.
-        onset_week: the onset crisis's start week, or None.
         elsewhere: the other regions in words whose scripted crises' systems output value counts.
         left_out: the study's headline metrics that measure nothing here (:meth:`measures`).
     """
@@ -56,7 +55,6 @@ class Contest:
     hazard: float | None = None
     weeks: int | None = None
     theatre: str | None = None
-    onset_week: int | None = None
     elsewhere: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
 
@@ -98,22 +96,23 @@ def _contest(scn: dict[str, Any], steps: Any, region: str | None) -> Contest:
     weeks = steps if isinstance(steps, int) and steps > 0 else horizon
     crises = [c for c in scn.get("crises") or () if isinstance(c, dict)]
     onset = _onset(crises, (scn.get("measurement") or {}).get("onset_region"))
-    others = dict.fromkeys(c.get("region") for c in crises if onset and c.get("region") != onset[0])
+    others = dict.fromkeys(c.get("region") for c in crises if onset and c.get("region") != onset)
     return Contest(
         region, names.get(region or "", _words(region)),
         None if not isinstance(adv, dict) else bool(adv.get("decides", True)),
         None if not isinstance(adv, dict) else _float(adv.get("hazard_per_week")),
         weeks if isinstance(weeks, int) else None,
-        None if onset is None else names.get(onset[0], _words(onset[0])),
-        None if onset is None else onset[1],
+        None if onset is None else names.get(onset, _words(onset)),
         tuple(names.get(r, _words(r)) for r in others if isinstance(r, str)))
 
 
-def _onset(crises: list[dict[str, Any]], region: str | None) -> tuple[str, int] | None:
-    """(region, start week) of the scripted crisis surge metrics count from (model.onset)."""
+def _onset(crises: list[dict[str, Any]], region: str | None) -> str | None:
+    """The region of the scripted crisis surge metrics count from (CooperationModel.onset's
+    rule on the resolved scenario: the first crisis in ``region``, else the first of all).
+    """
     pool = [c for c in crises if region is None or c.get("region") == region]
     first = min(pool, key=lambda c: int(c.get("start_week") or 0), default=None)
-    return None if first is None else (str(first.get("region")), int(first.get("start_week") or 0))
+    return None if first is None else str(first.get("region"))
 
 
 def _float(value: Any) -> float | None:
