@@ -232,19 +232,30 @@ def metrics_table() -> str:
     return "\n".join([*lines, "", METRICS_END])
 
 
+def block_span(current: str, begin: str, end: str) -> tuple[int, int] | None:
+    """Where the generated block of ``current`` stands: from its ``begin`` marker through the
+    first ``end`` marker after it (None when either is missing). The one place the docs'
+    marker comments are found: :func:`replace_block`, the calibration records' blocks and the
+    committed deterrence facts read it.
+    """
+    start = current.find(begin)
+    stop = current.find(end, start + len(begin)) if start >= 0 else -1
+    return None if stop < 0 else (start, stop + len(end))
+
+
 def replace_block(current: str, begin: str, end: str, block: str, where: str) -> str:
     """``current`` with its text from the ``begin`` marker through the ``end`` marker replaced
-    by ``block`` (which carries the markers): the one splice of every generated block of the
-    docs (metrics.md's table, ODD.md's barrier headlines and deterrence facts).
+    by ``block`` (which carries the markers; :func:`block_span`): the splice of metrics.md's
+    table, ODD.md's barrier headlines and deterrence facts.
 
     Raises:
-        UserError: when either marker is missing or they stand in the wrong order; the message
-            starts with ``where`` (the file and the block).
+        UserError: when either marker is missing (or the end stands before the begin); the
+            message starts with ``where`` (the file and the block).
     """
-    start, stop = current.find(begin), current.find(end)
-    if start < 0 or stop < start:
+    span = block_span(current, begin, end)
+    if span is None:
         raise UserError(f"{where}: the marker comments are missing (or out of order)")
-    return current[:start] + block + current[stop + len(end):]
+    return current[:span[0]] + block + current[span[1]:]
 
 
 def write_block(path: Path, begin: str, end: str, block: str, name: str) -> None:

@@ -297,6 +297,14 @@ def contested_region(scenario: Any) -> str | None:
     return (deciding or regions or [None])[0]
 
 
+def headline_metric_names(templates: Sequence[str], region: str | None) -> list[str]:
+    """The columns the study's headline metric templates name for a headline: ``{region}``
+    filled with its contested region; a per-region template left out when it has none.
+    """
+    return [t.format(region=region) if "{region}" in t else t
+            for t in templates if region or "{region}" not in t]
+
+
 def write_study_file(out: Path, plan: Any, arms: Sequence[StudyArm], rule: Any = None) -> Path:
     """Write ``study.json`` into the results folder (atomically); ``rule``: the
     :class:`~experiments.sequential.StoppingRule` of a study run until resolved.

@@ -39,24 +39,26 @@ def order_inputs(p: "Producer", week: int) -> None:
         weeks = cover.get(comp)
         if weeks is None:  # fixed once the input's suppliers are connected
             weeks = cover[comp] = licence_share.pipeline_weeks(p, comp)
-        target = rate * bom[comp] * weeks
+        use = rate * bom[comp]  # supply.need_rate, written out: this runs for every input weekly
+        target = use * weeks
         on_order = on_order_of[comp]
         if licensed:  # orders beyond the share (none elsewhere) do not count
             on_order -= licence_share.waiting_beyond_share(p, comp)
         need = target - inputs[comp] - on_order
         if need > 1e-9:
-            _order_component(p, comp, links, need, week)
+            _order_component(p, comp, links, need, use, week)
 
 
-def _order_component(p: "Producer", comp: str, links: list[SupplyArrangement], qty: float, week: int) -> None:
-    """Spread an order over the input's suppliers in order of preference.
+def _order_component(p: "Producer", comp: str, links: list[SupplyArrangement], qty: float, use: float,
+                     week: int) -> None:
+    """Spread an order over the input's suppliers in order of preference (``use``: the line's
+    weekly use of the input, ``supply.need_rate``).
 
     Down the list, each open link takes what its supplier has room for within this line's
     input cover (``supply_room``) and what its licence still allows; a link not yet open
     is applied for when its turn comes and its supplier has room (the first link always).
     What no supplier has room for queues at the open link with the shortest wait.
     """
-    use = p.capacity * p.efficiency * p.bom[comp]
     if len(links) == 1:  # one supplier takes it all, as far as its link allows
         plan = [min(qty, _link_allowance(p, comp, links[0], qty, use, True, week))]
     else:
@@ -81,7 +83,7 @@ def _spread(p: "Producer", comp: str, links: list[SupplyArrangement], qty: float
             week: int) -> list[float]:
     """Quantities for each link: down the list by room and allowance, the rest to the open
     link with the shortest wait. A supplier's room is shared among its customers pro rata
-    to their input need (``supply.supply_share``), so no customer takes it by acting first.
+    to their input need (:func:`_room_share`), so no customer takes it by acting first.
     """
     plan = [0.0] * len(links)
     allowed = [0.0] * len(links)
@@ -89,7 +91,7 @@ def _spread(p: "Producer", comp: str, links: list[SupplyArrangement], qty: float
     for i, link in enumerate(links):
         if left <= 1e-9:
             break
-        room = link.supplier.supply_room(week, p.input_cover) * _room_share(p, comp, i, week)
+        room = link.supplier.supply_room(week, p.input_cover) * _room_share(p, comp, i, use, week)
         allowed[i] = _link_allowance(p, comp, link, left, use, i == 0 or room > 1e-9, week)
         plan[i] = min(left, allowed[i], room)
         left -= plan[i]
@@ -101,12 +103,11 @@ def _spread(p: "Producer", comp: str, links: list[SupplyArrangement], qty: float
     return plan
 
 
-def _room_share(p: "Producer", comp: str, i: int, week: int) -> float:
+def _room_share(p: "Producer", comp: str, i: int, mine: float, week: int) -> float:
     """This line's share of the room of the supplier on its link ``i`` of ``comp``: its full
-    need of the input against the need the supplier's other customers count there (a link
-    not in use yet is counted as if this line turned to it).
+    need of the input (``mine``, ``supply.need_rate``) against the need the supplier's other
+    customers count there (a link not in use yet is counted as if this line turned to it).
     """
-    mine = supply.need_rate(p, comp)
     if mine <= 0.0:
         return 0.0
     counted = mine * supply.link_weights(p, comp)[i] if week >= p.active_from else 0.0

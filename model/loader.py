@@ -120,7 +120,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
     """One YAML file as a mapping (no ``extends:`` merge), every problem a one-line ScenarioError."""
     text = _read_text(path)
     try:
-        data = yaml.load(text, Loader=ScenarioYamlLoader)  # noqa: S506 - a SafeLoader (C speed)
+        # S506 flags yaml.load with a Loader it cannot see is safe: ScenarioYamlLoader subclasses
+        # (C)SafeLoader, whose SafeConstructor builds plain values only and refuses !!python/* tags
+        # (tests/test_loader_inputs.py::test_python_tags_are_refused_and_nothing_runs).
+        data = yaml.load(text, Loader=ScenarioYamlLoader)  # noqa: S506 - safe constructor, see above
     except DuplicateKeyError as exc:
         where = ".".join(str(k) for k in exc.where) or "the top level"
         raise ScenarioError([

@@ -191,10 +191,10 @@ class Producer(mesa.Agent):
         self._queue(order, self.model.week)
 
     def take_incoming(self) -> None:
-        """The orders of the phase just ended join the backlog together, in a stable order."""
+        """The orders of the phase just ended join the backlog together, in a stable order
+        (``CooperationModel._settle`` calls it only on a line that took orders).
+        """
         incoming = self.incoming
-        if not incoming:
-            return
         week = self.model.week
         for order in sorted(incoming, key=_order_key) if len(incoming) > 1 else incoming:
             self._queue(order, week)

@@ -5,6 +5,11 @@ file may not (the first value would be lost). A scalar its tag cannot build (the
 2026-13-45, ``!!bool maybe``) becomes a positioned error instead of a Python exception.
 Parsing stays in libyaml's C implementation when it is installed; the key check runs as
 each mapping is built (in Python, as PyYAML's constructor always is).
+
+It builds plain YAML values only (text, numbers, booleans, dates, lists, mappings):
+the constructor is PyYAML's ``SafeConstructor``, which has no constructor for the
+``!!python/...`` tags that import or call Python objects, and a tag it cannot build is
+refused by name (:class:`UnreadableValueError`) before anything of the file is used.
 """
 
 from __future__ import annotations
@@ -46,6 +51,14 @@ class ScenarioYamlLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]
     depth and reports an unreadable value (e.g. the date 2026-13-45) with its position.
     """
 
+    def refuse_tag(self, node: yaml.Node) -> Any:
+        """A tag the safe constructor has no builder for (``!!python/object/apply:os.system``,
+        ``!!python/name:...``, a custom ``!tag``): refused by name, nothing built or called.
+        """
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise UnreadableValueError(f"the tag {tag!r} is not allowed in a scenario file (plain "
+                                   "text, numbers, dates, lists and mappings only)", node.start_mark)
+
     def construct_document(self, node: yaml.Node) -> Any:
         """Build the document; a key given twice becomes a DuplicateKeyError with its place."""
         try:
@@ -72,6 +85,9 @@ class ScenarioYamlLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]
                     raise DuplicateKeyError(key, node, key_node.start_mark, first[key])
                 first[key] = key_node.start_mark
         return super().construct_mapping(node, deep)
+
+
+ScenarioYamlLoader.add_constructor(None, ScenarioYamlLoader.refuse_tag)  # the unknown-tag slot
 
 
 def _path_to(root: yaml.Node, target: yaml.Node) -> tuple:

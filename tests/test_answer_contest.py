@@ -164,3 +164,20 @@ def test_dibsim_study_ends_on_the_first_screen_as_text(scripted):
     assert text.splitlines()[1:3] == ["In short:", "baseline:"]
     assert f"  - {UNMEASURED}" in text.splitlines()
     assert "Today's barriers cost in surge (output value, $M)" in text
+
+
+def test_the_sequential_rule_is_not_kept_open_by_a_metric_a_scripted_war_leaves_out(tmp_path):
+    """--until-resolved judges the effects the answer reports: with the war scripted, the
+    failure probability (0 in every run, so never resolved nor within a margin of 0) is not
+    judged, and the adversary's own assessment still is."""
+    from dibsim.experiments.commands.study import _paired
+    from dibsim.experiments.study import StudyArm
+
+    path = synthetic.barrier_study(tmp_path / "study")
+    arms = [StudyArm(**a) for a in json.loads((path / "study.json").read_text())["arms"]]
+    arm = next(a.name for a in arms if (a.kind, a.subject) == ("removed", "fms_case"))
+    for decides in (True, False):
+        _world(path, decides)
+        judged = _paired(path, {}, arms, arm, "failure_probability.{region}")
+        assert (judged is not None) is decides
+        assert _paired(path, {}, arms, arm, "deterrence_index.{region}") is not None

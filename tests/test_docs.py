@@ -207,3 +207,21 @@ def test_the_readmes_other_numbers_are_those_of_the_makefile_and_the_fuzz():
     assert full and quick
     assert (f"the {full.group(1)}-example input fuzz (`make test` runs {quick.group(1)} other "
             "examples of it)") in " ".join(readme.split())
+
+
+def test_a_generated_block_runs_from_its_begin_marker_to_the_next_end_marker():
+    import pytest
+    from dibsim.experiments.errors import UserError
+    from dibsim.experiments.validation.calib_record import replace_block as lenient
+
+    begin, end = "<!-- b -->", "<!-- e -->"
+    page = f"{end} named in the text first\n{begin}\nold\n{end}\nafter {end}\n"
+    start, stop = docs_gen.block_span(page, begin, end)
+    assert page[start:stop] == f"{begin}\nold\n{end}"
+    assert docs_gen.replace_block(page, begin, end, "new", "p.md (x)") == page.replace(
+        f"{begin}\nold\n{end}", "new")
+    assert lenient(page, begin, end, "new") == page.replace("old", "new")
+    bare = "no markers\n"
+    assert docs_gen.block_span(bare, begin, end) is None and lenient(bare, begin, end, "x") == bare
+    with pytest.raises(UserError, match=r"^p\.md \(x\): the marker comments are missing"):
+        docs_gen.replace_block(f"{begin} only\n", begin, end, "new", "p.md (x)")

@@ -1,6 +1,7 @@
-"""Inputs that cannot slip through: unreadable files, duplicate keys, and variant lists that
-would drop their base's entries all stop with exit 2 and one line naming the file, and
-nothing is written; ``add`` and ``replace`` combine lists as they say."""
+"""Inputs that cannot slip through: unreadable files, duplicate keys, tags that would build
+Python objects (nothing runs), and variant lists that would drop their base's entries all stop
+with exit 2 and one line naming the file, and nothing is written; ``add`` and ``replace``
+combine lists as they say."""
 
 from __future__ import annotations
 
@@ -100,6 +101,34 @@ def test_unreadable_value_gives_its_position(capsys, tmp_path):
     p = write(tmp_path, "name: x\nstart_date: 2026-13-45\n")
     line = the_one_error(capsys, tmp_path, p)
     assert "line 2, column 13: cannot read '2026-13-45' as a date" in line and "quote it" in line
+
+
+def test_the_scenario_loader_is_a_safe_loader():
+    """What makes ``yaml.load(text, Loader=ScenarioYamlLoader)`` safe (loader.read_yaml's noqa)."""
+    from dibsim.model.scenario_yaml import ScenarioYamlLoader
+
+    safe = tuple(c for c in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None)) if c is not None)
+    assert issubclass(ScenarioYamlLoader, safe)
+    assert issubclass(ScenarioYamlLoader, yaml.constructor.SafeConstructor)
+    assert not issubclass(ScenarioYamlLoader, yaml.constructor.FullConstructor)  # nor Unsafe/Constructor
+    assert not ScenarioYamlLoader.yaml_multi_constructors  # no tag prefix builds Python objects
+
+
+@pytest.mark.parametrize("value, tag", [
+    ('!!python/object/apply:os.system ["touch {mark}"]', "!!python/object/apply:os.system"),
+    ("!!python/object/apply:os.system\n  args: ['touch {mark}']", "!!python/object/apply:os.system"),
+    ("!!python/name:os.system", "!!python/name:os.system"),
+    ('!!python/object/new:subprocess.Popen [["touch", "{mark}"]]', "!!python/object/new:subprocess.Popen"),
+])
+def test_python_tags_are_refused_and_nothing_runs(capsys, tmp_path, value, tag):
+    mark = tmp_path / "ran"
+    p = write(tmp_path, f"name: x\ndescription: {value.format(mark=mark)}\n")
+    line = the_one_error(capsys, tmp_path, p)  # exit 2, one line naming the file, nothing written
+    assert f"line 2, column 14: the tag '{tag}' is not allowed in a scenario file" in line
+    assert not mark.exists()  # the command was never run
+    with pytest.raises(ScenarioError, match="is not allowed"):
+        load_scenario(p)
+    assert not mark.exists()
 
 
 def test_utf8_with_bom_reads(tmp_path):

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
-from ..study import STUDY_FILE
+from ..study import HEADLINE_METRICS, STUDY_FILE, headline_metric_names
 from .catalog import arm_label, better_direction, metric_label, metric_spec, plain_label, subject_label
 from .compare import Arm, build_arms, difference
 from .contest import Contest, contest_of
@@ -91,7 +91,6 @@ def load_study(path: str | Path | ResultsFolder) -> Study | None:
         raise UserError(f"{target}: names scenarios that {folder.path} does not hold: "
                         f"{', '.join(missing[:5])}; rerun dibsim study into a new --out")
     from ..sequential import rule_from
-    from ..study import HEADLINE_METRICS
 
     templates = tuple(data.get("headline_metrics") or HEADLINE_METRICS)
     contested = dict(data.get("contested_region") or {})
@@ -108,18 +107,9 @@ def headline_metrics(runs: pd.DataFrame, region: str | None,
     (``{region}`` filled with the contested region) that the runs hold with values and the
     model declares, in the study's order. There are no fallbacks to older names.
     """
-    if templates is None:
-        from ..study import HEADLINE_METRICS
-
-        templates = HEADLINE_METRICS
-    chosen = []
-    for template in templates:
-        if "{region}" in template and not region:
-            continue
-        cand = template.format(region=region) if "{region}" in template else template
-        if cand in runs.columns and metric_spec(cand) is not None and runs[cand].notna().any():
-            chosen.append(cand)
-    return chosen
+    names = headline_metric_names(HEADLINE_METRICS if templates is None else templates, region)
+    return [m for m in names
+            if m in runs.columns and metric_spec(m) is not None and runs[m].notna().any()]
 
 
 def effects(study: Study, checks: bool = True) -> pd.DataFrame:
@@ -137,7 +127,7 @@ def effects(study: Study, checks: bool = True) -> pd.DataFrame:
         metrics = headline_metrics(arms[head].runs, study.contested.get(head),
                                    study.metric_templates or None)
         contest = study.contests.get(head)
-        metrics = [m for m in metrics if contest is None or m not in contest.left_out]
+        metrics = [m for m in metrics if contest is None or contest.measures(m)]
         for arm in study.arms:
             if arm["headline"] != head or arm["kind"] not in ORIENTATION:
                 continue

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .answer import NO_CHANGE, interval
-from .catalog import metric_spec, subject_label
+from .catalog import metric_spec, probability_valued, subject_label
 from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
 
 #: The main assumptions the answer rests on: (assumption, where it is explained, and the
@@ -81,12 +81,6 @@ def amount(r: pd.Series) -> str:
     if np.isfinite(pct):
         text += f", {percent(pct)} of the status quo"
     return text
-
-
-def probability_valued(metric: str) -> bool:
-    """A metric measured as a probability: a 0/1 outcome per run, or a probability per run."""
-    spec = metric_spec(metric)
-    return spec is not None and (bool(spec.probability) or spec.unit == "probability")
 
 
 def agree(n: int, one: str, many: str) -> str:
@@ -159,12 +153,14 @@ def barrier_sentences(g: pd.DataFrame, metric: str) -> list[str]:
                f"a resolved cost in {what}: {_named(costs)}."]
     else:
         top = costs.head(TOP_BARRIERS)
-        out = [f"The barrier{'s' if len(top) > 1 else ''} that cost{'' if len(top) > 1 else 's'} "
+        out = [f"The {agree(len(top), 'barrier', 'barriers')} that "
+               f"{agree(len(top), 'costs', 'cost')} "
                f"most in {what} (removed minus status quo): {_named(top)}."]
     helps = _resolved(rows, False)
     if not helps.empty:
-        out.append(f"Removing {'this barrier' if len(helps) == 1 else 'these barriers'} lowers "
-                   f"{what}, so in this model {'it helps' if len(helps) == 1 else 'they help'}: "
+        n = len(helps)
+        out.append(f"Removing {agree(n, 'this barrier', 'these barriers')} lowers "
+                   f"{what}, so in this model {agree(n, 'it helps', 'they help')}: "
                    f"{_named(helps)}.")
     return out
 

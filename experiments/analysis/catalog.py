@@ -9,6 +9,7 @@ runs table itself.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -98,6 +99,14 @@ def is_probability(metric: str) -> bool:
     """Whether a metric column is 0/1 per run (its mean a probability), family included."""
     spec = metric_spec(metric)
     return bool(spec is not None and spec.probability)
+
+
+def probability_valued(metric: str) -> bool:
+    """Whether a metric column is measured as a probability: 0/1 per run (:func:`is_probability`)
+    or a probability in each run (unit ``probability``), so its change is said in absolute terms.
+    """
+    spec = metric_spec(metric)
+    return spec is not None and (bool(spec.probability) or spec.unit == "probability")
 
 
 def better_direction(metric: str) -> int | None:
@@ -267,6 +276,18 @@ def design_info(folder: ResultsFolder, scenario: str | None = None) -> DesignInf
         cols = [c for c in cols if sub[c].notna().any()]
     return DesignInfo(kind="unknown" if cols else "none",
                       parameters=tuple(ParamSpec(name=c) for c in cols))
+
+
+def resolved_scenario(manifest: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The resolved scenario (every setting as run) a results folder's manifest records under
+    ``name`` (an empty dict when it holds none of that name): what the analysis reads of one
+    scenario's settings (decomposition, contract plots, a headline's contest).
+    """
+    for entry in manifest.get("scenarios") or ():
+        if isinstance(entry, dict) and entry.get("name") == name:
+            found = entry.get("resolved") or entry.get("scenario") or {}
+            return found if isinstance(found, dict) else {}
+    return {}
 
 
 def scenario_descriptions(folder: ResultsFolder) -> dict[str, dict[str, str]]:

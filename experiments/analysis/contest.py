@@ -23,6 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..study import headline_metric_names
+from .catalog import resolved_scenario
+
 #: Metric families measured from the adversary's own decision to act: with a scripted war
 #: they are 0 in every run, so they measure nothing.
 DECISION_FAMILIES: tuple[str, ...] = ("failure_probability", "deterrence_failure")
@@ -42,7 +45,6 @@ class Contest:
         hazard: its weekly chance of acting at a certain success (an assumption), or None.
         weeks: the weeks each run lasted (the ``--steps`` given, else the horizon), or None.
         theatre: the onset crisis's region in words (where the theatre line counts), or None.
-        onset_week: the onset crisis's start week, or None.
         elsewhere: the other regions in words whose scripted crises' systems output value counts.
         left_out: the study's headline metrics that measure nothing here (:meth:`measures`).
     """
@@ -53,7 +55,6 @@ class Contest:
     hazard: float | None = None
     weeks: int | None = None
     theatre: str | None = None
-    onset_week: int | None = None
     elsewhere: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
 
@@ -79,40 +80,39 @@ def contest_of(manifest: Mapping[str, Any], headline: str, region: str | None,
     when the manifest does not hold the headline's resolved scenario); ``templates``: the
     study's headline metrics (``{region}`` filled with ``region``), for ``left_out``.
     """
-    found = _contest(manifest, headline, region)
-    metrics = [t.format(region=region) for t in templates if region or "{region}" not in t]
-    return replace(found, left_out=tuple(m for m in metrics if not found.measures(m)))
+    found = _contest(resolved_scenario(manifest, headline), manifest.get("steps"), region)
+    return replace(found, left_out=tuple(m for m in headline_metric_names(templates, region)
+                                         if not found.measures(m)))
 
 
-def _contest(manifest: Mapping[str, Any], headline: str, region: str | None) -> Contest:
-    entry = next((s for s in manifest.get("scenarios") or () if isinstance(s, dict)
-                  and s.get("name") == headline), None)
-    scn = entry.get("resolved") if entry else None
-    if not isinstance(scn, dict):
+def _contest(scn: dict[str, Any], steps: Any, region: str | None) -> Contest:
+    """The contest the resolved scenario ``scn`` sets (run ``steps`` weeks, when given)."""
+    if not scn:
         return Contest(region, _words(region))
     names = {k: str(v.get("name") or _words(k)) for k, v in (scn.get("regions") or {}).items()
              if isinstance(v, dict)}
     adv = (scn.get("adversaries") or {}).get(region) if region else None
-    steps, horizon = manifest.get("steps"), scn.get("horizon_weeks")
+    horizon = scn.get("horizon_weeks")
     weeks = steps if isinstance(steps, int) and steps > 0 else horizon
     crises = [c for c in scn.get("crises") or () if isinstance(c, dict)]
     onset = _onset(crises, (scn.get("measurement") or {}).get("onset_region"))
-    others = dict.fromkeys(c.get("region") for c in crises if onset and c.get("region") != onset[0])
+    others = dict.fromkeys(c.get("region") for c in crises if onset and c.get("region") != onset)
     return Contest(
         region, names.get(region or "", _words(region)),
         None if not isinstance(adv, dict) else bool(adv.get("decides", True)),
         None if not isinstance(adv, dict) else _float(adv.get("hazard_per_week")),
         weeks if isinstance(weeks, int) else None,
-        None if onset is None else names.get(onset[0], _words(onset[0])),
-        None if onset is None else onset[1],
+        None if onset is None else names.get(onset, _words(onset)),
         tuple(names.get(r, _words(r)) for r in others if isinstance(r, str)))
 
 
-def _onset(crises: list[dict[str, Any]], region: str | None) -> tuple[str, int] | None:
-    """(region, start week) of the scripted crisis surge metrics count from (model.onset)."""
+def _onset(crises: list[dict[str, Any]], region: str | None) -> str | None:
+    """The region of the scripted crisis surge metrics count from (CooperationModel.onset's
+    rule on the resolved scenario: the first crisis in ``region``, else the first of all).
+    """
     pool = [c for c in crises if region is None or c.get("region") == region]
     first = min(pool, key=lambda c: int(c.get("start_week") or 0), default=None)
-    return None if first is None else (str(first.get("region")), int(first.get("start_week") or 0))
+    return None if first is None else str(first.get("region"))
 
 
 def _float(value: Any) -> float | None:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.results import ResultsFolder, read_timeseries
-from .catalog import better_direction
+from .catalog import better_direction, resolved_scenario
 
 DECOMPOSITION_CSV = "decomposition.csv"
 SERIES_PREFIX = "output_producer."
@@ -44,14 +44,6 @@ class Line:
     nation: str
     theatre: str
     label: str
-
-
-def _resolved(folder: ResultsFolder, scenario: str) -> dict[str, Any]:
-    for entry in folder.manifest.get("scenarios") or []:
-        if isinstance(entry, dict) and entry.get("name") == scenario:
-            resolved = entry.get("resolved") or entry.get("scenario") or {}
-            return resolved if isinstance(resolved, dict) else {}
-    return {}
 
 
 def crisis_systems(resolved: dict[str, Any]) -> set[str]:
@@ -125,7 +117,8 @@ def _cut_windows(folder: ResultsFolder, metric: str, ts: pd.DataFrame | None) ->
         return None
     field, default = WINDOWS[metric]
     runs = folder.runs[(folder.runs["status"] == "ok") & folder.runs[metric].notna()]
-    weeks = {name: int((_resolved(folder, name).get("measurement") or {}).get(field) or default)
+    weeks = {name: int((resolved_scenario(folder.manifest, name).get("measurement") or {})
+                       .get(field) or default)
              for name in runs["scenario"].unique()}
     by_run = runs.set_index("run_id")
     runs_cat = ts["run_id"].cat.categories
@@ -147,7 +140,7 @@ def _cut_windows(folder: ResultsFolder, metric: str, ts: pd.DataFrame | None) ->
 
 def _producer_values(folder: ResultsFolder, scenario: str, metric: str,
                      cache: dict[Any, Any]) -> pd.DataFrame:
-    resolved = _resolved(folder, scenario)
+    resolved = resolved_scenario(folder.manifest, scenario)
     runs = folder.runs[(folder.runs["scenario"] == scenario) & (folder.runs["status"] == "ok")
                        & folder.runs[metric].notna()]
     empty = pd.DataFrame({"replicate": [], "producer": [], "value": []})
@@ -183,8 +176,9 @@ def decompose_arm(folder: ResultsFolder, arm: dict[str, Any], metric: str,
             - wide_b.reindex(index=reps, columns=cols, fill_value=0.0))
     sign = ORIENTATION[arm["kind"]] * (better_direction(metric) or 1)
     effect = sign * diff.mean()
-    meta = lines(_resolved(folder, arm["name"]) or _resolved(folder, arm["headline"]), cols)
-    meta |= {k: v for k, v in lines(_resolved(folder, arm["headline"]), cols).items() if k not in meta}
+    own, head = (resolved_scenario(folder.manifest, arm[k]) for k in ("name", "headline"))
+    meta = lines(own or head, cols)
+    meta |= {k: v for k, v in lines(head, cols).items() if k not in meta}
     total = float(effect.sum())
     rows = []
     for level in LEVELS:

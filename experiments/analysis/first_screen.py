@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from .answer import interval
-from .answer_text import agree, probability_change, probability_valued
-from .catalog import metric_spec, plain_label, subject_label
+from .answer_text import agree, probability_change
+from .catalog import metric_spec, plain_label, probability_valued, subject_label
 from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
 
 #: The id of the first screen's block and of its chart (the browser test looks for them).

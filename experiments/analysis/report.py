@@ -31,8 +31,15 @@ from .answer import (
     shown_columns,
     write_answer,
 )
-from .answer_text import probability_valued, written_answer
-from .catalog import better_direction, design_info, metric_columns, metric_label, scenario_descriptions
+from .answer_text import written_answer
+from .catalog import (
+    better_direction,
+    design_info,
+    metric_columns,
+    metric_label,
+    probability_valued,
+    scenario_descriptions,
+)
 from .compare import compare, write_comparison
 from .plots import make_plots
 from .plots.common import PlotRecord

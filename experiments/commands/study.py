@@ -289,17 +289,21 @@ def _templates() -> list[str]:
 def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
             template: str) -> Any:
     """Oriented paired differences of one arm in one headline metric, and the status quo's
-    mean; None when the metric is not a column with values.
+    mean; None when the metric is not a column with values, or measures nothing in the arm's
+    headline (a scripted war's failure probability, 0 in every run:
+    :meth:`~experiments.analysis.contest.Contest.measures`, as the answer leaves it out).
     """
     import numpy as np
 
     from ..analysis.answer import ORIENTATION
     from ..analysis.catalog import better_direction
+    from ..analysis.contest import contest_of
     from ..engine.results import load_results
     from ..study import contested_region
 
     if state.get("runs") is None:
-        state["runs"] = load_results(out).runs
+        folder = load_results(out)
+        state["runs"], state["manifest"] = folder.runs, folder.manifest
         state["regions"] = {}
     runs = state["runs"]
     info = next(a for a in arms if a.name == arm)
@@ -312,6 +316,8 @@ def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
         if not region:
             return None
         template = template.format(region=region)
+        if not contest_of(state["manifest"], info.headline, region).measures(template):
+            return None
     if template not in runs.columns:
         return None
     ok = runs[runs["status"] == "ok"]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +161,9 @@ def replace_block(current: str, begin: str, end: str, body: str) -> str:
     """``current`` with the text between the marker lines ``begin`` and ``end`` set to
     ``body`` (unchanged when the markers are not both there).
     """
-    found = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S).search(current)
-    if not found:
+    from ..docs_gen import block_span
+
+    span = block_span(current, begin, end)
+    if span is None:
         return current
-    return current[:found.start()] + f"{begin}\n{body}\n{end}" + current[found.end():]
+    return current[:span[0]] + f"{begin}\n{body}\n{end}" + current[span[1]:]

@@ -167,9 +167,11 @@ def write_block(path: Path, block: str) -> None:
 
 def committed_block(path: Path) -> str:
     """The block between the markers of ``path`` (markers included), or '' when absent."""
+    from ..docs_gen import block_span
+
     current = path.read_text(encoding="utf-8")
-    begin, end = current.find(BEGIN), current.find(END)
-    return current[begin:end + len(END)] if 0 <= begin < end else ""
+    span = block_span(current, BEGIN, END)
+    return "" if span is None else current[span[0]:span[1]]
 
 
 def all_removed_overrides() -> dict[str, Any]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ...engine.results import TIMESERIES_FILE, TIMESERIES_SCHEMA, ResultsFolder
 from ...errors import UserError
+from ..catalog import resolved_scenario
 
 #: At most this many scenarios in a chart that compares scenarios (colours stay distinct).
 MAX_SCENARIOS = 6
@@ -87,17 +88,9 @@ def subset_note(folder: ResultsFolder, scenarios: Sequence[str]) -> str:
             "barrier arms that move the primary metric most; dibsim plot --scenario picks others).")
 
 
-def resolved(folder: ResultsFolder, scenario: str) -> dict[str, Any]:
-    """The manifest's resolved scenario of that name (empty when absent)."""
-    for entry in folder.manifest.get("scenarios", []) or []:
-        if entry.get("name") == scenario:
-            return entry.get("resolved") or {}
-    return {}
-
-
 def unit_costs(folder: ResultsFolder, scenario: str) -> dict[str, float]:
     """``items.<id>.unit_cost_musd`` of the scenario's systems ($M per unit)."""
-    items = resolved(folder, scenario).get("items") or {}
+    items = resolved_scenario(folder.manifest, scenario).get("items") or {}
     return {k: float(v["unit_cost_musd"]) for k, v in items.items()
             if isinstance(v, dict) and v.get("kind", "system") == "system"
             and v.get("unit_cost_musd") is not None}
@@ -111,7 +104,7 @@ def crisis_systems(folder: ResultsFolder, scenarios: Iterable[str], names: Itera
     stored = [n.split(".", 1)[1] for n in names if n.startswith("output.")]
     consumed: set[str] = set()
     for s in scenarios:
-        scn = resolved(folder, s)
+        scn = resolved_scenario(folder.manifest, s)
         for c in scn.get("crises") or []:
             consumed |= set(c.get("consumption_per_week") or {})
         for adv in (scn.get("adversaries") or {}).values():
