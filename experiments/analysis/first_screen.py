@@ -2,7 +2,8 @@
 
 One short headline sentence per question — what today's barriers cost in surge (at 12 and 36
 months), in the theatre when another war runs beside it, in the probability that deterrence
-fails (beside its ceiling), which three matter most, which reform buys most — in plain labels
+fails (beside its ceiling), which three matter most, which reform buys most (and what an
+industrial investment buys, kept apart: it adds capacity, not less friction) — in plain labels
 (the metric specs' labels, the barrier registry's names), and the primary metric's tornado
 chart sized to fit beside them. The long text follows below. Which metric answers which
 question is read from the effects table: the primary (first) headline metric and
@@ -118,12 +119,23 @@ def headline_sentences(table: pd.DataFrame, head: str, contest: Contest | None =
         out.append(f"The barriers that matter most: {names}.")
     gains = _best(g[(g["metric"] == primary) & (g["kind"] == "reform")])
     if gains.empty:
-        out.append(f"No reform buys a resolved gain in {plain_label(primary)}.")
+        text = f"No reform buys a resolved gain in {plain_label(primary)}"
     else:
         r = gains.iloc[0]
-        out.append(f"The reform that buys most: {subject_label('reform', r['subject'])} "
-                   f"({_effect(r)} in {plain_label(primary)}).")
+        text = (f"The reform that buys most: {subject_label('reform', r['subject'])} "
+                f"({_effect(r)} in {plain_label(primary)})")
+    out.append(text + _investments(g, primary) + ".")
     return out
+
+
+def _investments(g: pd.DataFrame, metric: str) -> str:
+    """'; the industrial investment X buys +1,100 $M, capacity rather than friction removed'
+    for each investment with a resolved gain (kept apart from the reforms: it adds lines).
+    """
+    best = _best(g[(g["metric"] == metric) & (g["kind"] == "investment")])
+    return "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
+                   f"buys {_effect(r)}, capacity rather than friction removed"
+                   for _, r in best.iterrows())
 
 
 def screen_text(table: pd.DataFrame, contests: Mapping[str, Contest] | None = None) -> str:
