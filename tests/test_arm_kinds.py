@@ -63,7 +63,8 @@ def test_shipped_files_are_told_apart_by_what_they_change_not_by_name():
 PLANTED = {("removed", "fms_case"): {synthetic.VALUE_12M: 6000},
            ("removed", "export_licence"): {synthetic.VALUE_12M: 3000},
            ("reform", "fms_reform"): {synthetic.VALUE_12M: 2500},
-           ("investment", "japan_lines_investment"): {synthetic.VALUE_12M: 4000}}
+           ("investment", "japan_lines_investment"): {synthetic.VALUE_12M: 4000,
+                                                      synthetic.VALUE_36M: 8000}}
 LABEL = "japan lines investment (industrial investment)"
 
 
@@ -84,6 +85,9 @@ def test_the_investment_is_named_so_in_the_table_answer_screen_and_tornado(folde
     bought = next(s for s in answer.sentences if s.startswith("The industrial investment"))
     assert bought.startswith("The industrial investment japan lines investment buys output value")
     assert bought.endswith(f"{INVESTMENT_NOTE}.") and "capacity rather than removing friction" in bought
+    later = next(s for s in answer.sentences if s.startswith("In output value, first 36 months"))
+    assert "no reform gain is resolved; the industrial investment japan lines investment buys +" in later
+    assert later.endswith("capacity rather than friction removed.")
     md = to_markdown(table, study)
     assert f"| investment | {LABEL} |" in md and "(reform)" not in md
     print_answer(study, table)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..study import RANKED_KINDS, REFORM_KINDS
+from ..study import RANKED_KINDS
 from .answer import NO_CHANGE, interval
 from .catalog import metric_spec, ranked_label, subject_label
 from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
@@ -237,19 +237,24 @@ def stricter_sentence(g: pd.DataFrame, metric: str, rule: str) -> str | None:
 
 
 def secondary_sentence(g: pd.DataFrame, metric: str) -> str:
-    """The largest resolved barrier cost and reform gain in another headline metric, and
-    the barrier whose removal lowers it most, when one does.
+    """The largest resolved barrier cost and reform gain in another headline metric, the
+    barrier whose removal lowers it most, when one does, and each industrial investment's
+    resolved gain (capacity bought, named apart from the reforms).
     """
     removed = _of(g, "removed", metric)
     cost = _resolved(removed, True).head(1)
     helps = _resolved(removed, False).head(1)
-    gain = _resolved(g[g["kind"].isin(REFORM_KINDS) & (g["metric"] == metric)], True).head(1)
+    gain = _resolved(_of(g, "reform", metric), True).head(1)
     left = (f"the largest resolved barrier cost is {_named(cost)}" if not cost.empty
             else "no barrier cost is resolved")
     if not helps.empty:
         left += f", and removing {_named(helps)} lowers it most"
     right = (f"the largest resolved reform gain is {_named(gain)}" if not gain.empty
              else "no reform gain is resolved")
+    bought = _resolved(_of(g, "investment", metric), True)
+    right += "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
+                     f"buys {amount(r)}, capacity rather than friction removed"
+                     for _, r in bought.iterrows())
     return f"In {label(metric)}, {left}; {right}."
 
 
