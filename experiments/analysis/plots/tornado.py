@@ -91,11 +91,13 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
     ax.grid(axis="y", visible=False)
     better = better_direction(metric) or 1
     arrow = "higher is better →" if better > 0 else "← lower is better"
-    ax.set_xlabel(f"change from the status quo: {metric_label(metric)}   ({arrow})")
-    ax.set_title(f"{plain_label(metric)} in {headline.replace('_', ' ')}: each barrier removed "
-                 "or made stricter, each reform\n"
-                 "bar: mean paired difference from the status quo; line: 95% interval; "
-                 "faded: not resolved", fontsize=10)
+    # three short lines: centred over the axes (right of the long row names), one long line
+    # ran off the image's right edge
+    ax.set_xlabel(f"change from the status quo: {metric_label(metric)}\n({arrow})")
+    ax.set_title(f"{plain_label(metric)} in {headline.replace('_', ' ')}\n"
+                 "each barrier removed or made stricter, each reform or investment\n"
+                 "bar: mean paired difference; line: 95% interval; "
+                 "faded: not resolved", fontsize=9)
     from matplotlib.patches import Patch
 
     kinds = set(table.loc[table["metric"] == metric, "kind"])
