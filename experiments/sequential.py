@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .analysis.stats import mean_interval
+from .study import RANKED_KINDS  # barriers removed, reforms, investments: ranked first
 
 #: The practical threshold: 0.5% of the status quo's mean (assumption: smaller than any
 #: change a planner would act on).
@@ -237,16 +238,11 @@ def _fit(growable: list[tuple[str, int]], reps: Mapping[str, int], per_run: floa
     return chosen
 
 
-#: The arm kinds a headline's ranking holds (barriers removed and reforms); any other kind
-#: (barriers made stricter) comes after them in :func:`ranking_priority`.
-RANKED_KINDS = ("removed", "reform")
-
-
 def ranking_priority(arms: Mapping[str, tuple[str, str]], primary: str) -> Priority:
     """The order in which open arms get replications (arm → (headline, kind) given).
 
-    First the ranked arms (:data:`RANKED_KINDS`) whose ``primary`` effect is open, then the
-    ranked arms with another headline metric open, then the other arms in the same two tiers;
+    First the ranked arms (``experiments.study.RANKED_KINDS``) whose ``primary`` effect is
+    open, then the ranked arms with another headline metric open, then the other arms in the same two tiers;
     within a tier, by the arm's place in its headline's ranking: |primary estimate| largest
     first, counting every arm of the headline, resolved or not. So the arms that lead each
     headline's answer come first, and the headlines take turns.

@@ -8,7 +8,9 @@ numbers (the engine gives replicate *r* the same seed in every scenario of a pla
 * each barrier made **stricter** by the one rule declared with the barriers
   (:func:`model.barrier_base.stricter_settings`: slower and more denials);
 * each **reform variant** shipped in ``scenarios/`` (:func:`reform_variants`), its own settings
-  applied onto the headline.
+  applied onto the headline: kind ``reform``, or ``investment`` when what it changes in the
+  headline is producers alone (industrial capacity bought, no barrier or policy changed:
+  :func:`reform_kind`).
 
 Every arm is its own scenario in the results, named ``<headline>~<arm>`` (for example
 ``baseline~no_export_licence``, ``baseline~stricter_fms_case``, ``baseline~fms_reform``), so
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,14 @@ STRUCTURAL_ALTERNATIVES: dict[str, dict[str, Any]] = {
 #: Top-level settings a reform variant may change (anything else, such as crises, adversaries
 #: or sourcing, makes a variant a different world rather than a reform of this one).
 REFORM_LEVERS: frozenset[str] = frozenset({"barriers", "policies", "producers"})
+#: The reform arms' kinds: a barrier or policy reform, and an industrial investment (the arm
+#: changes producers alone: :func:`reform_kind`). Both are oriented as gains.
+REFORM_KINDS: tuple[str, ...] = ("reform", "investment")
+#: The kinds a headline's ranking holds: barriers removed, reforms and investments.
+RANKED_KINDS: tuple[str, ...] = ("removed", *REFORM_KINDS)
+#: Every studied arm kind, and how its effect is oriented against the status quo (+1: the
+#: arm minus the status quo; −1: the status quo minus the arm, for a barrier made stricter).
+ORIENTATION: dict[str, int] = {"removed": +1, "stricter": -1, "reform": +1, "investment": +1}
 #: What a variant file says about itself, beside its settings.
 _DESCRIPTIVE = frozenset({"name", "extends", "description", "question"})
 #: Separates the headline from the arm in an arm's scenario name.
@@ -69,10 +79,12 @@ class StudyArm:
     Attributes:
         name: the scenario name in the results (the headline's own name for the status quo).
         headline: the headline scenario it varies.
-        kind: ``status quo``, ``removed``, ``stricter`` or ``reform``.
+        kind: ``status quo``, ``removed``, ``stricter``, ``reform`` or ``investment``.
         subject: the barrier key or the reform variant's name (empty for the status quo).
         label: how tables and charts name the arm.
         overrides: dotted path → value applied to the headline (barrier arms).
+        changes: the :data:`REFORM_LEVERS` a reform arm's scenario changes in its headline
+            (what :func:`reform_kind` decided from; empty for the other arms).
     """
 
     name: str
@@ -81,6 +93,7 @@ class StudyArm:
     subject: str
     label: str
     overrides: dict[str, Any] = field(default_factory=dict)
+    changes: tuple[str, ...] = ()
 
 
 def reform_variants(scenario_dir: Path | None = None, exclude: Sequence[str] = ()) -> list[str]:
@@ -148,8 +161,39 @@ def study_arms(headline: str, reforms: Sequence[str] | None = None) -> tuple[lis
         arms.append(StudyArm(arm_name(scn.name, f"stricter_{key}"), scn.name, "stricter", key,
                              f"{key} stricter", stricter_overrides(settings, key)))
     names = reform_variants(exclude=(scn.name,)) if reforms is None else list(reforms)
-    arms += [StudyArm(arm_name(scn.name, r), scn.name, "reform", r, r) for r in names]
+    for r in names:
+        arm = StudyArm(arm_name(scn.name, r), scn.name, "reform", r, r)
+        changes = changed_levers(scn, arm_scenario(arm))
+        kind, note = reform_kind(changes)
+        arms.append(replace(arm, kind=kind, changes=changes))
+        notes += [f"{r}: {note}"] if note else []
     return arms, notes
+
+
+def changed_levers(status_quo: Any, scenario: Any) -> tuple[str, ...]:
+    """The :data:`REFORM_LEVERS` in which a reform arm's validated scenario differs from its
+    headline's status quo (what the arm actually changes, not what its file names).
+    """
+    return tuple(b for b in sorted(REFORM_LEVERS)
+                 if getattr(scenario, b) != getattr(status_quo, b))
+
+
+def reform_kind(changes: Collection[str]) -> tuple[str, str]:
+    """A reform arm's kind from what it changes, and a note when the kind needs one.
+
+    Producers alone (industrial capacity: lines added or grown, no barrier or policy changed)
+    make an ``investment``: its gain is capacity bought, not friction removed. Anything else
+    is a ``reform``; one that changes producers *and* barriers or policies stays a reform,
+    with a note that its gain mixes both (split it into two files to tell them apart, as
+    ``japan_lines_investment`` and ``indo_pacific_fast_track`` are).
+    """
+    if set(changes) == {"producers"}:
+        return "investment", ""
+    if "producers" in changes:
+        others = " and ".join(c for c in sorted(changes) if c != "producers")
+        return "reform", (f"changes producers as well as {others}: counted as a reform, its gain "
+                          "mixes capacity bought with friction removed")
+    return "reform", ""
 
 
 def arm_name(headline: str, arm: str) -> str:
@@ -183,7 +227,7 @@ def arm_scenario(arm: StudyArm) -> Any:
     if arm.kind == "status quo":
         return validate(data, str(base_path))
     origin = f"{base_path} (study arm {arm.name})"
-    if arm.kind == "reform":
+    if arm.kind in REFORM_KINDS:
         path = resolve_path(arm.subject)
         own = {k: v for k, v in _own_settings(path).items() if k not in ("extends", "name")}
         keep_history(data, {b: None for b in HISTORY_BLOCKS if b in own})
@@ -227,8 +271,6 @@ def study_plan(replications: int | None = None, steps: int | None = None,
         UserError: on a bad flag value or a headline given twice.
         model.loader.ScenarioError: when a headline or a reform does not load.
     """
-    from dataclasses import replace
-
     from ..model.loader import scenario_hash
     from .engine.plan import ScenarioPlan, make_plan
     from .errors import UserError

@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from .study import RANKED_KINDS
+
 #: Effects checked per headline: the top of its ranking.
 TOP_CHECKED = 3
 #: Replications per arm of a check world (reduced: a check of sign, not a new estimate); the
@@ -112,7 +114,7 @@ def top_arms(table: pd.DataFrame, k: int = TOP_CHECKED) -> list[str]:
     """The arms of the first ``k`` resolved rows of each headline's ranking (barriers removed and
     reforms by their primary effect, largest |effect| first); fewer when fewer are resolved.
     """
-    rows = table[table["primary"] & table["kind"].isin(["removed", "reform"]) & table["resolved"]]
+    rows = table[table["primary"] & table["kind"].isin(RANKED_KINDS) & table["resolved"]]
     out: list[str] = []
     for _, group in rows.groupby("headline", sort=False):
         order = group.assign(_mag=group["effect"].abs()).sort_values("_mag", ascending=False)

@@ -85,7 +85,10 @@ def test_study_answers_then_resumes_to_nothing(tmp_path, capsys):
     assert runs["seed"].nunique() == 2 and (runs["status"] == "ok").all()
     assert "What each barrier costs and each reform buys" in printed and "runs into" in printed
     answer = pd.read_csv(out / "answer.csv")
-    assert set(answer["kind"]) == {"removed", "stricter", "reform"}
+    assert set(answer["kind"]) == {"removed", "stricter", "reform", "investment"}
+    # the one shipped file that changes only producers is told apart from the reforms
+    assert set(answer.loc[answer["kind"] == "investment", "subject"]) == {"japan_lines_investment"}
+    assert "japan lines investment (industrial investment)" in " ".join(printed.split())
     assert set(answer["subject"]) >= {"fms_case", "fms_reform"}
     assert (out / "plots" / "tornado_output_value_12m.png").is_file()
     page = (out / "report.html").read_text(encoding="utf-8")

@@ -34,8 +34,23 @@ import pandas as pd
 
 from ..engine.results import ResultsFolder, load_results
 from ..errors import UserError
-from ..study import HEADLINE_METRICS, STUDY_FILE, headline_metric_names
-from .catalog import arm_label, better_direction, metric_label, metric_spec, plain_label, subject_label
+from ..study import (
+    HEADLINE_METRICS,
+    ORIENTATION,
+    RANKED_KINDS,
+    REFORM_KINDS,
+    STUDY_FILE,
+    headline_metric_names,
+)
+from .catalog import (
+    arm_label,
+    better_direction,
+    metric_label,
+    metric_spec,
+    plain_label,
+    ranked_label,
+    subject_label,
+)
 from .compare import Arm, build_arms, difference
 from .contest import Contest, contest_of
 from .stats import LEVEL
@@ -47,8 +62,6 @@ NO_CHANGE = "not resolved (no run changed)"
 NOT_MEASURED = "not measured here"
 #: Width of the printed ranked table (characters; cells wrap inside it).
 CONSOLE_WIDTH = 160
-#: Arm kinds, and how each is oriented against the status quo.
-ORIENTATION = {"removed": +1, "stricter": -1, "reform": +1}
 
 
 @dataclass(frozen=True)
@@ -174,23 +187,23 @@ def verdict(effect: float, resolved: bool, no_change: bool, kind: str) -> str:
         return NO_CHANGE
     if not resolved or not np.isfinite(effect):
         return "not resolved"
-    if kind == "reform":
+    if kind in REFORM_KINDS:
         return "buys" if effect > 0 else "loses"
     return "costs" if effect > 0 else "helps"
 
 
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
-    """The ranked table: one row per barrier (removed) and reform, per headline, ranked by
-    the primary metric's effect (largest cost or gain first; undefined last); each metric's
-    cell is 'effect [low, high]' with 'not resolved' where the interval includes zero, and
-    the stricter cost in the primary metric beside. ``name`` is the barrier's key or the
+    """The ranked table: one row per barrier (removed), reform and investment, per headline,
+    ranked by the primary metric's effect (largest cost or gain first; undefined last); each
+    metric's cell is 'effect [low, high]' with 'not resolved' where the interval includes zero,
+    and the stricter cost in the primary metric beside. ``name`` is the barrier's key or the
     reform's name (not shown: :func:`shown_columns`), ``label`` its plain label
-    (:func:`~experiments.analysis.catalog.subject_label`).
+    (:func:`~experiments.analysis.catalog.ranked_label`).
     """
     out = []
     for head, g in table.groupby("headline", sort=False):
         metrics = list(dict.fromkeys(g["metric"]))
-        primary = g[g["primary"] & g["kind"].isin(["removed", "reform"])]
+        primary = g[g["primary"] & g["kind"].isin(RANKED_KINDS)]
         order = primary.sort_values("effect", ascending=False, na_position="last")
         if "standing" in order:  # effects that hold in every check lead, fragile ones last
             from .robustness import STANDING_ORDER
@@ -200,9 +213,8 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
         stricter = g[g["primary"] & (g["kind"] == "stricter")].set_index("subject")
         for rank, r in enumerate(order.itertuples(), start=1):
             cells = g[g["arm"] == r.arm].set_index("metric")
-            row = {"rank": rank, "headline": head,
-                   "what": "barrier" if r.kind == "removed" else "reform",
-                   "name": r.subject, "label": subject_label(r.kind, r.subject)}
+            row = {"rank": rank, "headline": head, "what": WHAT.get(r.kind, r.kind),
+                   "name": r.subject, "label": ranked_label(r.kind, r.subject)}
             row |= {m: cell_text(cells.loc[m]) for m in metrics}
             row["stricter"] = (cell_text(stricter.loc[r.subject]) if r.kind == "removed"
                                and r.subject in stricter.index else "")
@@ -212,6 +224,10 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
     wide = pd.DataFrame(out)
     metrics = [m for m in dict.fromkeys(table["metric"]) if m in wide]
     return wide.fillna(dict.fromkeys(metrics, NOT_MEASURED))
+
+
+#: The ranked table's ``kind`` column per arm kind.
+WHAT = {"removed": "barrier", "reform": "reform", "investment": "investment"}
 
 
 def _holds_text(r: Any) -> str:
@@ -325,7 +341,8 @@ def reading_note(study: Study) -> str:
     return ("Each cell is a paired difference from the status quo over common random numbers "
             "with its 95% interval, oriented so that positive is bad for a barrier (its cost: "
             "removed minus status quo, in the metric's better direction) and good for a reform "
-            "(its gain: reform minus status quo). 'not resolved': the interval includes zero; "
+            "or an industrial investment (its gain: reform minus status quo; an investment "
+            "changes producers alone, so it buys capacity rather than removing friction). 'not resolved': the interval includes zero; "
             "'no run changed': every paired difference is exactly zero. "
             f"Made stricter: {study.stricter_rule}; its extra cost is status quo minus stricter, "
             "oriented the same way. Ranked by the first metric." + sequential_note(study))

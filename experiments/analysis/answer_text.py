@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..study import RANKED_KINDS
 from .answer import NO_CHANGE, interval
-from .catalog import metric_spec, probability_valued, subject_label
+from .catalog import metric_spec, probability_valued, ranked_label, subject_label
 from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
 
 #: The main assumptions the answer rests on: (assumption, where it is explained, and the
@@ -127,7 +128,7 @@ def percent(pct: float) -> str:
 
 
 def _named(rows: pd.DataFrame) -> str:
-    items = [f"{subject_label(r['kind'], r['subject'])} ({amount(r)})" for _, r in rows.iterrows()]
+    items = [f"{ranked_label(r['kind'], r['subject'])} ({amount(r)})" for _, r in rows.iterrows()]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -194,6 +195,30 @@ def reform_sentences(g: pd.DataFrame, metric: str) -> list[str]:
     return out
 
 
+#: What the answer says of every industrial investment it names.
+INVESTMENT_NOTE = ("an industrial investment changes producers alone (lines added or grown), so "
+                   "it buys capacity rather than removing friction")
+
+
+def investment_sentences(g: pd.DataFrame, metric: str) -> list[str]:
+    """What each industrial investment (a reform arm that changes producers alone) buys, kept
+    apart from the barrier and policy reforms, and that it buys capacity, not less friction.
+    """
+    what = label(metric)
+    out = []
+    for _, r in _of(g, "investment", metric).iterrows():
+        name = subject_label("investment", r["subject"])
+        if r["verdict"] == NO_CHANGE:
+            lead = f"The industrial investment {name} changes no run in {what}"
+        elif not r["resolved"]:
+            lead = f"The industrial investment {name} is not resolved in {what} ({amount(r)})"
+        else:
+            verb = "buys" if r["effect"] > 0 else "lowers"
+            lead = f"The industrial investment {name} {verb} {what}: {amount(r)}"
+        out.append(f"{lead}; {INVESTMENT_NOTE}.")
+    return out
+
+
 def stricter_sentence(g: pd.DataFrame, metric: str, rule: str) -> str | None:
     """What tightening a barrier costs most."""
     rows = _of(g, "stricter", metric)
@@ -208,8 +233,9 @@ def stricter_sentence(g: pd.DataFrame, metric: str, rule: str) -> str | None:
 
 
 def secondary_sentence(g: pd.DataFrame, metric: str) -> str:
-    """The largest resolved barrier cost and reform gain in another headline metric, and
-    the barrier whose removal lowers it most, when one does.
+    """The largest resolved barrier cost and reform gain in another headline metric, the
+    barrier whose removal lowers it most, when one does, and each industrial investment's
+    resolved gain (capacity bought, named apart from the reforms).
     """
     removed = _of(g, "removed", metric)
     cost = _resolved(removed, True).head(1)
@@ -221,6 +247,10 @@ def secondary_sentence(g: pd.DataFrame, metric: str) -> str:
         left += f", and removing {_named(helps)} lowers it most"
     right = (f"the largest resolved reform gain is {_named(gain)}" if not gain.empty
              else "no reform gain is resolved")
+    bought = _resolved(_of(g, "investment", metric), True)
+    right += "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
+                     f"buys {amount(r)}, capacity rather than friction removed"
+                     for _, r in bought.iterrows())
     return f"In {label(metric)}, {left}; {right}."
 
 
@@ -228,16 +258,16 @@ def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:
     """Which barriers and reforms are not resolved in the primary metric, and how many
     effects are not resolved in the whole table.
     """
-    rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"])]
+    rows = g[(g["metric"] == metric) & g["kind"].isin(RANKED_KINDS)]
     still = rows["verdict"] == NO_CHANGE
-    names = [subject_label(r["kind"], r["subject"])
+    names = [ranked_label(r["kind"], r["subject"])
              for _, r in rows[~rows["resolved"] & ~still].iterrows()]
     total, open_ = len(g), int((~g["resolved"]).sum())
     parts = [f"Not resolved in {label(metric)} (the 95% interval includes zero): "
              f"{', '.join(names)}." if names else ""]
     if still.any():
         parts.append(f"No run changed at all in {label(metric)} with "
-                     + ", ".join(subject_label(r["kind"], r["subject"])
+                     + ", ".join(ranked_label(r["kind"], r["subject"])
                                  for _, r in rows[still].iterrows()) + ".")
     if not names and not still.any():
         parts.append(f"Every barrier and reform effect in {label(metric)} is resolved.")
@@ -259,9 +289,9 @@ def where_sentences(g: pd.DataFrame, dec: pd.DataFrame | None) -> list[str]:
     if dec is None or dec.empty:
         return []
     metric = next((m for m in dict.fromkeys(g["metric"]) if m in WINDOWS), None)
-    rows = g[(g["metric"] == metric) & g["kind"].isin(["removed", "reform"]) & g["resolved"]]
+    rows = g[(g["metric"] == metric) & g["kind"].isin(RANKED_KINDS) & g["resolved"]]
     top = rows.reindex(rows["effect"].abs().sort_values(ascending=False).index).head(TOP_WHERE)
-    out = [where_made_sentence(dec, r, subject_label(r["kind"], r["subject"]))
+    out = [where_made_sentence(dec, r, ranked_label(r["kind"], r["subject"]))
            for _, r in top.iterrows()]
     return [s for s in out if s]
 
@@ -290,6 +320,7 @@ def written_answer(table: pd.DataFrame, rule: str = "", dec: pd.DataFrame | None
                          f"ranked by {label(primary)}.")
         sentences += barrier_sentences(g, primary)
         sentences += reform_sentences(g, primary)
+        sentences += investment_sentences(g, primary)
         stricter = stricter_sentence(g, primary, rule)
         sentences += [stricter] if stricter else []
         sentences += where_sentences(g, None if dec is None or dec.empty

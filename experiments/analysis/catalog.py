@@ -58,27 +58,38 @@ def recorded_parameters(folder: ResultsFolder) -> list[str]:
 
 def subject_label(kind: str, subject: str) -> str:
     """A planner's name of a study arm's subject: a barrier's label from the barrier registry
-    ("ITAR export licence (DSP-5)"), a reform's file name in words.
+    ("ITAR export licence (DSP-5)"), a reform's or an investment's file name in words.
     """
     from ...model.barriers import BARRIERS
+    from ..study import REFORM_KINDS
 
-    if kind != "reform" and subject in BARRIERS and BARRIERS[subject].label:
+    if kind not in REFORM_KINDS and subject in BARRIERS and BARRIERS[subject].label:
         return str(BARRIERS[subject].label)
     return subject.replace("_", " ")
 
 
-#: How an arm's kind reads after its subject's label.
-ARM_KIND_WORDS = {"removed": "removed", "stricter": "made stricter", "reform": "(reform)"}
+#: How an arm's kind reads after its subject's label (an investment: a reform arm that changes
+#: producers alone, experiments.study.reform_kind).
+ARM_KIND_WORDS = {"removed": "removed", "stricter": "made stricter", "reform": "(reform)",
+                  "investment": "(industrial investment)"}
 
 
 def arm_label(kind: str, subject: str, headline: str = "") -> str:
     """A planner's name of a study arm: its subject's :func:`subject_label` and what was done
-    to it ("ITAR export licence (DSP-5) removed", "fms reform (reform)"); the status quo is its
-    headline's name in words.
+    to it ("ITAR export licence (DSP-5) removed", "fms reform (reform)", "japan lines investment
+    (industrial investment)"); the status quo is its headline's name in words.
     """
     if kind not in ARM_KIND_WORDS:
         return f"{headline.replace('_', ' ')} (status quo)".strip()
     return f"{subject_label(kind, subject)} {ARM_KIND_WORDS[kind]}"
+
+
+def ranked_label(kind: str, subject: str) -> str:
+    """How a ranked row or a sentence names a barrier, reform or investment: the subject's
+    plain label; an investment says it is one ("japan lines investment (industrial
+    investment)"), so it is not read as a barrier reform.
+    """
+    return arm_label(kind, subject) if kind == "investment" else subject_label(kind, subject)
 
 
 def plain_label(metric: str) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.results import ResultsFolder, read_timeseries
+from ..study import ORIENTATION
 from .catalog import better_direction, resolved_scenario
 
 DECOMPOSITION_CSV = "decomposition.csv"
@@ -28,8 +29,6 @@ SERIES_PREFIX = "output_producer."
 LEVELS = ("producer", "system", "nation", "theatre")
 #: Decomposable metrics → the measurement field holding their window from onset (weeks).
 WINDOWS = {"output_value_12m": ("surge_window_weeks", 52), "output_value_36m": ("long_window_weeks", 156)}
-#: Arm kinds and their orientation (as in experiments.analysis.answer).
-ORIENTATION = {"removed": +1, "stricter": -1, "reform": +1}
 #: The written answer names producers until they carry at least this share of an effect.
 CARRY_SHARE = 0.5
 

@@ -2,7 +2,8 @@
 
 One short headline sentence per question — what today's barriers cost in surge (at 12 and 36
 months), in the theatre when another war runs beside it, in the probability that deterrence
-fails (beside its ceiling), which three matter most, which reform buys most — in plain labels
+fails (beside its ceiling), which three matter most, which reform buys most (and what an
+industrial investment buys, kept apart: it adds capacity, not less friction) — in plain labels
 (the metric specs' labels, the barrier registry's names), and the primary metric's tornado
 chart sized to fit beside them. The long text follows below. Which metric answers which
 question is read from the effects table: the primary (first) headline metric and
@@ -26,11 +27,14 @@ from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_not
 
 #: The id of the first screen's block and of its chart (the browser test looks for them).
 SCREEN_ID, CHART_ID = "first-screen", "first-chart"
+#: The sentences take 45% of the width: the chart is capped at 540 px high and drawn about
+#: square, so the rest (~585 px) still holds it at full size, and the two-headline text of the
+#: real study ends above the chart's foot in Chromium's 1366×768 window (its viewport 625 px).
 CSS = ("h1{font-size:1.5em;margin:0.2em 0 0.4em}body{margin-top:0.5em}"
        f"#{SCREEN_ID}{{display:flex;gap:1.2em;align-items:flex-start}}"
-       f"#{SCREEN_ID} ul{{flex:0 0 38%;margin:0;padding-left:1.1em;font-size:0.95em}}"
+       f"#{SCREEN_ID} ul{{flex:0 0 45%;margin:0;padding-left:1.1em;font-size:0.9em}}"
        f"#{SCREEN_ID} li{{margin-bottom:0.3em}}"
-       f"#{CHART_ID}{{flex:1 1 0;min-width:0;width:60%;height:auto;max-height:540px;"
+       f"#{CHART_ID}{{flex:1 1 0;min-width:0;width:55%;height:auto;max-height:540px;"
        "object-fit:contain}")
 
 
@@ -118,12 +122,23 @@ def headline_sentences(table: pd.DataFrame, head: str, contest: Contest | None =
         out.append(f"The barriers that matter most: {names}.")
     gains = _best(g[(g["metric"] == primary) & (g["kind"] == "reform")])
     if gains.empty:
-        out.append(f"No reform buys a resolved gain in {plain_label(primary)}.")
+        text = f"No reform buys a resolved gain in {plain_label(primary)}"
     else:
         r = gains.iloc[0]
-        out.append(f"The reform that buys most: {subject_label('reform', r['subject'])} "
-                   f"({_effect(r)} in {plain_label(primary)}).")
+        text = (f"The reform that buys most: {subject_label('reform', r['subject'])} "
+                f"({_effect(r)} in {plain_label(primary)})")
+    out.append(text + _investments(g, primary) + ".")
     return out
+
+
+def _investments(g: pd.DataFrame, metric: str) -> str:
+    """'; the industrial investment X buys +1,100 $M, capacity rather than friction removed'
+    for each investment with a resolved gain (kept apart from the reforms: it adds lines).
+    """
+    best = _best(g[(g["metric"] == metric) & (g["kind"] == "investment")])
+    return "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
+                   f"buys {_effect(r)}, capacity rather than friction removed"
+                   for _, r in best.iterrows())
 
 
 def screen_text(table: pd.DataFrame, contests: Mapping[str, Contest] | None = None) -> str:

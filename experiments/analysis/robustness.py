@@ -150,10 +150,11 @@ def standing(row: pd.Series) -> str:
 
 def fragile_lines(table: pd.DataFrame) -> list[str]:
     """One line per primary barrier cost or reform gain that does not hold, and why."""
-    from .catalog import subject_label
+    from ..study import RANKED_KINDS
+    from .catalog import ranked_label
 
     if "robust" not in table:
         return []
-    rows = table[table["primary"] & ~table["robust"] & table["kind"].isin(["removed", "reform"])]
-    return [f"Does not hold: {subject_label(r['kind'], r['subject'])} — {r['fragile_because']}."
+    rows = table[table["primary"] & ~table["robust"] & table["kind"].isin(RANKED_KINDS)]
+    return [f"Does not hold: {ranked_label(r['kind'], r['subject'])} — {r['fragile_because']}."
             for _, r in rows.iterrows()]

@@ -117,7 +117,9 @@ def counts_line(table: Any) -> str:
     hold in the checks made (robust), both, and neither (and how many of those the sequential
     rule showed negligible), and how many do not hold.
     """
-    rows = table[table["primary"] & table["kind"].isin(["removed", "reform"])]
+    from ..study import RANKED_KINDS
+
+    rows = table[table["primary"] & table["kind"].isin(RANKED_KINDS)]
     checked = rows[[c for c in rows.columns if c.startswith("holds_")]].eq("yes").any(axis=1)
     robust = rows["robust"] & checked
     both = int((rows["resolved"] & robust).sum())
@@ -332,17 +334,18 @@ def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
 
 def describe(plan: Any, arms: list[Any], notes: list[str], out: Path) -> str:
     """What the study is about to do, in a few lines."""
-    from ..analysis.catalog import subject_label
-    from ..study import stricter_rule
+    from ..analysis.catalog import ranked_label
+    from ..study import REFORM_KINDS, stricter_rule
 
     lines = []
     for head in dict.fromkeys(a.headline for a in arms):
         mine = [a for a in arms if a.headline == head]
-        count = {k: sum(a.kind == k for a in mine) for k in ("removed", "stricter", "reform")}
-        reforms = ", ".join(subject_label(a.kind, a.subject) for a in mine if a.kind == "reform") or "none"
+        count = {k: sum(a.kind == k for a in mine) for k in ("removed", "stricter")}
+        reforms = [a for a in mine if a.kind in REFORM_KINDS]
+        names = ", ".join(ranked_label(a.kind, a.subject) for a in reforms) or "none"
         lines.append(f"dibsim study: {head}: the status quo, {count['removed']} barriers removed, "
                      f"{count['stricter']} made stricter ({stricter_rule()}) and "
-                     f"{count['reform']} reforms ({reforms})")
+                     f"{len(reforms)} reforms ({names})")
     reps = plan.scenarios[0].replications
     lines.append(f"  {len(plan.scenarios)} arms × {reps} replications on common seeds = "
                  f"{plan.n_planned:,} runs into {out} (resumes what is there)")

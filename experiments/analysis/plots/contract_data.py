@@ -59,6 +59,7 @@ def chosen_scenarios(folder: ResultsFolder, requested: Sequence[str] | None = No
 
 def _study_subset(folder: ResultsFolder) -> list[str]:
     """Status quo, top reforms and top barrier arms (by the primary metric's effect size)."""
+    from ...study import REFORM_KINDS
     from ..answer import effects, load_study
 
     study = load_study(folder)
@@ -73,8 +74,9 @@ def _study_subset(folder: ResultsFolder) -> list[str]:
         g = table[(table["headline"] == head) & table["primary"]]
         g = g.assign(size=g["effect"].abs()).sort_values("size", ascending=False,
                                                           na_position="last")
-        reforms = g[g["kind"] == "reform"]["arm"].head(TOP_REFORMS)
-        barriers = g[g["kind"] != "reform"]["arm"].head(TOP_BARRIER_ARMS)
+        reform = g["kind"].isin(REFORM_KINDS)  # investments count with the reforms here
+        reforms = g[reform]["arm"].head(TOP_REFORMS)
+        barriers = g[~reform]["arm"].head(TOP_BARRIER_ARMS)
         chosen += [head, *reforms, *barriers]
     return list(dict.fromkeys(chosen))
 

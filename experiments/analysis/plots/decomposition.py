@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..catalog import plain_label, subject_label
+from ...study import RANKED_KINDS
+from ..catalog import plain_label, ranked_label
 from .common import PlotRecord, colour, figure, record, safe_name
 
 #: Effects drawn, and producers named (the rest are pooled).
@@ -25,7 +26,7 @@ OTHER = "other lines"
 def top_effects(table: pd.DataFrame, dec: pd.DataFrame, metric: str, headline: str) -> pd.DataFrame:
     """The largest resolved barrier costs and reform gains in ``metric`` that have parts."""
     rows = table[(table["headline"] == headline) & (table["metric"] == metric)
-                 & table["kind"].isin(["removed", "reform"]) & table["resolved"]
+                 & table["kind"].isin(RANKED_KINDS) & table["resolved"]
                  & table["arm"].isin(dec["arm"])]
     return rows.reindex(rows["effect"].abs().sort_values(ascending=False).index).head(TOP_EFFECTS)
 
@@ -54,7 +55,7 @@ def plot_decomposition(table: pd.DataFrame, dec: pd.DataFrame, metric: str, head
                     label=seg if y == 0 else None, height=0.6)
             right, left = (right + v, left) if v >= 0 else (right, left + v)
     ax.axvline(0, color="0.2", lw=1)
-    names = [subject_label(k, s) for k, s in zip(effects["kind"][::-1], effects["subject"][::-1])]
+    names = [ranked_label(k, s) for k, s in zip(effects["kind"][::-1], effects["subject"][::-1])]
     ax.set_yticks(range(len(wide)), names)
     ax.set_xlabel(f"effect by producer: {plain_label(metric)}")
     ax.set_title(f"Where the largest effects are made ({headline.replace('_', ' ')})", fontsize=10)

@@ -1,7 +1,7 @@
 """The tornado chart of a barrier/reform study: how far each barrier and reform moves a metric.
 
 One row per barrier (removed on one side of the row, made stricter on the other, drawn as two
-half-height bars so they never hide each other) and one per reform, sorted by the larger of
+half-height bars so they never hide each other) and one per reform or industrial investment, sorted by the larger of
 the row's effects, largest on top. Each bar is the mean paired difference from the status quo
 in the metric's own unit, with its 95% interval as an error bar; bars whose interval includes
 zero are drawn faded ("not resolved").
@@ -15,14 +15,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...study import REFORM_KINDS
 from ..answer import NO_CHANGE, effects, load_study
 from ..catalog import better_direction, metric_label, plain_label, subject_label
 from .common import OKABE_ITO, PlotRecord, figure, record, safe_name
 
-#: Bar colours per arm kind (Okabe–Ito: blue, vermillion, bluish green).
-KIND_COLOURS = {"removed": OKABE_ITO[0], "stricter": OKABE_ITO[3], "reform": OKABE_ITO[2]}
+#: Bar colours per arm kind (Okabe–Ito: blue, vermillion, bluish green, reddish purple).
+KIND_COLOURS = {"removed": OKABE_ITO[0], "stricter": OKABE_ITO[3], "reform": OKABE_ITO[2],
+                "investment": OKABE_ITO[4]}
 KIND_LEGEND = {"removed": "barrier removed", "stricter": "barrier made stricter",
-               "reform": "reform"}
+               "reform": "reform", "investment": "industrial investment (capacity bought)"}
+#: A reform row's name prefix per kind.
+PREFIX = {"reform": "reform: ", "investment": "investment: "}
 #: Opacity of resolved and of not-resolved bars.
 SOLID, FADED = 0.9, 0.25
 
@@ -37,9 +41,8 @@ def tornado_rows(table: pd.DataFrame, metric: str, headline: str) -> pd.DataFram
         kinds = {r.kind: r for r in s.itertuples()}
         size = max((abs(r.difference) for r in kinds.values() if np.isfinite(r.difference)),
                    default=0.0)
-        kind = "reform" if "reform" in kinds else "removed"
-        name = subject_label(kind, str(subject))
-        name = f"reform: {name}" if kind == "reform" else name
+        kind = next((k for k in REFORM_KINDS if k in kinds), "removed")
+        name = PREFIX.get(kind, "") + subject_label(kind, str(subject))
         rows.append({"name": name, "subject": subject, "size": size, "bars": kinds})
     return pd.DataFrame(rows).sort_values("size", kind="stable").reset_index(drop=True)
 
@@ -75,8 +78,9 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
         if all(r.verdict == NO_CHANGE for r in bars.values()):
             ax.text(0, y, "  no run changed", va="center", fontsize=8, color="0.45")
             continue
-        if "reform" in bars:
-            _bar(ax, y, 0.6, bars["reform"], KIND_COLOURS["reform"])
+        reform = next((k for k in REFORM_KINDS if k in bars), None)
+        if reform is not None:
+            _bar(ax, y, 0.6, bars[reform], KIND_COLOURS[reform])
             continue
         for kind, offset in (("removed", 0.19), ("stricter", -0.19)):
             if kind in bars:
@@ -87,11 +91,13 @@ def plot_tornado(table: pd.DataFrame, metric: str, headline: str, out_dir: Path,
     ax.grid(axis="y", visible=False)
     better = better_direction(metric) or 1
     arrow = "higher is better →" if better > 0 else "← lower is better"
-    ax.set_xlabel(f"change from the status quo: {metric_label(metric)}   ({arrow})")
-    ax.set_title(f"{plain_label(metric)} in {headline.replace('_', ' ')}: each barrier removed "
-                 "or made stricter, each reform\n"
-                 "bar: mean paired difference from the status quo; line: 95% interval; "
-                 "faded: not resolved", fontsize=10)
+    # three short lines: centred over the axes (right of the long row names), one long line
+    # ran off the image's right edge
+    ax.set_xlabel(f"change from the status quo: {metric_label(metric)}\n({arrow})")
+    ax.set_title(f"{plain_label(metric)} in {headline.replace('_', ' ')}\n"
+                 "each barrier removed or made stricter, each reform or investment\n"
+                 "bar: mean paired difference; line: 95% interval; "
+                 "faded: not resolved", fontsize=9)
     from matplotlib.patches import Patch
 
     kinds = set(table.loc[table["metric"] == metric, "kind"])
