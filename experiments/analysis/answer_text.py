@@ -8,7 +8,7 @@ where ``docs/`` explains it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -247,11 +247,17 @@ def secondary_sentence(g: pd.DataFrame, metric: str) -> str:
         left += f", and removing {_named(helps)} lowers it most"
     right = (f"the largest resolved reform gain is {_named(gain)}" if not gain.empty
              else "no reform gain is resolved")
-    bought = _resolved(_of(g, "investment", metric), True)
-    right += "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
-                     f"buys {amount(r)}, capacity rather than friction removed"
-                     for _, r in bought.iterrows())
+    right += investment_clauses(_resolved(_of(g, "investment", metric), True), amount)
     return f"In {label(metric)}, {left}; {right}."
+
+
+def investment_clauses(rows: pd.DataFrame, how_much: Callable[[pd.Series], str]) -> str:
+    """'; the industrial investment X buys <how_much(row)>, capacity rather than friction
+    removed' per row: how the answer and the first screen add investments beside the reforms.
+    """
+    return "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
+                   f"buys {how_much(r)}, capacity rather than friction removed"
+                   for _, r in rows.iterrows())
 
 
 def unresolved_sentence(g: pd.DataFrame, metric: str) -> str:

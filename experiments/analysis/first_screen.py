@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .answer import interval
-from .answer_text import agree, probability_change
+from .answer_text import agree, investment_clauses, probability_change
 from .catalog import metric_spec, plain_label, probability_valued, subject_label
 from .contest import Contest, status_quo_failure, unmeasured_note, worldwide_note
 
@@ -135,10 +135,8 @@ def _investments(g: pd.DataFrame, metric: str) -> str:
     """'; the industrial investment X buys +1,100 $M, capacity rather than friction removed'
     for each investment with a resolved gain (kept apart from the reforms: it adds lines).
     """
-    best = _best(g[(g["metric"] == metric) & (g["kind"] == "investment")])
-    return "".join(f"; the industrial investment {subject_label('investment', r['subject'])} "
-                   f"buys {_effect(r)}, capacity rather than friction removed"
-                   for _, r in best.iterrows())
+    return investment_clauses(_best(g[(g["metric"] == metric) & (g["kind"] == "investment")]),
+                              _effect)
 
 
 def screen_text(table: pd.DataFrame, contests: Mapping[str, Contest] | None = None) -> str:
