@@ -306,7 +306,7 @@ def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
     if state.get("runs") is None:
         folder = load_results(out)
         state["runs"], state["manifest"] = folder.runs, folder.manifest
-        state["regions"] = {}
+        state["regions"], state["contests"] = {}, {}
     runs = state["runs"]
     info = next(a for a in arms if a.name == arm)
     if "{region}" in template:
@@ -318,7 +318,9 @@ def _paired(out: Path, state: dict[str, Any], arms: list[Any], arm: str,
         if not region:
             return None
         template = template.format(region=region)
-        if not contest_of(state["manifest"], info.headline, region).measures(template):
+        if info.headline not in state["contests"]:  # one per headline, not per arm and look
+            state["contests"][info.headline] = contest_of(state["manifest"], info.headline, region)
+        if not state["contests"][info.headline].measures(template):
             return None
     if template not in runs.columns:
         return None

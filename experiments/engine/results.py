@@ -338,7 +338,8 @@ class ResultsFolder:
         again only when the file changed (a report asks for them from several plots).
         """
         file = self.path / TIMESERIES_FILE
-        stamp = (file.stat().st_mtime_ns, file.stat().st_size) if file.is_file() else None
+        st = file.stat() if file.is_file() else None
+        stamp = None if st is None else (st.st_mtime_ns, st.st_size)
         if self._series_names is None or self._series_names[0] != stamp:
             self._series_names = (stamp, list_series(self.path))
         return list(self._series_names[1])
